@@ -1,0 +1,50 @@
+# Nightshift: `make run` serves the demo dealership, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+DEMO_WORLD ?= examples/demo-dealership.yaml
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+
+export ORT_DISABLE_TELEMETRY := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run install dev test lint typecheck imports pytest clean
+
+run: $(STAMP)
+	$(BIN)/nightshift db upgrade
+	$(BIN)/nightshift load-world $(DEMO_WORLD)
+	$(BIN)/nightshift serve
+
+install: $(STAMP)
+
+dev: $(DEV_STAMP)
+
+# Reinstall only when pyproject.toml changed since the last install.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(PIP) install -e '.[dev]'
+	touch $@
+
+test: lint typecheck imports pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+imports: $(DEV_STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(DEV_STAMP)
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+"""The CRM store: the only package that talks to the database.
+
+Owns: SQLAlchemy models, Alembic migrations, the unit of work, and small typed service
+functions (dealerships, staff, customers, consent, conversations, messages, vehicles,
+appointments, handoffs, timeline events, knowledge texts) that return plain dataclasses from
+`crm_store.records`, never ORM objects. Imports: the standard library, SQLAlchemy, Alembic,
+phonenumbers and `contracts`; nothing from the other Nightshift packages.
+"""
+
+from crm_store.db import Store
+from crm_store.uow import UnitOfWork
+
+__all__ = ["Store", "UnitOfWork"]

@@ -1,0 +1,215 @@
+"""Customers (one CRM record per phone number per dealership) and their SMS consent."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from crm_store.errors import NotFound
+from crm_store.models import ConsentRecord, Customer
+from crm_store.phones import normalise_phone
+from crm_store.records import ConsentChange, CustomerRecord
+from crm_store.timeline import add_event
+from crm_store.types import Consent
+from crm_store.uow import UnitOfWork
+
+
+def get_or_create_by_phone(
+    uow: UnitOfWork, *, dealership_id: int, phone: str, source: str
+) -> tuple[CustomerRecord, bool]:
+    """The customer with this phone, created on first contact; safe under concurrency.
+
+    Returns the record and whether it was created now. Two first messages from the same new
+    number at once create one customer: the loser of the UNIQUE race reads the winner's row.
+    """
+    e164 = normalise_phone(phone)
+    row = _by_phone(uow, dealership_id, e164)
+    if row is not None:
+        return _record(row), False
+    now = uow.now()
+    row = Customer(
+        dealership_id=dealership_id,
+        phone=e164,
+        sms_consent=Consent.UNKNOWN,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        existing = _by_phone(uow, dealership_id, e164)
+        if existing is None:
+            raise
+        return _record(existing), False
+    add_event(
+        uow,
+        dealership_id=dealership_id,
+        customer_id=row.id,
+        kind="customer_created",
+        data={"source": source},
+    )
+    return _record(row), True
+
+
+def create_customer(
+    uow: UnitOfWork, *, dealership_id: int, source: str, name: str | None = None
+) -> CustomerRecord:
+    """A customer known only by a channel session (e.g. the web widget), without a phone."""
+    now = uow.now()
+    row = Customer(
+        dealership_id=dealership_id,
+        name=name,
+        sms_consent=Consent.UNKNOWN,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(row)
+    uow.flush()
+    add_event(
+        uow,
+        dealership_id=dealership_id,
+        customer_id=row.id,
+        kind="customer_created",
+        data={"source": source},
+    )
+    return _record(row)
+
+
+def upsert_customer(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    phone: str,
+    name: str | None = None,
+    email: str | None = None,
+    assigned_staff_id: int | None = None,
+) -> CustomerRecord:
+    """Create or update the customer with this phone; fields given as None are left as stored."""
+    record, _created = get_or_create_by_phone(
+        uow, dealership_id=dealership_id, phone=phone, source="import"
+    )
+    row = _get(uow, record.id)
+    if name is not None:
+        row.name = name
+    if email is not None:
+        row.email = email
+    if assigned_staff_id is not None:
+        row.assigned_staff_id = assigned_staff_id
+    row.updated_at = uow.now()
+    uow.flush()
+    return _record(row)
+
+
+def update_contact(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> CustomerRecord:
+    """Record contact details a shopper gave; each change goes on the timeline."""
+    row = _get(uow, customer_id)
+    changed: dict[str, str] = {}
+    if name and name != row.name:
+        row.name = changed["name"] = name
+    if email and email != row.email:
+        row.email = changed["email"] = email
+    if phone:
+        e164 = normalise_phone(phone)
+        if e164 != row.phone:
+            row.phone = changed["phone"] = e164
+    if changed:
+        row.updated_at = uow.now()
+        uow.flush()
+        add_event(
+            uow,
+            dealership_id=row.dealership_id,
+            customer_id=row.id,
+            kind="contact_updated",
+            data={"fields": sorted(changed)},
+        )
+    return _record(row)
+
+
+def record_consent(
+    uow: UnitOfWork, *, customer_id: int, state: Consent, source: str, detail: str | None = None
+) -> CustomerRecord:
+    """Set the customer's SMS consent and keep the change, with time and source, forever."""
+    row = _get(uow, customer_id)
+    now = uow.now()
+    uow.session.add(
+        ConsentRecord(customer_id=row.id, state=state, source=source, detail=detail, at=now)
+    )
+    row.sms_consent = state
+    row.sms_consent_at = now
+    row.sms_consent_source = source
+    row.updated_at = now
+    uow.flush()
+    add_event(
+        uow,
+        dealership_id=row.dealership_id,
+        customer_id=row.id,
+        kind="consent_changed",
+        data={"state": state.value, "source": source},
+    )
+    return _record(row)
+
+
+def consent_history(uow: UnitOfWork, *, customer_id: int) -> list[ConsentChange]:
+    rows = uow.session.scalars(
+        sa.select(ConsentRecord)
+        .where(ConsentRecord.customer_id == customer_id)
+        .order_by(ConsentRecord.at, ConsentRecord.id)
+    )
+    return [
+        ConsentChange(
+            customer_id=r.customer_id, state=r.state, source=r.source, detail=r.detail, at=r.at
+        )
+        for r in rows
+    ]
+
+
+def get_customer(uow: UnitOfWork, *, customer_id: int) -> CustomerRecord:
+    return _record(_get(uow, customer_id))
+
+
+def find_by_phone(uow: UnitOfWork, *, dealership_id: int, phone: str) -> CustomerRecord | None:
+    row = _by_phone(uow, dealership_id, normalise_phone(phone))
+    return None if row is None else _record(row)
+
+
+def list_customers(uow: UnitOfWork, *, dealership_id: int) -> list[CustomerRecord]:
+    rows = uow.session.scalars(
+        sa.select(Customer).where(Customer.dealership_id == dealership_id).order_by(Customer.id)
+    )
+    return [_record(row) for row in rows]
+
+
+def _by_phone(uow: UnitOfWork, dealership_id: int, e164: str) -> Customer | None:
+    return uow.session.scalar(
+        sa.select(Customer).where(Customer.dealership_id == dealership_id, Customer.phone == e164)
+    )
+
+
+def _get(uow: UnitOfWork, customer_id: int) -> Customer:
+    row = uow.session.get(Customer, customer_id)
+    if row is None:
+        raise NotFound(f"customer id {customer_id} not found")
+    return row
+
+
+def _record(row: Customer) -> CustomerRecord:
+    return CustomerRecord(
+        id=row.id,
+        dealership_id=row.dealership_id,
+        name=row.name,
+        phone=row.phone,
+        email=row.email,
+        assigned_staff_id=row.assigned_staff_id,
+        sms_consent=row.sms_consent,
+        sms_consent_at=row.sms_consent_at,
+        sms_consent_source=row.sms_consent_source,
+        created_at=row.created_at,
+    )

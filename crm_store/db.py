@@ -1,0 +1,95 @@
+"""Engines and sessions: the one place that knows how to connect to each backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from contracts.clock import Clock, SystemClock
+from crm_store.uow import UnitOfWork
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Accept `postgres://` and `postgresql://` and pin the psycopg 3 driver."""
+    parsed = make_url(str(url).replace("postgres://", "postgresql://", 1))
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine with the per-backend settings Nightshift relies on.
+
+    SQLite: foreign keys on, WAL journal and a busy timeout so a writer waits instead of
+    failing with "database is locked"; the parent folder is created for a file database.
+    """
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            parsed, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin: this makes
+    # SAVEPOINTs work and lets every unit of work start with BEGIN IMMEDIATE (below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: sa.Connection) -> None:
+    """Take SQLite's write lock at the start of each transaction.
+
+    A deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
+    another writer got in between; an immediate one waits (busy_timeout) for its turn, so
+    concurrent units of work serialise instead of failing.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    """The CRM store: one engine, and units of work on it.
+
+    >>> store = Store("sqlite:///var/nightshift.db")
+    >>> with store.unit_of_work() as uow:
+    ...     dealership = dealerships.get_by_slug(uow, slug="harbor-point-honda")
+    """
+
+    def __init__(self, url: str | URL, *, clock: Clock | None = None, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        self.engine = create_db_engine(self.url, echo=echo)
+        self.clock: Clock = clock or SystemClock()
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    def unit_of_work(self, clock: Clock | None = None) -> UnitOfWork:
+        return UnitOfWork(self._sessions, clock or self.clock)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,71 @@
+"""Dealerships and their weekly sales hours."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from crm_store.errors import NotFound
+from crm_store.models import Dealership, DealershipHours
+from crm_store.records import DealershipRecord, Weekly
+from crm_store.uow import UnitOfWork
+from crm_store.weekly import as_weekly, sync_weekly
+
+
+def upsert_dealership(
+    uow: UnitOfWork,
+    *,
+    slug: str,
+    name: str,
+    timezone: str,
+    phone: str | None,
+    address: str | None,
+    test_drive_minutes: int,
+    hours: Weekly,
+) -> DealershipRecord:
+    """Create the dealership `slug`, or update it in place; hours are replaced as a whole."""
+    now = uow.now()
+    row = uow.session.scalar(sa.select(Dealership).where(Dealership.slug == slug))
+    if row is None:
+        row = Dealership(slug=slug, created_at=now)
+        uow.session.add(row)
+    row.name = name
+    row.timezone = timezone
+    row.phone = phone
+    row.address = address
+    row.test_drive_minutes = test_drive_minutes
+    row.updated_at = now
+    sync_weekly(uow, row.hours, hours, DealershipHours)
+    uow.flush()
+    return _record(row)
+
+
+def get_dealership(uow: UnitOfWork, *, slug: str) -> DealershipRecord:
+    row = uow.session.scalar(sa.select(Dealership).where(Dealership.slug == slug))
+    if row is None:
+        raise NotFound(f"dealership {slug!r} not found")
+    return _record(row)
+
+
+def get_dealership_by_id(uow: UnitOfWork, *, dealership_id: int) -> DealershipRecord:
+    row = uow.session.get(Dealership, dealership_id)
+    if row is None:
+        raise NotFound(f"dealership id {dealership_id} not found")
+    return _record(row)
+
+
+def list_dealerships(uow: UnitOfWork) -> list[DealershipRecord]:
+    rows = uow.session.scalars(sa.select(Dealership).order_by(Dealership.name))
+    return [_record(row) for row in rows]
+
+
+def _record(row: Dealership) -> DealershipRecord:
+    return DealershipRecord(
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        timezone=row.timezone,
+        phone=row.phone,
+        address=row.address,
+        test_drive_minutes=row.test_drive_minutes,
+        hours=as_weekly(row.hours),
+    )

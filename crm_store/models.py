@@ -1,0 +1,296 @@
+"""SQLAlchemy 2 typed models: the CRM's tables. Private to `crm_store`.
+
+Every timestamp is an aware UTC datetime (`UTCDateTime`); local wall times (sales hours,
+shifts) are `time` values interpreted in the dealership's IANA timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from crm_store.types import (
+    AppointmentStatus,
+    Author,
+    Channel,
+    Condition,
+    Consent,
+    ConversationMode,
+    DeliveryStatus,
+    Direction,
+    HandoffStatus,
+    Role,
+    StaffStatus,
+    UTCDateTime,
+    VehicleStatus,
+    enum_column,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: sa.JSON,
+        list[Any]: sa.JSON,
+    }
+
+
+def _fk(target: str, *, null: bool = False, on_delete: str = "CASCADE") -> Any:
+    return mapped_column(sa.ForeignKey(target, ondelete=on_delete), nullable=null, index=True)
+
+
+class Dealership(Base):
+    __tablename__ = "dealerships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    address: Mapped[str | None] = mapped_column(sa.String(300))
+    test_drive_minutes: Mapped[int] = mapped_column(default=30)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    hours: Mapped[list[DealershipHours]] = relationship(
+        cascade="all, delete-orphan", order_by="DealershipHours.weekday"
+    )
+
+
+class DealershipHours(Base):
+    """Sales hours: one open interval per weekday (0 = Monday); a missing weekday is closed."""
+
+    __tablename__ = "dealership_hours"
+    __table_args__ = (
+        sa.UniqueConstraint("dealership_id", "weekday"),
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        sa.CheckConstraint("starts < ends", name="starts_before_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)
+    starts: Mapped[time]
+    ends: Mapped[time]
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (
+        sa.UniqueConstraint("dealership_id", "handle"),
+        sa.UniqueConstraint("dealership_id", "phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    handle: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "staff_role"))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    status: Mapped[StaffStatus] = mapped_column(enum_column(StaffStatus, "staff_status"))
+    status_changed_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    shifts: Mapped[list[StaffShift]] = relationship(
+        cascade="all, delete-orphan", order_by="StaffShift.weekday"
+    )
+
+
+class StaffShift(Base):
+    """A weekly shift in dealership-local wall time (0 = Monday)."""
+
+    __tablename__ = "staff_shifts"
+    __table_args__ = (
+        sa.UniqueConstraint("staff_id", "weekday"),
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        sa.CheckConstraint("starts < ends", name="starts_before_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = _fk("staff.id")
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)
+    starts: Mapped[time]
+    ends: Mapped[time]
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (sa.UniqueConstraint("dealership_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    assigned_staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    sms_consent: Mapped[Consent] = mapped_column(enum_column(Consent, "sms_consent"))
+    sms_consent_at: Mapped[datetime | None]
+    sms_consent_source: Mapped[str | None] = mapped_column(sa.String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ConsentRecord(Base):
+    """Every change of a customer's SMS consent, with when and where it came from."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = _fk("customers.id")
+    state: Mapped[Consent] = mapped_column(enum_column(Consent, "consent_state"))
+    source: Mapped[str] = mapped_column(sa.String(80))
+    detail: Mapped[str | None] = mapped_column(sa.String(500))
+    at: Mapped[datetime]
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    customer_id: Mapped[int] = _fk("customers.id")
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "conversation_channel"))
+    mode: Mapped[ConversationMode] = mapped_column(enum_column(ConversationMode, "mode"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    last_message_at: Mapped[datetime | None]
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (sa.UniqueConstraint("channel", "channel_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = _fk("conversations.id")
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction, "direction"))
+    author: Mapped[Author] = mapped_column(enum_column(Author, "author"))
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "message_channel"))
+    channel_message_id: Mapped[str | None] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    media: Mapped[list[Any]] = mapped_column(default=list)
+    delivery_status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus, "delivery_status")
+    )
+    error_code: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Vehicle(Base):
+    __tablename__ = "vehicles"
+    __table_args__ = (
+        sa.UniqueConstraint("dealership_id", "stock"),
+        sa.UniqueConstraint("dealership_id", "vin"),
+        sa.CheckConstraint("price >= 0", name="price_not_negative"),
+        sa.CheckConstraint("mileage >= 0", name="mileage_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    stock: Mapped[str] = mapped_column(sa.String(40))
+    vin: Mapped[str] = mapped_column(sa.String(17))
+    year: Mapped[int]
+    make: Mapped[str] = mapped_column(sa.String(60))
+    model: Mapped[str] = mapped_column(sa.String(60))
+    trim: Mapped[str | None] = mapped_column(sa.String(80))
+    condition: Mapped[Condition] = mapped_column(enum_column(Condition, "condition"))
+    body: Mapped[str | None] = mapped_column(sa.String(40))
+    color: Mapped[str | None] = mapped_column(sa.String(80))
+    mileage: Mapped[int] = mapped_column(default=0)
+    price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
+    status: Mapped[VehicleStatus] = mapped_column(enum_column(VehicleStatus, "vehicle_status"))
+    features: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    customer_id: Mapped[int | None] = _fk("customers.id", null=True, on_delete="SET NULL")
+    vehicle_id: Mapped[int] = _fk("vehicles.id")
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    conversation_id: Mapped[int | None] = _fk("conversations.id", null=True, on_delete="SET NULL")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[AppointmentStatus] = mapped_column(
+        enum_column(AppointmentStatus, "appointment_status")
+    )
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Handoff(Base):
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    conversation_id: Mapped[int] = _fk("conversations.id")
+    customer_id: Mapped[int] = _fk("customers.id")
+    reasons: Mapped[list[Any]]
+    trigger_message_id: Mapped[int | None] = _fk("messages.id", null=True, on_delete="SET NULL")
+    confidence: Mapped[float]
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[HandoffStatus] = mapped_column(enum_column(HandoffStatus, "handoff_status"))
+    assigned_staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+
+
+class TimelineEvent(Base):
+    """One entry on a customer's timeline (or the dealership's, when customer_id is null)."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (sa.Index("ix_timeline_events_customer_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    customer_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("customers.id", ondelete="CASCADE")
+    )
+    conversation_id: Mapped[int | None] = _fk("conversations.id", null=True, on_delete="SET NULL")
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class KnowledgeDoc(Base):
+    """A dealership knowledge text as configured; `knowledge/` indexes it for retrieval."""
+
+    __tablename__ = "knowledge_docs"
+    __table_args__ = (sa.UniqueConstraint("dealership_id", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

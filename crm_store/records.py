@@ -1,0 +1,195 @@
+"""Plain, immutable records returned by the service functions (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Any
+
+from crm_store.types import (
+    AppointmentStatus,
+    Author,
+    Channel,
+    Condition,
+    Consent,
+    ConversationMode,
+    DeliveryStatus,
+    Direction,
+    HandoffStatus,
+    Role,
+    StaffStatus,
+    VehicleStatus,
+)
+
+Weekly = dict[int, tuple[time, time]]
+"""Weekday (0 = Monday) -> (start, end) in dealership-local wall time."""
+
+
+@dataclass(frozen=True, slots=True)
+class DealershipRecord:
+    id: int
+    slug: str
+    name: str
+    timezone: str
+    phone: str | None
+    address: str | None
+    test_drive_minutes: int
+    hours: Weekly
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    id: int
+    dealership_id: int
+    handle: str
+    name: str
+    role: Role
+    phone: str | None
+    email: str | None
+    status: StaffStatus
+    status_changed_at: datetime
+    shifts: Weekly
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    id: int
+    dealership_id: int
+    name: str | None
+    phone: str | None
+    email: str | None
+    assigned_staff_id: int | None
+    sms_consent: Consent
+    sms_consent_at: datetime | None
+    sms_consent_source: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange:
+    customer_id: int
+    state: Consent
+    source: str
+    detail: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRecord:
+    id: int
+    public_id: str
+    dealership_id: int
+    customer_id: int
+    channel: Channel
+    mode: ConversationMode
+    created_at: datetime
+    last_message_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    id: int
+    conversation_id: int
+    direction: Direction
+    author: Author
+    staff_id: int | None
+    channel: Channel
+    channel_message_id: str | None
+    body: str
+    media: tuple[Media, ...]
+    delivery_status: DeliveryStatus
+    error_code: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """The outcome of recording a message: `created` is False for a duplicate channel id."""
+
+    message: MessageRecord
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleRecord:
+    id: int
+    dealership_id: int
+    stock: str
+    vin: str
+    year: int
+    make: str
+    model: str
+    trim: str | None
+    condition: Condition
+    body: str | None
+    color: str | None
+    mileage: int
+    price: Decimal
+    status: VehicleStatus
+    features: tuple[str, ...]
+
+    @property
+    def title(self) -> str:
+        return " ".join(str(p) for p in (self.year, self.make, self.model, self.trim) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentRecord:
+    id: int
+    dealership_id: int
+    customer_id: int | None
+    vehicle_id: int
+    staff_id: int | None
+    conversation_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    status: AppointmentStatus
+    token: str
+    sequence: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffRecord:
+    id: int
+    dealership_id: int
+    conversation_id: int
+    customer_id: int
+    reasons: tuple[str, ...]
+    trigger_message_id: int | None
+    confidence: float
+    note: str | None
+    status: HandoffStatus
+    assigned_staff_id: int | None
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEventRecord:
+    id: int
+    dealership_id: int
+    customer_id: int | None
+    conversation_id: int | None
+    staff_id: int | None
+    kind: str
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeDocRecord:
+    id: int
+    dealership_id: int
+    title: str
+    text: str
+    updated_at: datetime

@@ -1,0 +1,57 @@
+"""One timeline per customer: every notable thing that happened, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from crm_store.models import TimelineEvent
+from crm_store.records import TimelineEventRecord
+from crm_store.uow import UnitOfWork
+
+
+def add_event(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    kind: str,
+    customer_id: int | None = None,
+    conversation_id: int | None = None,
+    staff_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> TimelineEventRecord:
+    row = TimelineEvent(
+        dealership_id=dealership_id,
+        customer_id=customer_id,
+        conversation_id=conversation_id,
+        staff_id=staff_id,
+        kind=kind,
+        at=uow.now(),
+        data=dict(data or {}),
+    )
+    uow.session.add(row)
+    uow.flush()
+    return _record(row)
+
+
+def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[TimelineEventRecord]:
+    rows = uow.session.scalars(
+        sa.select(TimelineEvent)
+        .where(TimelineEvent.customer_id == customer_id)
+        .order_by(TimelineEvent.at, TimelineEvent.id)
+    )
+    return [_record(row) for row in rows]
+
+
+def _record(row: TimelineEvent) -> TimelineEventRecord:
+    return TimelineEventRecord(
+        id=row.id,
+        dealership_id=row.dealership_id,
+        customer_id=row.customer_id,
+        conversation_id=row.conversation_id,
+        staff_id=row.staff_id,
+        kind=row.kind,
+        at=row.at,
+        data=dict(row.data),
+    )

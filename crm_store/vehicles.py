@@ -1,0 +1,115 @@
+"""Inventory: vehicles by stock number, with price and status straight from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from crm_store.errors import NotFound
+from crm_store.models import Vehicle
+from crm_store.records import VehicleRecord
+from crm_store.types import Condition, VehicleStatus
+from crm_store.uow import UnitOfWork
+
+
+def upsert_vehicle(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    stock: str,
+    vin: str,
+    year: int,
+    make: str,
+    model: str,
+    trim: str | None,
+    condition: Condition,
+    body: str | None,
+    color: str | None,
+    mileage: int,
+    price: Decimal,
+    status: VehicleStatus,
+    features: Sequence[str],
+) -> VehicleRecord:
+    """Create the vehicle `stock`, or update every field of it in place."""
+    now = uow.now()
+    row = _find(uow, dealership_id, stock)
+    if row is None:
+        row = Vehicle(dealership_id=dealership_id, stock=stock, created_at=now)
+        uow.session.add(row)
+    row.vin = vin
+    row.year = year
+    row.make = make
+    row.model = model
+    row.trim = trim
+    row.condition = condition
+    row.body = body
+    row.color = color
+    row.mileage = mileage
+    row.price = price
+    row.status = status
+    row.features = list(features)
+    row.updated_at = now
+    uow.flush()
+    return _record(row)
+
+
+def set_vehicle_status(uow: UnitOfWork, *, vehicle_id: int, status: VehicleStatus) -> VehicleRecord:
+    row = uow.session.get(Vehicle, vehicle_id)
+    if row is None:
+        raise NotFound(f"vehicle id {vehicle_id} not found")
+    row.status = status
+    row.updated_at = uow.now()
+    uow.flush()
+    return _record(row)
+
+
+def get_vehicle(uow: UnitOfWork, *, dealership_id: int, stock: str) -> VehicleRecord:
+    row = _find(uow, dealership_id, stock)
+    if row is None:
+        raise NotFound(f"vehicle with stock number {stock!r} not found")
+    return _record(row)
+
+
+def get_vehicle_by_id(uow: UnitOfWork, *, vehicle_id: int) -> VehicleRecord:
+    row = uow.session.get(Vehicle, vehicle_id)
+    if row is None:
+        raise NotFound(f"vehicle id {vehicle_id} not found")
+    return _record(row)
+
+
+def list_vehicles(
+    uow: UnitOfWork, *, dealership_id: int, statuses: Sequence[VehicleStatus] | None = None
+) -> list[VehicleRecord]:
+    query = sa.select(Vehicle).where(Vehicle.dealership_id == dealership_id)
+    if statuses is not None:
+        query = query.where(Vehicle.status.in_(list(statuses)))
+    rows = uow.session.scalars(query.order_by(Vehicle.make, Vehicle.model, Vehicle.stock))
+    return [_record(row) for row in rows]
+
+
+def _find(uow: UnitOfWork, dealership_id: int, stock: str) -> Vehicle | None:
+    return uow.session.scalar(
+        sa.select(Vehicle).where(Vehicle.dealership_id == dealership_id, Vehicle.stock == stock)
+    )
+
+
+def _record(row: Vehicle) -> VehicleRecord:
+    return VehicleRecord(
+        id=row.id,
+        dealership_id=row.dealership_id,
+        stock=row.stock,
+        vin=row.vin,
+        year=row.year,
+        make=row.make,
+        model=row.model,
+        trim=row.trim,
+        condition=row.condition,
+        body=row.body,
+        color=row.color,
+        mileage=row.mileage,
+        price=Decimal(row.price),
+        status=row.status,
+        features=tuple(str(f) for f in row.features),
+    )

@@ -1,0 +1,135 @@
+"""The `nightshift` command line. Every command honours DATABASE_URL (see .env.example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from nightshift.settings import Settings
+
+app = typer.Typer(
+    help="Nightshift: an AI assistant for car dealerships.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db", help="Database migrations: upgrade, downgrade, current, check.")
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and .env; a bad value exits 2 with the variable named."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "(settings)"
+            typer.echo(f"setting {name}: {error['msg']} (got {error.get('input')!r})", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind [default: NIGHTSHIFT_HOST]")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port [default: NIGHTSHIFT_PORT or 8000]")
+    ] = None,
+) -> None:
+    """Serve the web chat, staff pages and API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from nightshift.app import create_app
+    from nightshift.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+) -> None:
+    """Migrate the database up to the latest schema (creates a SQLite file if needed)."""
+    from crm_store import migrate
+
+    settings = load_settings()
+    migrate.upgrade(settings.database_url, revision)
+    typer.echo(f"database at revision {migrate.current_revision(settings.database_url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. base or -1")],
+) -> None:
+    """Migrate the database down to REVISION (`base` drops every table)."""
+    from crm_store import migrate
+
+    settings = load_settings()
+    migrate.downgrade(settings.database_url, revision)
+    typer.echo(f"database at revision {migrate.current_revision(settings.database_url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision and the latest one."""
+    from crm_store import migrate
+
+    settings = load_settings()
+    current = migrate.current_revision(settings.database_url)
+    typer.echo(f"current: {current or '(empty database)'}  head: {migrate.head_revision()}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 1 if the models and the migrated database disagree (a migration is missing)."""
+    from crm_store import migrate
+
+    settings = load_settings()
+    differences = migrate.drift(settings.database_url)
+    for difference in differences:
+        typer.echo(f"differs: {difference}")
+    if differences:
+        raise typer.Exit(1)
+    typer.echo("models and migrations agree")
+
+
+@app.command("load-world")
+def load_world(
+    file: Annotated[Path, typer.Argument(help="A world YAML file (see ../shared/EVAL_FORMAT.md)")],
+    slug: Annotated[
+        str | None, typer.Option(help="Dealership slug [default: from its name]")
+    ] = None,
+) -> None:
+    """Validate a dealership world file and upsert it; on any problem nothing is written."""
+    from crm_store.db import Store
+    from nightshift.world import WorldFileError, apply_world, load_world_file
+
+    settings = load_settings()
+    try:
+        world = load_world_file(file)
+    except WorldFileError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{file}: {len(exc.problems)} problem(s); nothing was written", err=True)
+        raise typer.Exit(2) from None
+    store = Store(settings.database_url)
+    try:
+        summary = apply_world(store, world, slug=slug)
+    finally:
+        store.dispose()
+    typer.echo(f"loaded {summary}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,82 @@
+"""Every setting Nightshift reads, in one place. `.env.example` documents each variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Read once (by the CLI or the app factory) and passed down; never imported as a global."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite:///var/nightshift.db", validation_alias=_env("DATABASE_URL", "database_url")
+    )
+    data_dir: Path = Field(Path("var"), validation_alias=_env("NIGHTSHIFT_DATA_DIR", "data_dir"))
+    engine: Literal["offline", "openai"] = Field(
+        "offline", validation_alias=_env("NIGHTSHIFT_ENGINE", "engine")
+    )
+    engine_timeout_seconds: float = Field(
+        20.0, gt=0, validation_alias=_env("NIGHTSHIFT_ENGINE_TIMEOUT", "engine_timeout_seconds")
+    )
+    dealership: str | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_DEALERSHIP", "dealership")
+    )
+    host: str = Field("127.0.0.1", validation_alias=_env("NIGHTSHIFT_HOST", "host"))
+    port: int = Field(8000, ge=1, le=65535, validation_alias=_env("NIGHTSHIFT_PORT", "port"))
+    public_base_url: str = Field(
+        "http://127.0.0.1:8000", validation_alias=_env("PUBLIC_BASE_URL", "public_base_url")
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias=_env("LOG_LEVEL", "log_level")
+    )
+
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=_env("OPENAI_API_KEY", "openai_api_key")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=_env("OPENAI_BASE_URL", "openai_base_url")
+    )
+    openai_model: str = Field("gpt-4o-mini", validation_alias=_env("OPENAI_MODEL", "openai_model"))
+
+    twilio_account_sid: str | None = Field(
+        None, validation_alias=_env("TWILIO_ACCOUNT_SID", "twilio_account_sid")
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        None, validation_alias=_env("TWILIO_AUTH_TOKEN", "twilio_auth_token")
+    )
+    twilio_from_number: str | None = Field(
+        None, validation_alias=_env("TWILIO_FROM_NUMBER", "twilio_from_number")
+    )
+    twilio_messaging_service_sid: str | None = Field(
+        None, validation_alias=_env("TWILIO_MESSAGING_SERVICE_SID", "twilio_messaging_service_sid")
+    )
+
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+
+    @field_validator(
+        "dealership",
+        "openai_api_key",
+        "openai_base_url",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_from_number",
+        "twilio_messaging_service_sid",
+        "redis_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `.env.example` lists optional variables with empty values: empty means "not set".
+        return None if isinstance(value, str) and not value.strip() else value

@@ -1,0 +1,200 @@
+"""The `world` mapping as pydantic models: types, ranges and formats of each key.
+
+Cross-item rules (unique stock numbers, handles that exist) live in `checks.py`, so that
+they are reported together with these field errors, not after them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+
+from crm_store.errors import InvalidValue
+from crm_store.phones import normalise_phone
+from crm_store.types import Condition, Role, StaffStatus, VehicleStatus
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+_VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_HANDLE = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LOCAL_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
+
+
+def _span(value: Any) -> tuple[time, time]:
+    match = _SPAN.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f'{value!r}: expected "HH:MM-HH:MM", e.g. "09:00-18:00"')
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise ValueError(f"{value!r}: expected times from 00:00 to 23:59")
+    start, end = time(h1, m1), time(h2, m2)
+    if start >= end:
+        raise ValueError(f"{value!r}: the start must be before the end")
+    return start, end
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r}: expected an IANA timezone, e.g. America/Los_Angeles")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not an IANA timezone; expected e.g. America/Los_Angeles"
+        ) from None
+    return value
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f'{value!r}: expected a phone number such as "+15551230001"')
+    try:
+        return normalise_phone(value)
+    except InvalidValue:
+        raise ValueError(f'{value!r}: expected a phone number such as "+15551230001"') from None
+
+
+def _email(value: Any) -> str:
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise ValueError(f"{value!r}: expected an e-mail address such as name@example.com")
+    return value.strip()
+
+
+def _vin(value: Any) -> str:
+    text = str(value).strip().upper()
+    if not _VIN.match(text):
+        raise ValueError(f"{value!r}: expected 17 characters, digits and letters except I, O, Q")
+    return text
+
+
+def _handle(value: Any) -> str:
+    if not isinstance(value, str) or not _HANDLE.match(value):
+        raise ValueError(f"{value!r}: expected a short lowercase handle such as maria")
+    return value
+
+
+def _money(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError(f"{value!r} is not a number; expected a price such as 23995")
+    amount = Decimal(str(value))
+    if amount < 0:
+        raise ValueError(f"{value!r}: expected a price of 0 or more")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _status_word(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted `off` / `on` as booleans; they were meant as words.
+    if value is False:
+        return "off"
+    if value is True:
+        return "on"
+    return value
+
+
+def _as_text(value: Any) -> Any:
+    # A stock number or model like 3 or 1500 may come unquoted from YAML as a number.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _local_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise ValueError(f"{value!r}: expected a local time without an offset")
+        return value
+    if isinstance(value, str) and _LOCAL_TIME.match(value.strip()):
+        return datetime.fromisoformat(value.strip())
+    raise ValueError(f"{value!r}: expected a local time YYYY-MM-DDTHH:MM, e.g. 2026-03-07T10:00")
+
+
+Span = Annotated[tuple[time, time], BeforeValidator(_span)]
+Timezone = Annotated[str, BeforeValidator(_timezone)]
+Phone = Annotated[str, BeforeValidator(_phone)]
+Email = Annotated[str, BeforeValidator(_email)]
+Vin = Annotated[str, BeforeValidator(_vin)]
+Handle = Annotated[str, BeforeValidator(_handle)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
+Text = Annotated[str, Field(min_length=1)]
+Code = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=40)]
+Weekly = dict[Weekday, Span]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DealershipSpec(Strict):
+    name: Text
+    timezone: Timezone
+    phone: Phone | None = None
+    address: str | None = None
+    hours: Weekly = Field(default_factory=dict)
+    test_drive_minutes: Annotated[StrictInt, Field(ge=10, le=240)] = 30
+
+
+class StaffSpec(Strict):
+    handle: Handle
+    name: Text
+    role: Role
+    phone: Phone | None = None
+    email: Email | None = None
+    shifts: Weekly = Field(default_factory=dict)
+
+
+class VehicleSpec(Strict):
+    stock: Code
+    vin: Vin
+    year: Annotated[int, Field(ge=1900, le=2100)]
+    make: Text
+    model: Code
+    trim: str | None = None
+    condition: Condition
+    body: str | None = None
+    color: str | None = None
+    mileage: Annotated[int, Field(ge=0)] = 0
+    price: Money
+    status: VehicleStatus = VehicleStatus.AVAILABLE
+    features: list[str] = Field(default_factory=list)
+
+
+class KnowledgeSpec(Strict):
+    title: Text
+    text: Text
+
+
+class CustomerSpec(Strict):
+    name: str | None = None
+    phone: Phone
+    email: Email | None = None
+    assigned_to: Handle | None = None
+
+
+class AppointmentSpec(Strict):
+    stock: Code
+    staff: Handle | None = None
+    starts_at: LocalDateTime
+    customer: Phone | None = None
+
+
+class WorldSpec(Strict):
+    dealership: DealershipSpec
+    staff: list[StaffSpec] = Field(default_factory=list)
+    inventory: list[VehicleSpec] = Field(default_factory=list)
+    knowledge: list[KnowledgeSpec] = Field(default_factory=list)
+    customers: list[CustomerSpec] = Field(default_factory=list)
+    appointments: list[AppointmentSpec] = Field(default_factory=list)
+    staff_status: dict[str, Annotated[StaffStatus, BeforeValidator(_status_word)]] = Field(
+        default_factory=dict
+    )
+
+
+def weekday_index(day: str) -> int:
+    return WEEKDAYS.index(day)
