@@ -12,6 +12,8 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 
 def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Alembic announces its context on every revision look-up (each /healthz): not news.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 
 
 def mask(text: str) -> str:

@@ -93,13 +93,14 @@ def clock() -> FrozenClock:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database URL on each backend; the test's data is gone afterwards."""
     backend: str = request.param
-    _ran[backend] += 1
     if backend == "sqlite":
         path = tmp_path / "nightshift.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        _ran[backend] += 1
         yield f"sqlite:///{path}"
         return
     url: str = request.getfixturevalue("pg_migrated")
+    _ran[backend] += 1
     yield url
     _truncate_all(url)
 
