@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from crm_store.errors import InvalidValue
 from crm_store.models import Appointment
-from crm_store.records import AppointmentRecord
+from crm_store.records import AppointmentRecord, from_row
 from crm_store.timeline import add_event
 from crm_store.types import AppointmentStatus
 from crm_store.uow import UnitOfWork
@@ -85,17 +85,4 @@ def list_appointments(
 
 
 def _record(row: Appointment) -> AppointmentRecord:
-    return AppointmentRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        customer_id=row.customer_id,
-        vehicle_id=row.vehicle_id,
-        staff_id=row.staff_id,
-        conversation_id=row.conversation_id,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        status=row.status,
-        token=row.token,
-        sequence=row.sequence,
-        source=row.source,
-    )
+    return from_row(AppointmentRecord, row)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Conversation
-from crm_store.records import ConversationRecord
+from crm_store.records import ConversationRecord, from_row
 from crm_store.timeline import add_event
 from crm_store.types import Channel, ConversationMode
 from crm_store.uow import UnitOfWork
@@ -108,13 +108,4 @@ def _get(uow: UnitOfWork, conversation_id: int) -> Conversation:
 
 
 def _record(row: Conversation) -> ConversationRecord:
-    return ConversationRecord(
-        id=row.id,
-        public_id=row.public_id,
-        dealership_id=row.dealership_id,
-        customer_id=row.customer_id,
-        channel=row.channel,
-        mode=row.mode,
-        created_at=row.created_at,
-        last_message_at=row.last_message_at,
-    )
+    return from_row(ConversationRecord, row)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from crm_store.errors import NotFound
 from crm_store.models import ConsentRecord, Customer
 from crm_store.phones import normalise_phone
-from crm_store.records import ConsentChange, CustomerRecord
+from crm_store.records import ConsentChange, CustomerRecord, from_row
 from crm_store.timeline import add_event
 from crm_store.types import Consent
 from crm_store.uow import UnitOfWork
@@ -163,12 +163,7 @@ def consent_history(uow: UnitOfWork, *, customer_id: int) -> list[ConsentChange]
         .where(ConsentRecord.customer_id == customer_id)
         .order_by(ConsentRecord.at, ConsentRecord.id)
     )
-    return [
-        ConsentChange(
-            customer_id=r.customer_id, state=r.state, source=r.source, detail=r.detail, at=r.at
-        )
-        for r in rows
-    ]
+    return [from_row(ConsentChange, row) for row in rows]
 
 
 def get_customer(uow: UnitOfWork, *, customer_id: int) -> CustomerRecord:
@@ -201,15 +196,4 @@ def _get(uow: UnitOfWork, customer_id: int) -> Customer:
 
 
 def _record(row: Customer) -> CustomerRecord:
-    return CustomerRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        name=row.name,
-        phone=row.phone,
-        email=row.email,
-        assigned_staff_id=row.assigned_staff_id,
-        sms_consent=row.sms_consent,
-        sms_consent_at=row.sms_consent_at,
-        sms_consent_source=row.sms_consent_source,
-        created_at=row.created_at,
-    )
+    return from_row(CustomerRecord, row)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Dealership, DealershipHours
-from crm_store.records import DealershipRecord, Weekly
+from crm_store.records import DealershipRecord, Weekly, from_row
 from crm_store.uow import UnitOfWork
 from crm_store.weekly import as_weekly, sync_weekly
 
@@ -59,13 +59,4 @@ def list_dealerships(uow: UnitOfWork) -> list[DealershipRecord]:
 
 
 def _record(row: Dealership) -> DealershipRecord:
-    return DealershipRecord(
-        id=row.id,
-        slug=row.slug,
-        name=row.name,
-        timezone=row.timezone,
-        phone=row.phone,
-        address=row.address,
-        test_drive_minutes=row.test_drive_minutes,
-        hours=as_weekly(row.hours),
-    )
+    return from_row(DealershipRecord, row, hours=as_weekly(row.hours))

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crm_store.models import Handoff
-from crm_store.records import HandoffRecord
+from crm_store.records import HandoffRecord, from_row
 from crm_store.timeline import add_event
 from crm_store.types import HandoffStatus
 from crm_store.uow import UnitOfWork
@@ -64,17 +64,6 @@ def list_handoffs(
 
 
 def _record(row: Handoff) -> HandoffRecord:
-    return HandoffRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        conversation_id=row.conversation_id,
-        customer_id=row.customer_id,
-        reasons=tuple(str(r) for r in row.reasons),
-        trigger_message_id=row.trigger_message_id,
-        confidence=row.confidence,
-        note=row.note,
-        status=row.status,
-        assigned_staff_id=row.assigned_staff_id,
-        summary=dict(row.summary),
-        created_at=row.created_at,
+    return from_row(
+        HandoffRecord, row, reasons=tuple(str(r) for r in row.reasons), summary=dict(row.summary)
     )

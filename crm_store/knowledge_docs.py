@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from crm_store.models import KnowledgeDoc
-from crm_store.records import KnowledgeDocRecord
+from crm_store.records import KnowledgeDocRecord, from_row
 from crm_store.uow import UnitOfWork
 
 
@@ -36,10 +36,4 @@ def list_docs(uow: UnitOfWork, *, dealership_id: int) -> list[KnowledgeDocRecord
 
 
 def _record(row: KnowledgeDoc) -> KnowledgeDocRecord:
-    return KnowledgeDocRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        title=row.title,
-        text=row.text,
-        updated_at=row.updated_at,
-    )
+    return from_row(KnowledgeDocRecord, row)

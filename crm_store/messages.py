@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from crm_store import conversations
 from crm_store.errors import NotFound
 from crm_store.models import Message
-from crm_store.records import Media, MessageRecord, StoredMessage
+from crm_store.records import Media, MessageRecord, StoredMessage, from_row
 from crm_store.types import Author, DeliveryStatus, Direction
 from crm_store.uow import UnitOfWork
 
@@ -130,18 +130,8 @@ def _by_channel_id(uow: UnitOfWork, channel: str, channel_message_id: str) -> Me
 
 
 def _record(row: Message) -> MessageRecord:
-    return MessageRecord(
-        id=row.id,
-        conversation_id=row.conversation_id,
-        direction=row.direction,
-        author=row.author,
-        staff_id=row.staff_id,
-        channel=row.channel,
-        channel_message_id=row.channel_message_id,
-        body=row.body,
+    return from_row(
+        MessageRecord,
+        row,
         media=tuple(Media(url=m["url"], content_type=m["content_type"]) for m in row.media),
-        delivery_status=row.delivery_status,
-        error_code=row.error_code,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
     )

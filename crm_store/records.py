@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from crm_store.types import (
     AppointmentStatus,
@@ -21,6 +21,8 @@ from crm_store.types import (
     StaffStatus,
     VehicleStatus,
 )
+
+T = TypeVar("T")
 
 Weekly = dict[int, tuple[time, time]]
 """Weekday (0 = Monday) -> (start, end) in dealership-local wall time."""
@@ -193,3 +195,9 @@ class KnowledgeDocRecord:
     title: str
     text: str
     updated_at: datetime
+
+
+def from_row(record: type[T], row: object, **overrides: Any) -> T:
+    """Build `record` from the ORM row's attributes of the same names, plus `overrides`."""
+    values = {f.name: getattr(row, f.name) for f in fields(record) if f.name not in overrides}  # type: ignore[arg-type]
+    return record(**values, **overrides)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Staff, StaffShift
-from crm_store.records import StaffRecord, Weekly
+from crm_store.records import StaffRecord, Weekly, from_row
 from crm_store.timeline import add_event
 from crm_store.types import Role, StaffStatus
 from crm_store.uow import UnitOfWork
@@ -109,16 +109,4 @@ def _get(uow: UnitOfWork, staff_id: int) -> Staff:
 
 
 def _record(row: Staff) -> StaffRecord:
-    return StaffRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        handle=row.handle,
-        name=row.name,
-        role=row.role,
-        phone=row.phone,
-        email=row.email,
-        status=row.status,
-        status_changed_at=row.status_changed_at,
-        shifts=as_weekly(row.shifts),
-        active=row.active,
-    )
+    return from_row(StaffRecord, row, shifts=as_weekly(row.shifts))

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crm_store.models import TimelineEvent
-from crm_store.records import TimelineEventRecord
+from crm_store.records import TimelineEventRecord, from_row
 from crm_store.uow import UnitOfWork
 
 
@@ -45,13 +45,4 @@ def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[TimelineEven
 
 
 def _record(row: TimelineEvent) -> TimelineEventRecord:
-    return TimelineEventRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        customer_id=row.customer_id,
-        conversation_id=row.conversation_id,
-        staff_id=row.staff_id,
-        kind=row.kind,
-        at=row.at,
-        data=dict(row.data),
-    )
+    return from_row(TimelineEventRecord, row, data=dict(row.data))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Vehicle
-from crm_store.records import VehicleRecord
+from crm_store.records import VehicleRecord, from_row
 from crm_store.types import Condition, VehicleStatus
 from crm_store.uow import UnitOfWork
 
@@ -96,20 +96,6 @@ def _find(uow: UnitOfWork, dealership_id: int, stock: str) -> Vehicle | None:
 
 
 def _record(row: Vehicle) -> VehicleRecord:
-    return VehicleRecord(
-        id=row.id,
-        dealership_id=row.dealership_id,
-        stock=row.stock,
-        vin=row.vin,
-        year=row.year,
-        make=row.make,
-        model=row.model,
-        trim=row.trim,
-        condition=row.condition,
-        body=row.body,
-        color=row.color,
-        mileage=row.mileage,
-        price=Decimal(row.price),
-        status=row.status,
-        features=tuple(str(f) for f in row.features),
+    return from_row(
+        VehicleRecord, row, price=Decimal(row.price), features=tuple(str(f) for f in row.features)
     )
