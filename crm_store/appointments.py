@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from crm_store.errors import InvalidValue
+from crm_store.errors import InvalidValue, NotFound
 from crm_store.models import Appointment
 from crm_store.records import AppointmentRecord, from_row
 from crm_store.timeline import add_event
@@ -60,6 +60,74 @@ def create_appointment(
     return _record(row)
 
 
+def get_appointment(uow: UnitOfWork, *, appointment_id: int) -> AppointmentRecord:
+    return _record(_get(uow, appointment_id))
+
+
+def move_appointment(
+    uow: UnitOfWork,
+    *,
+    appointment_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    staff_id: int | None,
+) -> AppointmentRecord:
+    """Change the time of an appointment; its calendar SEQUENCE goes up by one."""
+    row = _get(uow, appointment_id)
+    previous = row.starts_at
+    row.starts_at, row.ends_at, row.staff_id = starts_at, ends_at, staff_id
+    row.sequence += 1
+    row.updated_at = uow.now()
+    uow.flush()
+    add_event(
+        uow,
+        dealership_id=row.dealership_id,
+        customer_id=row.customer_id,
+        conversation_id=row.conversation_id,
+        staff_id=staff_id,
+        kind="appointment_rescheduled",
+        data={
+            "appointment_id": row.id,
+            "from": previous.isoformat(),
+            "starts_at": starts_at.isoformat(),
+        },
+    )
+    return _record(row)
+
+
+def cancel_appointment(uow: UnitOfWork, *, appointment_id: int) -> AppointmentRecord:
+    row = _get(uow, appointment_id)
+    if row.status is not AppointmentStatus.CANCELLED:
+        row.status = AppointmentStatus.CANCELLED
+        row.sequence += 1
+        row.updated_at = uow.now()
+        uow.flush()
+        add_event(
+            uow,
+            dealership_id=row.dealership_id,
+            customer_id=row.customer_id,
+            conversation_id=row.conversation_id,
+            staff_id=row.staff_id,
+            kind="appointment_cancelled",
+            data={"appointment_id": row.id, "starts_at": row.starts_at.isoformat()},
+        )
+    return _record(row)
+
+
+def upcoming_for_customer(uow: UnitOfWork, *, customer_id: int) -> list[AppointmentRecord]:
+    """The customer's standing appointments that have not started yet, soonest first."""
+    rows = uow.session.scalars(
+        sa.select(Appointment)
+        .where(
+            Appointment.customer_id == customer_id,
+            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED]),
+            Appointment.starts_at >= uow.now(),
+        )
+        .order_by(Appointment.starts_at)
+    )
+    return [_record(row) for row in rows]
+
+
 def find_appointment(
     uow: UnitOfWork, *, vehicle_id: int, starts_at: datetime
 ) -> AppointmentRecord | None:
@@ -82,6 +150,13 @@ def list_appointments(
         query = query.where(Appointment.status != AppointmentStatus.CANCELLED)
     rows = uow.session.scalars(query.order_by(Appointment.starts_at, Appointment.id))
     return [_record(row) for row in rows]
+
+
+def _get(uow: UnitOfWork, appointment_id: int) -> Appointment:
+    row = uow.session.get(Appointment, appointment_id)
+    if row is None:
+        raise NotFound(f"appointment id {appointment_id} not found")
+    return row
 
 
 def _record(row: Appointment) -> AppointmentRecord:

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from crm_store.errors import NotFound
-from crm_store.models import ConsentRecord, Customer
+from crm_store.models import ChannelIdentity, ConsentRecord, Customer
 from crm_store.phones import normalise_phone
 from crm_store.records import ConsentChange, CustomerRecord, from_row
 from crm_store.timeline import add_event
-from crm_store.types import Consent
+from crm_store.types import Channel, Consent
 from crm_store.uow import UnitOfWork
 
 
@@ -50,6 +50,51 @@ def get_or_create_by_phone(
         data={"source": source},
     )
     return _record(row), True
+
+
+def get_or_create_by_identity(
+    uow: UnitOfWork, *, dealership_id: int, channel: Channel, external_id: str
+) -> tuple[CustomerRecord, bool]:
+    """The customer a channel knows by `external_id` (a web chat session), created if new."""
+    query = sa.select(ChannelIdentity).where(
+        ChannelIdentity.dealership_id == dealership_id,
+        ChannelIdentity.channel == channel,
+        ChannelIdentity.external_id == external_id,
+    )
+    identity = uow.session.scalar(query)
+    if identity is not None:
+        return get_customer(uow, customer_id=identity.customer_id), False
+    try:
+        with uow.session.begin_nested():
+            record = create_customer(uow, dealership_id=dealership_id, source=channel.value)
+            uow.session.add(
+                ChannelIdentity(
+                    dealership_id=dealership_id,
+                    channel=channel,
+                    external_id=external_id,
+                    customer_id=record.id,
+                    created_at=uow.now(),
+                )
+            )
+    except IntegrityError:
+        identity = uow.session.scalar(query)
+        if identity is None:
+            raise
+        return get_customer(uow, customer_id=identity.customer_id), False
+    return record, True
+
+
+def find_by_identity(
+    uow: UnitOfWork, *, dealership_id: int, channel: Channel, external_id: str
+) -> CustomerRecord | None:
+    identity = uow.session.scalar(
+        sa.select(ChannelIdentity).where(
+            ChannelIdentity.dealership_id == dealership_id,
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.external_id == external_id,
+        )
+    )
+    return None if identity is None else get_customer(uow, customer_id=identity.customer_id)
 
 
 def create_customer(

@@ -23,6 +23,7 @@ from crm_store.types import (
     DeliveryStatus,
     Direction,
     HandoffStatus,
+    OutboxStatus,
     Role,
     StaffStatus,
     UTCDateTime,
@@ -144,6 +145,20 @@ class Customer(Base):
     sms_consent_source: Mapped[str | None] = mapped_column(sa.String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChannelIdentity(Base):
+    """How a channel knows a customer when not by phone (e.g. a web chat session id)."""
+
+    __tablename__ = "channel_identities"
+    __table_args__ = (sa.UniqueConstraint("dealership_id", "channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "identity_channel"))
+    external_id: Mapped[str] = mapped_column(sa.String(120))
+    customer_id: Mapped[int] = _fk("customers.id")
+    created_at: Mapped[datetime]
 
 
 class ConsentRecord(Base):
@@ -280,6 +295,26 @@ class TimelineEvent(Base):
     kind: Mapped[str] = mapped_column(sa.String(60))
     at: Mapped[datetime]
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class OutboxItem(Base):
+    """A message waiting to be delivered by its channel: durable, retried, resumable."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("messages.id", ondelete="CASCADE"), unique=True
+    )
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "outbox_channel"))
+    recipient: Mapped[str] = mapped_column(sa.String(120))
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus, "outbox_status"))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class KnowledgeDoc(Base):

@@ -115,6 +115,12 @@ class HandoffStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
 def enum_column(enum: type[StrEnum], name: str) -> sa.Enum:
     """A portable enum: VARCHAR plus a named CHECK constraint, storing the enum's values."""
     return sa.Enum(

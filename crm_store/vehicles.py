@@ -89,6 +89,16 @@ def list_vehicles(
     return [_record(row) for row in rows]
 
 
+def inventory_version(uow: UnitOfWork, *, dealership_id: int) -> tuple[int, str]:
+    """Changes whenever a vehicle of the dealership is added or updated (for caches)."""
+    count, latest = uow.session.execute(
+        sa.select(sa.func.count(Vehicle.id), sa.func.max(Vehicle.updated_at)).where(
+            Vehicle.dealership_id == dealership_id
+        )
+    ).one()
+    return int(count), str(latest)
+
+
 def _find(uow: UnitOfWork, dealership_id: int, stock: str) -> Vehicle | None:
     return uow.session.scalar(
         sa.select(Vehicle).where(Vehicle.dealership_id == dealership_id, Vehicle.stock == stock)

@@ -126,9 +126,79 @@ def load_world(
     store = Store(settings.database_url)
     try:
         summary = apply_world(store, world, slug=slug)
+        from knowledge.store import open_knowledge_base
+        from nightshift.runtime import sync_world_knowledge
+
+        chunks = sync_world_knowledge(
+            store, open_knowledge_base(settings.data_dir), summary.dealership.slug
+        )
     finally:
         store.dispose()
-    typer.echo(f"loaded {summary}")
+    typer.echo(f"loaded {summary}; {chunks} knowledge chunks indexed")
+
+
+@app.command()
+def chat(
+    engine: Annotated[str | None, typer.Option(help="offline or openai [default: NIGHTSHIFT_ENGINE]")] = None,
+    phone: Annotated[str | None, typer.Option(help="Chat as this phone number (SMS channel)")] = None,
+    session: Annotated[str | None, typer.Option(help="Chat as this web session")] = None,
+    dealership: Annotated[str | None, typer.Option(help="Dealership slug [default: the first]")] = None,
+) -> None:
+    """Talk to the assistant in the terminal (reads piped stdin, one line per turn)."""
+    import sys
+
+    from contracts.messages import InboundMessage
+    from crm_store import dealerships
+    from nightshift.runtime import open_runtime
+
+    settings = load_settings()
+    if engine is not None:
+        if engine not in ("offline", "openai"):
+            typer.echo(f"--engine: {engine!r}: expected offline or openai", err=True)
+            raise typer.Exit(2)
+        settings = settings.model_copy(update={"engine": engine})
+    if phone and session:
+        typer.echo("give --phone or --session, not both", err=True)
+        raise typer.Exit(2)
+    channel = "sms" if phone or not session else "web"
+    sender = phone or session or "+15550009999"
+    interactive = sys.stdin.isatty()
+    with open_runtime(settings) as runtime:
+        with runtime.store.unit_of_work() as uow:
+            known = dealerships.list_dealerships(uow)
+        chosen = [d for d in known if d.slug == (dealership or settings.dealership)] or known[:1]
+        if not chosen:
+            typer.echo("no dealership loaded: run nightshift load-world FILE.yaml", err=True)
+            raise typer.Exit(2)
+        slug = chosen[0].slug
+        if interactive:
+            typer.echo(f"Chatting with {chosen[0].name} as {sender} ({channel}); Ctrl-D ends.")
+        while True:
+            if interactive:
+                typer.echo("you> ", nl=False)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            if not line.strip():
+                continue
+            result = runtime.pipeline.handle_inbound(
+                InboundMessage(dealership=slug, channel=channel, sender=sender, body=line.strip())  # type: ignore[arg-type]
+            )
+            for reply in result.replies:
+                typer.echo(f"assistant> {reply.body}")
+            if not result.replies:
+                typer.echo(f"(no reply: {result.outcome})")
+
+
+def _register_subcommands() -> None:
+    from evals.cli import eval_command
+    from knowledge.cli import app as knowledge_app
+
+    app.command("eval")(eval_command)
+    app.add_typer(knowledge_app, name="knowledge", help="Ingest and search dealership knowledge.")
+
+
+_register_subcommands()
 
 
 def main() -> None:

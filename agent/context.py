@@ -1,0 +1,49 @@
+"""What a turn runs with: the dependencies (store, knowledge, clock) and who is talking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from agent.inventory import InventoryCache
+from contracts.clock import Clock
+from crm_store.db import Store
+
+
+class PassageLike(Protocol):
+    title: str
+    heading: str
+    text: str
+    score: float
+
+
+class KnowledgePort(Protocol):
+    """Retrieval over the dealership's knowledge (implemented by `knowledge.KnowledgeBase`)."""
+
+    def search(self, dealership: str, query: str, k: int = 4) -> list[PassageLike]: ...
+
+
+@dataclass(frozen=True)
+class AgentDeps:
+    store: Store
+    knowledge: KnowledgePort
+    clock: Clock
+    inventory: InventoryCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inventory", InventoryCache(self.store))
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """Who and where: fixed for the duration of one turn."""
+
+    dealership_id: int
+    dealership_slug: str
+    dealership_name: str
+    timezone: str
+    customer_id: int
+    conversation_id: int
+    channel: str
+    first_reply: bool
+    turn: int

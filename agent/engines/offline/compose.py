@@ -1,0 +1,323 @@
+"""The offline engine's second half: after tool results, plan more calls or write the reply.
+
+Every fact in a reply comes from a tool result (prices, times, passages) or the dealership
+record; the words come from `agent/prompts/replies.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from agent import prompts
+from agent.context import AgentDeps, TurnContext
+from agent.engines.offline import formatting as fmt
+from agent.engines.offline.intents import EmbedderLike
+from agent.engines.offline.understand import Understanding
+from agent.relevance import overlap
+from crm_store import dealerships
+
+Call = tuple[str, dict[str, Any]]
+Result = tuple[str, dict[str, Any]]
+BRING_QUERY = "what to bring for a test drive driver's license insurance"
+
+
+def follow_up(
+    m: Understanding, slots: dict[str, Any], results: list[Result], calls: list[Any]
+) -> list[Call]:
+    """More tool calls this turn needs before it can answer, if any."""
+    done = [c["name"] for c in calls]
+    name, result = results[-1]
+    if name == "search_inventory" and not result["vehicles"] and done.count(name) == 1:
+        relaxed = _relax(calls[-1]["args"])
+        if relaxed is not None:
+            return [("search_inventory", relaxed)]
+    if name == "search_inventory" and result["vehicles"] and m.wants_test_drive:
+        if "check_availability" not in done and "book_test_drive" not in done:
+            stock = result["vehicles"][0]["stock"]
+            when = m.when
+            if when.day and when.at:
+                starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
+                return [("book_test_drive", {"stock": stock, "starts_at": starts})]
+            args: dict[str, Any] = {"stock": stock}
+            if when.day:
+                args["date"] = when.day.isoformat()
+                if when.earliest:
+                    args["earliest"] = when.earliest.strftime("%H:%M")
+                if when.latest:
+                    args["latest"] = when.latest.strftime("%H:%M")
+            return [("check_availability", args)]
+    unavailable = (
+        name in ("get_vehicle", "check_availability", "book_test_drive")
+        and _status(result) not in (None, "available")
+    )
+    if unavailable and "search_inventory" not in done:
+        vehicle = result.get("vehicle") or {}
+        similar = {"model": vehicle.get("model")} if vehicle.get("model") else {}
+        return [("search_inventory", similar or {"body": vehicle.get("body")})]
+    if name in ("book_test_drive", "reschedule_test_drive") and (
+        result.get("booked") or result.get("rescheduled")
+    ) and "search_knowledge" not in done:
+        return [("search_knowledge", {"query": BRING_QUERY})]
+    if name == "search_knowledge" and result.get("weak") and "request_human" not in done:
+        if m.intent == "knowledge" or "book_test_drive" not in done:
+            return [("request_human", {"reason": "unanswered", "note": f"Unanswered: {m.text[:160]}"})]
+    return []
+
+
+def _status(result: dict[str, Any]) -> str | None:
+    if "vehicle" in result:
+        return str(result["vehicle"]["status"])
+    return str(result["status"]) if result.get("status") else None
+
+
+def _relax(args: dict[str, Any]) -> dict[str, Any] | None:
+    """Drop the narrow filters (colour, price, miles, year, features) and keep what it is."""
+    keep = {k: v for k, v in args.items() if k in ("make", "model", "body", "condition")}
+    if keep == args:
+        if "model" in keep:
+            return {k: v for k, v in keep.items() if k != "condition"} or None
+        return None
+    return keep or None
+
+
+def reply(
+    m: Understanding,
+    slots: dict[str, Any],
+    results: list[Result],
+    ctx: TurnContext,
+    deps: AgentDeps,
+    embedder: EmbedderLike,
+) -> tuple[str, dict[str, Any]]:
+    seed = f"{ctx.conversation_id}:{ctx.turn}"
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for name, result in results:
+        by_name.setdefault(name, []).append(result)
+    parts: list[str] = []
+    updates: dict[str, Any] = {"pending": None}
+
+    if "capture_lead" in by_name:
+        saved = by_name["capture_lead"][-1].get("saved", {})
+        parts.append(prompts.render("lead_saved", seed, name=(saved.get("name") or "").split(" ")[0] or "there"))
+    if "request_human" in by_name:
+        parts.append(_handoff_text(by_name["request_human"][-1], m, seed, ctx, deps))
+        return " ".join(parts), updates
+    if "cancel_test_drive" in by_name:
+        result = by_name["cancel_test_drive"][-1]
+        if "cancelled" in result:
+            c = result["cancelled"]
+            parts.append(prompts.render("cancelled", seed, title=c["title"], when=fmt.when(c["starts_at"])))
+            updates.update(appointment_day=None, rescheduling=None)
+        else:
+            parts.append(prompts.render("nothing_to_cancel", seed))
+        return " ".join(parts), updates
+
+    booking = _booking_text(by_name, seed, ctx, deps, updates)
+    if booking:
+        parts.append(booking)
+    elif "check_availability" in by_name:
+        parts.append(_availability_text(by_name["check_availability"][-1], by_name, seed, updates))
+    elif "get_vehicle" in by_name:
+        parts.append(_vehicle_text(by_name["get_vehicle"][-1], by_name, m, seed, updates))
+    elif "search_inventory" in by_name:
+        parts.append(_search_text(by_name["search_inventory"], m, seed, updates))
+    elif "search_knowledge" in by_name:
+        parts.append(_knowledge_text(by_name["search_knowledge"][-1], m, embedder))
+    return " ".join(p for p in parts if p), updates
+
+
+def direct(
+    intent: str, m: Understanding, slots: dict[str, Any], ctx: TurnContext, deps: AgentDeps
+) -> tuple[str, dict[str, Any]]:
+    """Replies that need no tool: greetings, disclosure, small talk, questions back."""
+    seed = f"{ctx.conversation_id}:{ctx.turn}"
+    if intent == "ai_disclosure":
+        return prompts.render("ai_disclosure", seed, dealership=ctx.dealership_name), {}
+    if slots.get("pending") == "ask_vehicle" or (intent == "test_drive" and not slots.get("vehicle_of_interest")):
+        return prompts.render("ask_vehicle", seed), {"pending": "ask_vehicle"}
+    if intent in ("reschedule",):
+        return prompts.render("ask_reschedule_time", seed), {"pending": "ask_reschedule_time"}
+    if intent == "greeting":
+        return prompts.render("greeting", seed), {}
+    if intent == "small_talk":
+        return prompts.render("small_talk", seed), {}
+    if intent == "contact_details":
+        return prompts.render("ask_contact", seed), {}
+    return prompts.render("out_of_scope", seed, dealership=ctx.dealership_name), {}
+
+
+def _handoff_text(
+    result: dict[str, Any], m: Understanding, seed: str, ctx: TurnContext, deps: AgentDeps
+) -> str:
+    with deps.store.unit_of_work() as uow:
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+    now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
+    is_open, next_in = fmt.next_opening(dealer, now)
+    when = prompts.render("team_open" if is_open else "team_closed", seed, when=next_in)
+    return prompts.render(f"handoff_{result.get('reason', 'other')}", seed, when=when)
+
+
+def _booking_text(
+    by_name: dict[str, list[dict[str, Any]]],
+    seed: str,
+    ctx: TurnContext,
+    deps: AgentDeps,
+    updates: dict[str, Any],
+) -> str:
+    result = (by_name.get("book_test_drive") or by_name.get("reschedule_test_drive") or [None])[-1]
+    if result is None:
+        return ""
+    done = result.get("booked") or result.get("rescheduled")
+    if done:
+        with deps.store.unit_of_work() as uow:
+            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        bring = _bring(by_name.get("search_knowledge", []))
+        key = "booked" if result.get("booked") else "rescheduled"
+        updates.update(
+            appointment_day=done["starts_at"][:10], rescheduling=None, requested_day=None
+        )
+        with_whom = f" with {done['staff']}" if done.get("staff") else ""
+        return prompts.render(
+            key,
+            seed,
+            title=done["title"],
+            stock=done["stock"],
+            when=fmt.when(done["starts_at"]),
+            with_whom=with_whom,
+            address=dealer.address or dealer.name,
+            bring=bring,
+        )
+    if result.get("status") not in (None, "available"):
+        similar = _similar(by_name, exclude=result.get("stock"))
+        return prompts.render("vehicle_unavailable", seed, title=result.get("stock"), status=result["status"], similar=similar)
+    alternatives = result.get("alternatives", [])
+    if not alternatives:
+        return prompts.render("no_times", seed)
+    updates.update(offered_slots=alternatives, pending="slot_choice")
+    return prompts.render("time_taken", seed, times=fmt.times_list(alternatives))
+
+
+def _availability_text(
+    result: dict[str, Any], by_name: dict[str, list[dict[str, Any]]], seed: str, updates: dict[str, Any]
+) -> str:
+    if result.get("status") not in (None, "available"):
+        similar = _similar(by_name, exclude=result.get("stock"))
+        return prompts.render("vehicle_unavailable", seed, title=result.get("title", result["stock"]), status=result["status"], similar=similar)
+    slots = result.get("slots", [])
+    if slots:
+        offered = _spread(slots)
+        updates.update(offered_slots=offered, pending="slot_choice")
+        return prompts.render("offer_times", seed, title=result["title"], times=fmt.times_list(offered))
+    nearest = result.get("nearest", [])
+    if not nearest:
+        return prompts.render("no_times", seed)
+    updates.update(offered_slots=nearest, pending="slot_choice")
+    key = "day_closed" if result.get("day_closed") else "window_full"
+    day = fmt.day_name(datetime.fromisoformat(result["date"] + "T00:00")) if result.get("date") else ""
+    return prompts.render(key, seed, day=day, times=fmt.times_list(nearest))
+
+
+def _spread(slots: list[str], count: int = 3) -> list[str]:
+    """Up to `count` offered times: the first ones of the window, at least an hour apart
+    when the window is long, so the shopper sees a real choice."""
+    if len(slots) <= count:
+        return slots
+    picked = [slots[0]]
+    for slot in slots[1:]:
+        gap = datetime.fromisoformat(slot) - datetime.fromisoformat(picked[-1])
+        if gap.total_seconds() >= 3600 or len(slots) < 8:
+            picked.append(slot)
+        if len(picked) == count:
+            break
+    return picked
+
+
+def _vehicle_text(
+    result: dict[str, Any], by_name: dict[str, list[dict[str, Any]]], m: Understanding, seed: str, updates: dict[str, Any]
+) -> str:
+    if "error" in result:
+        return prompts.render("vehicle_not_found", seed)
+    v = result["vehicle"]
+    if v["status"] != "available":
+        similar = _similar(by_name, exclude=v["stock"])
+        return prompts.render("vehicle_unavailable", seed, title=v["title"], status=v["status"], similar=similar)
+    features = ", ".join(v["features"][:3]) if v["features"] else ""
+    detail = prompts.render(
+        "vehicle_details",
+        seed,
+        line=fmt.vehicle_line(v),
+        features=f" Features: {features}." if features else "",
+    )
+    updates["pending"] = "offer_test_drive"
+    return detail
+
+
+def _search_text(results: list[dict[str, Any]], m: Understanding, seed: str, updates: dict[str, Any]) -> str:
+    first, last = results[0], results[-1]
+    found = last["vehicles"]
+    if not found:
+        gone = first.get("unavailable_matches") or []
+        if gone:
+            return prompts.render("only_unavailable", seed, title=gone[0]["title"], status=gone[0]["status"])
+        return prompts.render("no_match", seed)
+    lines = "; ".join(fmt.vehicle_line(v) for v in found[:3])
+    updates["pending"] = "offer_test_drive"
+    key = "search_results" if first["vehicles"] else "search_relaxed"
+    if not first["vehicles"] and first.get("unavailable_matches"):
+        gone = first["unavailable_matches"][0]
+        return prompts.render("unavailable_with_similar", seed, title=gone["title"], status=gone["status"], lines=lines)
+    more = last.get("total", len(found)) - min(len(found), 3)
+    extra = f" (+{more} more)" if more > 0 else ""
+    return prompts.render(key, seed, count=last.get("total", len(found)), lines=lines + extra)
+
+
+def _similar(by_name: dict[str, list[dict[str, Any]]], exclude: str | None) -> str:
+    for result in reversed(by_name.get("search_inventory", [])):
+        options = [v for v in result.get("vehicles", []) if v["stock"] != exclude]
+        if options:
+            return " A similar one that is available: " + fmt.vehicle_line(options[0]) + ". Want to see it?"
+    return ""
+
+
+def _bring(results: list[dict[str, Any]]) -> str:
+    for result in results:
+        for passage in result.get("passages", []):
+            for sentence in _sentences(passage["text"]):
+                if re.search(r"\b(bring|license|licence|insurance)\b", sentence, re.IGNORECASE):
+                    return " " + sentence
+    return ""
+
+
+def _knowledge_text(result: dict[str, Any], m: Understanding, embedder: EmbedderLike) -> str:
+    passages = result.get("passages", [])
+    if not passages:
+        return prompts.render("no_match", "")
+    best = passages[0]
+    sentences = _sentences(best["text"])
+    if len(sentences) > 2:
+        vectors = np.asarray(embedder.embed([m.text, *sentences]), dtype=np.float32)
+        scores = vectors[1:] @ vectors[0]
+        wants_figure = bool(re.search(r"\b(how much|cost|fee|price|charge|how many|how long|when|what time|hours?|warrant\w*|open|close)\b", m.text, re.IGNORECASE))
+        # Prefer sentences with figures when the question asks for one, and the opening
+        # sentence, which usually states the topic.
+        bonus = np.array(
+            [
+                (0.1 if wants_figure and re.search(r"\d", s) else 0.0)
+                + (0.06 if i == 0 else 0.0)
+                + 0.15 * overlap(m.text, s)
+                for i, s in enumerate(sentences)
+            ]
+        )
+        top = sorted(np.argsort(-(scores + bonus))[:2])
+        sentences = [sentences[i] for i in top]
+    answer = " ".join(sentences[:2])
+    return f"{answer} (Source: {best['title']})"
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"$])", " ".join(text.split()))
+    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,177 @@
+"""Intent classification for the offline engine: sharp rules first, then nearest neighbours
+over the embeddings of a bundled, labelled example set (`examples.yaml`).
+
+Rules carry the cases where a look-alike must not trigger: "do you offer financing?" is a
+knowledge question, "can I get approved with a 600 credit score?" is a financing application;
+"what's the price?" is a vehicle question, "what's your best price?" is negotiation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import yaml
+
+EXAMPLES = Path(__file__).with_name("examples.yaml")
+K = 5
+MIN_SIMILARITY = 0.42
+
+HANDOFF_INTENTS = {
+    "human_request": "human_requested",
+    "negotiation": "negotiation",
+    "financing_application": "financing",
+    "trade_in_valuation": "trade_in",
+    "complaint": "complaint",
+    "purchase_intent": "purchase_intent",
+}
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "ai_disclosure",
+        r"\b(are|r) (you|u) (a |an )?(bot|robot|ai|human|real|person|machine|computer)\b"
+        r"|\b(am i|is this) (talking|chatting|texting|speaking) (to|with) (a |an )?"
+        r"(bot|robot|ai|human|real|person|machine|computer)"
+        r"|\bis this (a |an )?(bot|robot|ai|real person|human|automated)\b",
+    ),
+    (
+        "human_request",
+        r"\b(talk|speak|chat|text) (to|with) (a |an |some|your |the )?"
+        r"(human|person|someone|somebody|real|salesperson|sales ?(man|rep)|manager|rep|agent)"
+        r"|\b(get|need|want) (a |an )?(human|real person|person|manager|salesperson)\b"
+        r"|\b(call|phone) me\b|\bhave (someone|somebody|a person) (call|text|contact)",
+    ),
+    (
+        "complaint",
+        r"\b(terrible|horrible|awful|worst|ridiculous|unacceptable|scam|rip ?off|ripped off|"
+        r"furious|angry|upset|disappointed|rude|lied|complain|complaint|still broken|"
+        r"never again|fix (this|it) now|want a refund|lemon)\b",
+    ),
+    (
+        "negotiation",
+        r"\b(best|lowest|final|bottom[- ]line|rock bottom) (price|deal|number|offer)\b"
+        r"|\bout[- ]the[- ]door\b|\botd\b|\b(can|could|would|will) (you|u|ya) (do|go|take|"
+        r"accept|come down|knock|drop|meet)\b[^?]*(\d|k\b|lower|less|down|off|price)"
+        r"|\b(any|a) (discount|deal|rebate|incentive|special)s?\b|\bnegotia|\bhaggle"
+        r"|\bknock (it |some |anything )?off\b|\bwiggle room\b|\bcome down on\b"
+        r"|\blowest (you|u) (can|will|would)\b|\bmatch (a|their|this|the) (price|quote|offer)",
+    ),
+    (
+        "financing_application",
+        r"\b(credit score|my credit|bad credit|no credit|get approved|pre-?approv|approval odds"
+        r"|finance application|apply for (financing|a loan|credit)|what (rate|apr|interest)"
+        r"|interest rate|apr\b|down payment|monthly payment|payments? (be|would be|of)"
+        r"|\$?\d{2,4} ?(a|per|/) ?(month|mo)\b|co-?sign|lease (deal|payment|terms))",
+    ),
+    (
+        "trade_in_valuation",
+        r"\b(what('?s| is| would)|how much) (is )?my (car|truck|suv|vehicle|van|\d{4}|old)"
+        r"[^?]*\b(worth|get|give|value)|\btrade[- ]?in (value|worth|price|offer|quote)"
+        r"|\bhow much (would|will|can) (you|u) (give|pay|offer)[^?]*\b(my|for)\b"
+        r"|\bvalue (of )?my\b|\bappraise my\b|\b(trade|trading) in my\b",
+    ),
+    (
+        "purchase_intent",
+        r"\b(buy|purchase|take) (it|this|that|the \w+) (today|tonight|now|this week)"
+        r"|\bready to (buy|purchase|sign|do (this|it))|\bi'?ll take it\b|\bwant to buy\b"
+        r"|\b(put|leave|make|place) (down )?(a )?deposit|\bhold (it|the \w+) for me\b"
+        r"|\bwhere do i sign\b|\bi want (it|this one|that one)\b",
+    ),
+    ("cancel", r"\b(cancel|won'?t be (able to )?(make|come)|call off)\b"),
+    (
+        "knowledge",
+        r"\b(what|which) (time|hours?) (do|does|are|is) (you|u|y'?all|the \w+|service|sales)\b"
+        r"|\bwhen (do|does|are|is) (you|u|y'?all|the \w+|service|sales)[\w ]{0,12}"
+        r"\b(open|close)|\b(your|the|store|service|sales|showroom) hours\b|\bhours\?"
+        r"|\b(where|how far) (are|r) (you|u|y'?all)\b|\blocated\b|\baddress\b|\bdirections\b"
+        r"|\bwhat (do|should) i (need to )?bring\b|\b(doc|documentation|dealer|delivery) fees?\b"
+        r"|\bpolicy\b|\bwarrant(y|ies)\b|\b(do|does) (you|u|anyone)[\w ]{0,20}\b(speak|deliver)"
+        r"|\b(charger|charging)\b|\bis (service|the service department) open\b",
+    ),
+    (
+        "reschedule",
+        r"\b(reschedule|re-schedule|move (my|the|it)|push (it|my|the)|change (my|the) "
+        r"(time|appointment)|can'?t make it|instead\b|another (time|day))",
+    ),
+]
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(who|what|when|where|why|how|which|do|does|did|is|are|can|could|will|would)\b",
+    re.IGNORECASE,
+)
+RULES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _RULES]
+
+
+class EmbedderLike(Protocol):
+    def embed(self, texts: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class IntentGuess:
+    intent: str
+    confidence: float
+    by: str  # "rule" or "knn"
+
+
+def rule_intent(text: str) -> str | None:
+    for name, pattern in RULES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+@cache
+def _examples() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data: dict[str, list[str]] = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
+    labels: list[str] = []
+    texts: list[str] = []
+    for label, items in data.items():
+        for item in items:
+            labels.append(label)
+            texts.append(str(item))
+    return tuple(labels), tuple(texts)
+
+
+_MATRICES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_MATRICES_LOCK = threading.Lock()
+
+
+def _example_matrix(embedder: EmbedderLike) -> Any:
+    """The examples' embeddings, computed once per embedder (engines are built per runtime)."""
+    with _MATRICES_LOCK:
+        matrix = _MATRICES.get(embedder)
+        if matrix is None:
+            matrix = np.asarray(embedder.embed(list(_examples()[1])), dtype=np.float32)
+            _MATRICES[embedder] = matrix
+        return matrix
+
+
+class IntentClassifier:
+    def __init__(self, embedder: EmbedderLike) -> None:
+        self._embedder = embedder
+        self._labels = _examples()[0]
+        self._matrix = _example_matrix(embedder)
+
+    def classify(self, text: str, vector: Any | None = None) -> IntentGuess:
+        ruled = rule_intent(text)
+        if ruled is not None:
+            return IntentGuess(ruled, 0.95, "rule")
+        if vector is None:
+            vector = self._embedder.embed([text])[0]
+        sims = self._matrix @ np.asarray(vector, dtype=np.float32)
+        top = np.argsort(-sims)[:K]
+        if float(sims[top[0]]) < MIN_SIMILARITY:
+            # Nothing like it in the examples: a question is tried against the dealership's
+            # knowledge (which says when it cannot answer); anything else is out of scope.
+            fallback = "knowledge" if _QUESTION.search(text) else "out_of_scope"
+            return IntentGuess(fallback, float(sims[top[0]]), "knn")
+        votes: dict[str, float] = {}
+        for index in top:
+            votes[self._labels[index]] = votes.get(self._labels[index], 0.0) + float(sims[index])
+        best = max(votes, key=lambda label: votes[label])
+        return IntentGuess(best, float(sims[top[0]]), "knn")

@@ -1,0 +1,140 @@
+"""What a shopper's message means in context: intent, vehicle filters, time, references
+("that one", "the gray one", "the other one") and contact details."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from agent.engines.offline.intents import IntentClassifier
+from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery
+from agent.nlu.when import TimeRequest, parse_when
+from crm_store.records import VehicleRecord
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+_NAME = re.compile(
+    r"\b(?:my name is|my name's|i am|i'm|this is|it's|its|call me|name is)\s+"
+    r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?)",
+    re.IGNORECASE,
+)
+_NOT_NAMES = {
+    "looking", "interested", "here", "good", "fine", "ok", "okay", "just", "a", "the", "not",
+    "ready", "trying", "going", "wondering", "also", "still", "on", "at", "in", "so", "very",
+    "available", "free", "coming", "sorry", "thinking", "back", "done", "new", "sure",
+}
+_AFFIRM = re.compile(
+    r"^\s*(yes|yeah|yea|yep|yup|sure|ok|okay|k|sounds good|that works|works for me|perfect|"
+    r"great|let'?s do (it|that)|do it|please|yes please|absolutely|definitely|book it|"
+    r"that one|yes,? that one|this one)\b",
+    re.IGNORECASE,
+)
+_OTHER = re.compile(r"\b(other|another|second|2nd)\b( one)?", re.IGNORECASE)
+_THAT = re.compile(r"\b(that|this|the same|it|first|1st) (one|car|truck|suv|vehicle)\b|\bit\b")
+_TEST_DRIVE = re.compile(
+    r"\b(test ?drive|drive it|come (in|by|see|check)|see it|check it out|stop by|swing by|"
+    r"appointment|book|schedule|available (at|on)|open (at|on)|works)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Understanding:
+    text: str
+    intent: str
+    by: str  # "rule" or "knn": how the intent was found
+    query: VehicleQuery
+    when: TimeRequest
+    reference: str | None = None  # a stock number the message points at
+    affirmative: bool = False
+    contact: dict[str, str] = field(default_factory=dict)
+    wants_test_drive: bool = False
+
+
+def understand(
+    text: str,
+    *,
+    now: datetime,
+    classifier: IntentClassifier,
+    vocabulary: InventoryVocabulary,
+    inventory: list[VehicleRecord],
+    slots: dict[str, Any],
+) -> Understanding:
+    query = vocabulary.parse(text)
+    when = parse_when(text, now)
+    guess = classifier.classify(text)
+    meaning = Understanding(
+        text=text,
+        intent=guess.intent,
+        by=guess.by,
+        query=query,
+        when=when,
+        reference=resolve_reference(text, slots, inventory, vocabulary, query),
+        affirmative=bool(_AFFIRM.match(text)),
+        contact=contact_details(text),
+        wants_test_drive=bool(_TEST_DRIVE.search(text)),
+    )
+    return meaning
+
+
+def resolve_reference(
+    text: str,
+    slots: dict[str, Any],
+    inventory: list[VehicleRecord],
+    vocabulary: InventoryVocabulary,
+    query: VehicleQuery,
+) -> str | None:
+    """The stock number a message refers to, from what was shown earlier in the chat."""
+    by_stock = {v.stock: v for v in inventory}
+    if query.stock and query.stock in by_stock:
+        return query.stock
+    shown = [s for s in slots.get("vehicles_shown", []) if s in by_stock]
+    focus = slots.get("vehicle_of_interest")
+    if shown:
+        if _OTHER.search(text) and len(shown) > 1:
+            # "the other one": the shown vehicle not in focus; with none in focus, the second.
+            return next((s for s in shown if s != focus), shown[1]) if focus in shown else shown[1]
+        narrowed = [by_stock[s] for s in shown if _fits(by_stock[s], query, vocabulary)]
+        if narrowed and len(narrowed) < len(shown) and _describes(query):
+            return narrowed[0].stock
+        if re.search(r"\b(first|1st)\b", text, re.IGNORECASE):
+            return shown[0]
+        if re.search(r"\b(last|third|3rd)\b", text, re.IGNORECASE):
+            return shown[-1]
+    if focus in by_stock and (_THAT.search(text.lower()) or not _describes(query)):
+        return str(focus)
+    return None
+
+
+def _describes(query: VehicleQuery) -> bool:
+    return any(
+        (query.make, query.model, query.trim, query.color, query.year_min, query.body)
+    )
+
+
+def _fits(vehicle: VehicleRecord, query: VehicleQuery, vocabulary: InventoryVocabulary) -> bool:
+    if query.color and query.color not in vocabulary.colors_of(vehicle):
+        return False
+    if query.model and query.model != vehicle.model:
+        return False
+    if query.trim and (vehicle.trim or "").lower() != query.trim.lower():
+        return False
+    if query.year_min and vehicle.year < query.year_min:
+        return False
+    return not (query.year_max and vehicle.year > query.year_max)
+
+
+def contact_details(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if (email := _EMAIL.search(text)) is not None:
+        found["email"] = email.group(0)
+    if (phone := _PHONE.search(text)) is not None:
+        found["phone"] = phone.group(0)
+    if (name := _NAME.search(text)) is not None:
+        words = name.group(1).split()
+        if words[0].lower() not in _NOT_NAMES:
+            kept = [w for w in words if w.lower() not in _NOT_NAMES]
+            found["name"] = " ".join(w.capitalize() for w in kept)
+    return found

@@ -1,0 +1,118 @@
+"""The agent graph: engine -> tools -> engine ... -> guard. Built on demand, never at import.
+
+The same graph runs every engine; tools, slot bookkeeping and the output guardrail are code,
+so they hold whichever engine proposed the step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+
+from agent import prompts
+from agent.context import AgentDeps, TurnContext
+from agent.engines import Engine
+from agent.guardrails import GuardContext, check_reply, contact_key
+from agent.slots import slot_updates
+from agent.state import AgentState
+from agent.tools import Toolbox, allowed_amounts
+from crm_store import customers, dealerships, knowledge_docs
+
+log = logging.getLogger("nightshift.agent")
+MAX_TOOL_ROUNDS = 4
+
+
+def build_graph(
+    engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[Any] | None = None
+) -> CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]:
+    def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        step = engine.respond(state, runtime.context)
+        return {"messages": [step.message], "slots": step.slots}
+
+    def tools(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        toolbox = Toolbox(deps, runtime.context)
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        results: list[ToolMessage] = []
+        slots: dict[str, Any] = {}
+        for call in last.tool_calls:
+            result = toolbox.call(call["name"], call["args"])
+            slots.update(slot_updates(call["name"], call["args"], result))
+            results.append(
+                ToolMessage(
+                    content=json.dumps(result, default=str),
+                    tool_call_id=call["id"] or call["name"],
+                    name=call["name"],
+                )
+            )
+        return {"messages": results, "slots": slots}
+
+    def route(state: AgentState) -> str:
+        last = state["messages"][-1]
+        if isinstance(last, AIMessage) and last.tool_calls:
+            rounds = sum(1 for m in _this_turn(state) if isinstance(m, AIMessage) and m.tool_calls)
+            return "tools" if rounds <= MAX_TOOL_ROUNDS else "guard"
+        return "guard"
+
+    def guard(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        ctx = runtime.context
+        last = state["messages"][-1]
+        draft = last.text if isinstance(last, AIMessage) and not last.tool_calls else ""
+        reply, violations = guard_text(deps, ctx, draft)
+        return {"reply": reply, "violations": violations}
+
+    graph = StateGraph(AgentState, context_schema=TurnContext)
+    graph.add_node("agent", agent)
+    graph.add_node("tools", tools)
+    graph.add_node("guard", guard)
+    graph.add_edge(START, "agent")
+    graph.add_conditional_edges("agent", route, {"tools": "tools", "guard": "guard"})
+    graph.add_edge("tools", "agent")
+    graph.add_edge("guard", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list[str]]:
+    """Apply the output guardrail and the AI disclosure to a drafted reply."""
+    with deps.store.unit_of_work() as uow:
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        shopper = customers.get_customer(uow, customer_id=ctx.customer_id)
+        texts = [d.text for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)]
+    contacts = {contact_key(c) for c in (dealer.phone, shopper.phone, shopper.email) if c}
+    verdict = check_reply(
+        draft,
+        GuardContext(
+            allowed_amounts=frozenset(allowed_amounts(deps, ctx, texts)),
+            allowed_contacts=frozenset(contacts),
+            system_prompt=prompts.text("system.md"),
+            approved_texts=tuple(texts),
+        ),
+    )
+    reply = draft.strip()
+    if not verdict.ok or not reply:
+        if not verdict.ok:
+            log.warning(
+                "guardrail_violation conversation=%s violations=%s",
+                ctx.conversation_id,
+                ",".join(verdict.violations),
+            )
+        reply = prompts.render("safe_reply", f"{ctx.conversation_id}:{ctx.turn}")
+    disclosure = prompts.render("disclosure", dealership=ctx.dealership_name)
+    if ctx.first_reply and "automated assistant" not in reply.lower():
+        reply = f"{disclosure} {reply}"
+    return reply, list(verdict.violations)
+
+
+def _this_turn(state: AgentState) -> list[Any]:
+    messages = state["messages"]
+    for index in range(len(messages) - 1, -1, -1):
+        if messages[index].type == "human":
+            return messages[index:]
+    return messages

@@ -1,0 +1,107 @@
+"""The output guardrail: every reply is checked before it leaves, whatever the engine.
+
+A reply fails when it states a dollar amount that is neither an inventory price nor written in
+the dealership's knowledge, when it offers, discounts, approves or promises, when it shows
+contact details of anyone but this shopper and the dealership, or when it repeats the system
+prompt. A failing reply is replaced by a safe one; the violations are returned for logging and
+counting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+_MONEY = re.compile(
+    r"(?:\$\s?(?P<a>\d[\d,]*(?:\.\d{1,2})?)\s*(?P<k>[kK]\b)?)"
+    r"|(?:\b(?P<b>\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)\b)",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_COMMITMENT = re.compile(
+    r"\b("
+    r"legally binding|binding (?:offer|agreement|contract|price|deal)|this is binding|"
+    r"no takesies|discount(?:ed|s)?|\d+\s?(?:%|percent) off|(?:\$\s?\d[\d,]*|\d+k?) off\b|"
+    r"(?:special|exclusive|final|firm|best|limited[- ]time) (?:offer|deal|price)|"
+    r"(?:i|we) (?:can|could|will|'ll) (?:offer|give|do|sell|match|beat|knock|take|go)\b"
+    r"[^.?!]{0,60}?(?:\$\s?\d|\d+k\b|%|percent|off the|discount|deal|lower|less)|"
+    r"you(?:'re| are) (?:pre-?)?approved|(?:pre-?)?approv(?:ed|al) (?:is )?guaranteed|"
+    r"guaranteed? (?:approval|financing|price|trade)|we guarantee|"
+    r"(?:it's|it is|that's|that is) a deal|deal!|sold to you|"
+    r"(?:free|complimentary) (?:car|vehicle|truck|suv)"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def dollar_amounts(text: str) -> set[Decimal]:
+    """Every dollar amount written in `text` ("$23,995", "$1.50", "$25k", "85 dollars")."""
+    found: set[Decimal] = set()
+    for match in _MONEY.finditer(text):
+        raw = (match.group("a") or match.group("b") or "").replace(",", "").rstrip(".")
+        try:
+            amount = Decimal(raw)
+        except InvalidOperation:
+            continue
+        if match.group("k"):
+            amount *= 1000
+        found.add(amount.quantize(Decimal("0.01")))
+    return found
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    allowed_amounts: frozenset[Decimal]
+    allowed_contacts: frozenset[str] = frozenset()  # digits of phones, lower-case e-mails
+    system_prompt: str = ""
+    approved_texts: tuple[str, ...] = ()  # the dealership's own published wording
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    violations: tuple[str, ...] = field(default_factory=tuple)
+
+
+def check_reply(text: str, ctx: GuardContext) -> Verdict:
+    problems: list[str] = []
+    allowed = {a.quantize(Decimal("0.01")) for a in ctx.allowed_amounts}
+    for amount in sorted(dollar_amounts(text)):
+        if amount not in allowed:
+            problems.append(f"ungrounded_price:{amount}")
+    approved = [_words(t) for t in ctx.approved_texts]
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        match = _COMMITMENT.search(sentence)
+        # The dealership's own published sentences ("an online estimate is not a final
+        # offer") are quoted, not promised; anything else with such words is refused.
+        if match is not None and not any(_words(sentence) in a for a in approved):
+            problems.append(f"commitment:{match.group(0).lower()}")
+    for phone in _PHONE.findall(text):
+        digits = re.sub(r"\D", "", phone)[-10:]
+        if not any(c.endswith(digits) for c in ctx.allowed_contacts):
+            problems.append("foreign_contact:phone")
+    for email in _EMAIL.findall(text):
+        if email.lower() not in ctx.allowed_contacts:
+            problems.append("foreign_contact:email")
+    if ctx.system_prompt and _leaks(text, ctx.system_prompt):
+        problems.append("system_prompt_leak")
+    return Verdict(ok=not problems, violations=tuple(problems))
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[\w$%.,/-]+", text.lower()))
+
+
+def _leaks(text: str, prompt: str, window: int = 8) -> bool:
+    """True when the reply repeats any run of `window` words of the system prompt."""
+    words = re.findall(r"\w+", prompt.lower())
+    reply = " ".join(re.findall(r"\w+", text.lower()))
+    grams = {" ".join(words[i : i + window]) for i in range(max(len(words) - window + 1, 0))}
+    return any(g in reply for g in grams)
+
+
+def contact_key(value: str) -> str:
+    """How a phone or e-mail is kept in `allowed_contacts`."""
+    return value.lower() if "@" in value else re.sub(r"\D", "", value)

@@ -1,0 +1,43 @@
+"""Slot bookkeeping from tool results: code, not the model, keeps the dialogue state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """What a tool call tells us about the conversation (vehicles shown, booking, contact)."""
+    if "error" in result and name not in ("book_test_drive", "reschedule_test_drive"):
+        return {}
+    if name == "search_inventory":
+        shown = [v["stock"] for v in result.get("vehicles", [])]
+        updates: dict[str, Any] = {"vehicles_shown": shown}
+        if len(shown) == 1:
+            updates["vehicle_of_interest"] = shown[0]
+        if args.get("price_max"):
+            updates["budget"] = args["price_max"]
+        return updates
+    if name == "get_vehicle":
+        return {"vehicle_of_interest": result["vehicle"]["stock"]}
+    if name == "check_availability":
+        return {
+            "vehicle_of_interest": result.get("stock"),
+            "offered_slots": result.get("slots", [])[:6] or result.get("nearest", []),
+        }
+    if name in ("book_test_drive", "reschedule_test_drive"):
+        booked = result.get("booked") or result.get("rescheduled")
+        if booked:
+            return {
+                "appointment_id": booked["appointment_id"],
+                "vehicle_of_interest": booked["stock"],
+                "offered_slots": None,
+            }
+        return {"offered_slots": result.get("alternatives", [])}
+    if name == "cancel_test_drive":
+        return {"appointment_id": None, "offered_slots": None}
+    if name == "capture_lead":
+        saved = result.get("saved", {})
+        return {k: v for k, v in saved.items() if k in ("name", "email") and v}
+    if name == "request_human":
+        return {"handoff_reason": result.get("reason")}
+    return {}

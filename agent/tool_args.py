@@ -1,0 +1,128 @@
+"""Argument schemas of the agent's tools: what a model may pass, with their meaning.
+
+Each schema's docstring is the tool's contract as the model sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SearchInventory(BaseModel):
+    """Search the dealership's live inventory. Typos and shorthand are fine ("civc", "f150",
+    "cx5"); condition "used" includes certified pre-owned. Returns matching available vehicles
+    with stock number, price, mileage and status; prices come from the inventory and are the
+    only prices you may quote."""
+
+    make: str | None = None
+    model: str | None = None
+    trim: str | None = None
+    year_min: int | None = None
+    year_max: int | None = None
+    condition: Literal["new", "used", "certified"] | None = None
+    body: str | None = Field(None, description="sedan, suv, truck, hatchback, minivan, ...")
+    color: str | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    mileage_max: int | None = None
+    features: list[str] = Field(default_factory=list)
+
+
+class GetVehicle(BaseModel):
+    """Full details of one vehicle by stock number: price, mileage, colour, features, status."""
+
+    stock: str
+
+
+class SearchKnowledge(BaseModel):
+    """Search the dealership's own information (hours, location, fees, financing partners,
+    trade-in process, service, warranty, policies). Returns passages with their source title
+    and a relevance score; answer only from them and name the source."""
+
+    query: str
+
+
+class CheckAvailability(BaseModel):
+    """Open test-drive times for a vehicle. `date` is a local date (YYYY-MM-DD); `earliest`
+    and `latest` (HH:MM, local) narrow the window. Without a date, the next open times."""
+
+    stock: str
+    date: str | None = None
+    earliest: str | None = None
+    latest: str | None = None
+
+
+class BookTestDrive(BaseModel):
+    """Book a test drive of `stock` starting at `starts_at` (local time, YYYY-MM-DDTHH:MM).
+    Fails with the nearest open alternatives when the time is taken or closed."""
+
+    stock: str
+    starts_at: str
+
+
+class Reschedule(BaseModel):
+    """Move the shopper's upcoming test drive to `starts_at` (local, YYYY-MM-DDTHH:MM)."""
+
+    starts_at: str
+
+
+class Cancel(BaseModel):
+    """Cancel the shopper's upcoming test drive."""
+
+
+class CaptureLead(BaseModel):
+    """Record the shopper's contact details on their CRM record."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class RequestHuman(BaseModel):
+    """Hand the conversation to a person. Use for: the shopper asks for a person, price
+    negotiation, financing applications, trade-in valuations, complaints, readiness to buy,
+    or a question the dealership's information does not answer."""
+
+    reason: Literal[
+        "human_requested",
+        "negotiation",
+        "financing",
+        "trade_in",
+        "complaint",
+        "purchase_intent",
+        "unanswered",
+        "other",
+    ]
+    note: str = Field("", description="one short sentence for the salesperson")
+
+
+TOOLS: dict[str, type[BaseModel]] = {
+    "search_inventory": SearchInventory,
+    "get_vehicle": GetVehicle,
+    "search_knowledge": SearchKnowledge,
+    "check_availability": CheckAvailability,
+    "book_test_drive": BookTestDrive,
+    "reschedule_test_drive": Reschedule,
+    "cancel_test_drive": Cancel,
+    "capture_lead": CaptureLead,
+    "request_human": RequestHuman,
+}
+
+
+def openai_tool_schemas() -> list[dict[str, object]]:
+    """The tools in OpenAI's `tools` format, from the schemas above."""
+    out: list[dict[str, object]] = []
+    for name, schema in TOOLS.items():
+        params = schema.model_json_schema()
+        params.pop("title", None)
+        description = (schema.__doc__ or "").strip().replace("\n    ", " ")
+        params.pop("description", None)
+        out.append(
+            {
+                "type": "function",
+                "function": {"name": name, "description": description, "parameters": params},
+            }
+        )
+    return out

@@ -1,0 +1,306 @@
+"""The agent's tools: thin wrappers over crm_store and knowledge services.
+
+Every result is a JSON-serialisable dict; prices, availability and bookings in it come from
+the store, so whatever the engine says about them can be checked against it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from agent import tool_args as A
+from agent.context import AgentDeps, TurnContext
+from agent.guardrails import dollar_amounts
+from agent.nlu.vehicles import search
+from agent.relevance import overlap
+from crm_store import appointments, availability, customers, handoffs, staff, vehicles
+from crm_store.availability import Slot, SlotUnavailable
+from crm_store.errors import NotFound, StoreError
+from crm_store.records import VehicleRecord
+from crm_store.types import VehicleStatus
+
+KNOWLEDGE_WEAK = 0.40  # best passage below this blended score: the knowledge does not answer
+LEXICAL_WEIGHT = 0.15
+
+
+def vehicle_view(v: VehicleRecord) -> dict[str, Any]:
+    return {
+        "stock": v.stock,
+        "title": v.title,
+        "year": v.year,
+        "make": v.make,
+        "model": v.model,
+        "trim": v.trim,
+        "condition": v.condition.value,
+        "body": v.body,
+        "color": v.color,
+        "mileage": v.mileage,
+        "price": int(v.price) if v.price == v.price.to_integral() else float(v.price),
+        "status": v.status.value,
+        "features": list(v.features),
+    }
+
+
+class Toolbox:
+    """The tools bound to one turn (dealership, customer, conversation)."""
+
+    def __init__(self, deps: AgentDeps, ctx: TurnContext) -> None:
+        self.deps = deps
+        self.ctx = ctx
+        self.zone = ZoneInfo(ctx.timezone)
+
+    def call(self, name: str, raw_args: dict[str, Any]) -> dict[str, Any]:
+        """Run tool `name`; bad arguments or store errors come back as {"error": ...}."""
+        schema = A.TOOLS.get(name)
+        if schema is None:
+            return {"error": f"unknown tool {name!r}; expected one of {sorted(A.TOOLS)}"}
+        try:
+            args = schema.model_validate(raw_args)
+        except ValidationError as exc:
+            return {"error": f"invalid arguments for {name}: {exc.errors()[0]['msg']}"}
+        handler = getattr(self, name)
+        try:
+            result: dict[str, Any] = handler(args)
+        except (StoreError, ValueError, TypeError) as exc:
+            return {"error": str(exc)}
+        return result
+
+    # -- inventory ---------------------------------------------------------------------
+
+    def search_inventory(self, args: A.SearchInventory) -> dict[str, Any]:
+        snapshot = self.deps.inventory.get(self.ctx.dealership_id)
+        every, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
+        fields = args.model_dump(exclude_none=True)
+        fields["features"] = tuple(fields.get("features", ()))
+        query = vocabulary.normalise(**fields)
+        available = [v for v in every if v.status is VehicleStatus.AVAILABLE]
+        found = search(available, query, vocabulary=vocabulary, limit=5)
+        total = len(search(available, query, vocabulary=vocabulary, limit=1000))
+        unavailable = [] if found else search(
+            [v for v in every if v.status is not VehicleStatus.AVAILABLE],
+            query,
+            vocabulary=vocabulary,
+            limit=3,
+        )
+        return {
+            "vehicles": [vehicle_view(v) for v in found],
+            "total": total,
+            "unavailable_matches": [vehicle_view(v) for v in unavailable],
+        }
+
+    def get_vehicle(self, args: A.GetVehicle) -> dict[str, Any]:
+        with self.deps.store.unit_of_work() as uow:
+            try:
+                car = vehicles.get_vehicle(
+                    uow, dealership_id=self.ctx.dealership_id, stock=args.stock.strip().upper()
+                )
+            except NotFound:
+                return {"error": f"no vehicle with stock number {args.stock!r}"}
+        return {"vehicle": vehicle_view(car)}
+
+    # -- knowledge ---------------------------------------------------------------------
+
+    def search_knowledge(self, args: A.SearchKnowledge) -> dict[str, Any]:
+        found = self.deps.knowledge.search(self.ctx.dealership_slug, args.query, k=5)
+        scored = sorted(
+            (
+                (
+                    p.score + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}"),
+                    p,
+                )
+                for p in found
+            ),
+            key=lambda pair: -pair[0],
+        )[:3]
+        best = scored[0][0] if scored else 0.0
+        return {
+            "passages": [
+                {"title": p.title, "heading": p.heading, "text": p.text, "score": round(score, 3)}
+                for score, p in scored
+            ],
+            "weak": best < KNOWLEDGE_WEAK,
+        }
+
+    # -- test drives -------------------------------------------------------------------
+
+    def check_availability(self, args: A.CheckAvailability) -> dict[str, Any]:
+        with self.deps.store.unit_of_work() as uow:
+            car = self._vehicle(uow, args.stock)
+            if car.status is not VehicleStatus.AVAILABLE:
+                return {"stock": car.stock, "status": car.status.value, "slots": []}
+            preferred = self._assigned(uow)
+            if args.date:
+                day = date.fromisoformat(args.date)
+                slots = availability.open_slots_on(
+                    uow,
+                    dealership_id=self.ctx.dealership_id,
+                    vehicle_id=car.id,
+                    day=day,
+                    preferred_staff_id=preferred,
+                )
+                closed = not slots
+                slots = self._window(slots, args.earliest, args.latest)
+            else:
+                closed = False
+                slots = availability.nearest_open_slots(
+                    uow,
+                    dealership_id=self.ctx.dealership_id,
+                    vehicle_id=car.id,
+                    around=self.deps.clock.now(),
+                    count=3,
+                    preferred_staff_id=preferred,
+                )
+            nearest: list[Slot] = []
+            if not slots:
+                around = (
+                    datetime.combine(date.fromisoformat(args.date), time(9), tzinfo=self.zone)
+                    if args.date
+                    else self.deps.clock.now()
+                )
+                nearest = availability.nearest_open_slots(
+                    uow,
+                    dealership_id=self.ctx.dealership_id,
+                    vehicle_id=car.id,
+                    around=around,
+                    preferred_staff_id=preferred,
+                )
+        return {
+            "stock": car.stock,
+            "title": car.title,
+            "status": car.status.value,
+            "date": args.date,
+            "day_closed": closed,
+            "slots": [self._local(s.starts_at) for s in slots],
+            "nearest": [self._local(s.starts_at) for s in nearest],
+        }
+
+    def book_test_drive(self, args: A.BookTestDrive) -> dict[str, Any]:
+        starts_at = self._parse_local(args.starts_at)
+        with self.deps.store.unit_of_work() as uow:
+            car = self._vehicle(uow, args.stock)
+            try:
+                booked = availability.book(
+                    uow,
+                    dealership_id=self.ctx.dealership_id,
+                    vehicle_id=car.id,
+                    starts_at=starts_at,
+                    customer_id=self.ctx.customer_id,
+                    conversation_id=self.ctx.conversation_id,
+                    preferred_staff_id=self._assigned(uow),
+                )
+            except SlotUnavailable as exc:
+                return {
+                    "error": "unavailable",
+                    "reason": exc.reason,
+                    "stock": car.stock,
+                    "status": car.status.value,
+                    "alternatives": [self._local(s.starts_at) for s in exc.alternatives],
+                }
+            return {"booked": self._appointment_view(uow, booked.id)}
+
+    def reschedule_test_drive(self, args: A.Reschedule) -> dict[str, Any]:
+        starts_at = self._parse_local(args.starts_at)
+        with self.deps.store.unit_of_work() as uow:
+            current = self._upcoming(uow)
+            if current is None:
+                return {"error": "no upcoming test drive to reschedule"}
+            try:
+                moved = availability.reschedule(uow, appointment_id=current, starts_at=starts_at)
+            except SlotUnavailable as exc:
+                return {
+                    "error": "unavailable",
+                    "reason": exc.reason,
+                    "alternatives": [self._local(s.starts_at) for s in exc.alternatives],
+                }
+            return {"rescheduled": self._appointment_view(uow, moved.id)}
+
+    def cancel_test_drive(self, args: A.Cancel) -> dict[str, Any]:
+        with self.deps.store.unit_of_work() as uow:
+            current = self._upcoming(uow)
+            if current is None:
+                return {"error": "no upcoming test drive to cancel"}
+            view = self._appointment_view(uow, current)
+            appointments.cancel_appointment(uow, appointment_id=current)
+        return {"cancelled": view}
+
+    # -- people ------------------------------------------------------------------------
+
+    def capture_lead(self, args: A.CaptureLead) -> dict[str, Any]:
+        with self.deps.store.unit_of_work() as uow:
+            record = customers.update_contact(
+                uow,
+                customer_id=self.ctx.customer_id,
+                name=args.name,
+                email=args.email,
+                phone=args.phone,
+            )
+        return {"saved": {"name": record.name, "email": record.email, "phone": record.phone}}
+
+    def request_human(self, args: A.RequestHuman) -> dict[str, Any]:
+        with self.deps.store.unit_of_work() as uow:
+            record = handoffs.create_handoff(
+                uow,
+                dealership_id=self.ctx.dealership_id,
+                conversation_id=self.ctx.conversation_id,
+                customer_id=self.ctx.customer_id,
+                reasons=[args.reason],
+                confidence=0.9,
+                note=args.note or None,
+            )
+        return {"handoff_id": record.id, "reason": args.reason}
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _vehicle(self, uow: Any, stock: str) -> VehicleRecord:
+        return vehicles.get_vehicle(
+            uow, dealership_id=self.ctx.dealership_id, stock=stock.strip().upper()
+        )
+
+    def _assigned(self, uow: Any) -> int | None:
+        return customers.get_customer(uow, customer_id=self.ctx.customer_id).assigned_staff_id
+
+    def _upcoming(self, uow: Any) -> int | None:
+        upcoming = appointments.upcoming_for_customer(uow, customer_id=self.ctx.customer_id)
+        return upcoming[0].id if upcoming else None
+
+    def _appointment_view(self, uow: Any, appointment_id: int) -> dict[str, Any]:
+        record = appointments.get_appointment(uow, appointment_id=appointment_id)
+        car = vehicles.get_vehicle_by_id(uow, vehicle_id=record.vehicle_id)
+        person = staff.get_staff(uow, staff_id=record.staff_id) if record.staff_id else None
+        return {
+            "appointment_id": record.id,
+            "stock": car.stock,
+            "title": car.title,
+            "starts_at": self._local(record.starts_at),
+            "staff": person.name if person else None,
+        }
+
+    def _window(self, slots: list[Slot], earliest: str | None, latest: str | None) -> list[Slot]:
+        lo = time.fromisoformat(earliest) if earliest else time.min
+        hi = time.fromisoformat(latest) if latest else time.max
+        return [s for s in slots if lo <= s.starts_at.astimezone(self.zone).time() < hi]
+
+    def _local(self, moment: datetime) -> str:
+        return moment.astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
+
+    def _parse_local(self, text: str) -> datetime:
+        try:
+            naive = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(
+                f"starts_at: {text!r} is not a local time; expected YYYY-MM-DDTHH:MM"
+            ) from None
+        return naive.replace(tzinfo=self.zone) if naive.tzinfo is None else naive
+
+
+def allowed_amounts(deps: AgentDeps, ctx: TurnContext, knowledge_texts: list[str]) -> set[Decimal]:
+    """Every dollar amount the assistant may state: inventory prices and knowledge figures."""
+    prices = {v.price for v in deps.inventory.get(ctx.dealership_id).vehicles}
+    for text in knowledge_texts:
+        prices |= dollar_amounts(text)
+    return prices

@@ -1,0 +1,42 @@
+"""What channels hand to the pipeline and what the pipeline hands back to channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ChannelName = Literal["sms", "web"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message from a shopper, normalised by its channel adapter.
+
+    `sender` is an E.164 phone number for SMS and the widget's session id for web chat.
+    `channel_message_id` is the provider's id (Twilio MessageSid, the widget's client id): a
+    second delivery with the same id is recognised and not handled twice.
+    """
+
+    dealership: str
+    channel: ChannelName
+    sender: str
+    body: str
+    channel_message_id: str | None = None
+    media: tuple[Attachment, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A reply queued for delivery on `channel` to `recipient`."""
+
+    message_id: int
+    conversation_id: int
+    channel: ChannelName
+    recipient: str
+    body: str

@@ -1,0 +1,191 @@
+"""Scenario files (../shared/EVAL_FORMAT.md): parsed and validated, or rejected with the file,
+the key and what was expected. Unknown keys are errors, never ignored."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from nightshift.world import WorldFileError, WorldSpec
+from nightshift.world.loader import validate_world
+from nightshift.world.schema import LocalDateTime
+
+HANDOFF_REASONS = (
+    "human_requested", "negotiation", "financing", "trade_in", "complaint",
+    "purchase_intent", "unanswered", "other",
+)
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
+
+
+class ScenarioError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _strings(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TurnExpect(Strict):
+    contains: Annotated[list[str], BeforeValidator(_strings)] = Field(default_factory=list)
+    contains_any: Annotated[list[str], BeforeValidator(_strings)] = Field(default_factory=list)
+    not_contains: Annotated[list[str], BeforeValidator(_strings)] = Field(default_factory=list)
+    matches: str | None = None
+    handoff: bool | None = None
+    silent: Literal[True] | None = None
+
+    @field_validator("matches")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+        return value
+
+
+class Turn(Strict):
+    user: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int | float) else v)]
+    advance: str | None = None
+    expect: TurnExpect | None = None
+
+    @field_validator("advance")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and not _DURATION.match(str(value)):
+            raise ValueError(f"{value!r}: expected a duration such as 90m, 2h or 1d")
+        return value
+
+
+class AppointmentExpect(Strict):
+    stock: str | None = None
+    year: int | None = None
+    make: str | None = None
+    model: str | None = None
+    starts_at: LocalDateTime
+    staff: str | None = None
+
+
+class HandoffExpect(Strict):
+    reason: Annotated[list[str], BeforeValidator(_strings)]
+    paged: str | None = None
+
+    @field_validator("reason")
+    @classmethod
+    def _reasons(cls, value: list[str]) -> list[str]:
+        for reason in value:
+            if reason not in HANDOFF_REASONS:
+                raise ValueError(f"{reason!r}: expected one of {', '.join(HANDOFF_REASONS)}")
+        return value
+
+
+class LeadExpect(Strict):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class EndExpect(Strict):
+    appointments: list[AppointmentExpect] | None = None
+    handoff: Literal["none"] | HandoffExpect | None = None
+    lead: LeadExpect | None = None
+    opted_out: bool | None = None
+    never: Annotated[list[str], BeforeValidator(_strings)] = Field(default_factory=list)
+    grounded_prices: bool = True
+
+
+class Shopper(Strict):
+    phone: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] | None = None
+    session: str | None = None
+
+
+class Scenario(Strict):
+    id: Annotated[str, Field(min_length=1)]
+    title: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    now: LocalDateTime
+    channel: Literal["sms", "web"]
+    shopper: Shopper
+    world: dict[str, Any]
+    turns: Annotated[list[Turn], Field(min_length=1)]
+    expect: EndExpect = Field(default_factory=EndExpect)
+
+
+class LoadedScenario(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    path: Path
+    spec: Scenario
+    world: WorldSpec
+
+    @property
+    def now(self) -> datetime:
+        return self.spec.now
+
+
+def load_scenario(path: Path) -> LoadedScenario:
+    """Parse and validate one scenario file; raise `ScenarioError` listing every problem."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScenarioError([f"{name}: cannot read scenario: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{name}: expected a mapping with id, now, channel, shopper, world, turns"])
+    problems: list[str] = []
+    spec: Scenario | None = None
+    try:
+        spec = Scenario.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            key = ".".join(str(p) for p in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key"
+            elif error["type"] == "missing":
+                message = "required key is missing"
+            problems.append(f"{name}: {key}: {message}")
+    world: WorldSpec | None = None
+    if isinstance(data.get("world"), dict):
+        try:
+            world = validate_world(data["world"], source=name, root=yaml.compose(text), prefix=("world",))
+        except WorldFileError as exc:
+            problems += [str(p) for p in exc.problems]
+    if spec is not None:
+        channel_key = "phone" if spec.channel == "sms" else "session"
+        if getattr(spec.shopper, channel_key) is None:
+            problems.append(f"{name}: shopper.{channel_key}: required for channel {spec.channel}")
+    if problems or spec is None or world is None:
+        raise ScenarioError(problems or [f"{name}: world: required key is missing"])
+    return LoadedScenario(path=path, spec=spec, world=world)
+
+
+def find_scenarios(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ScenarioError([f"{path}: no such file or folder"])
+    return found
+
+
+def duration_minutes(text: str) -> int:
+    match = _DURATION.match(text)
+    assert match is not None
+    amount, unit = int(match.group(1)), match.group(2)
+    return amount * {"m": 1, "min": 1, "h": 60, "d": 1440}[unit]

@@ -1,0 +1,213 @@
+"""The one conversation pipeline every channel feeds.
+
+persist the inbound message (idempotently) -> compliance keywords -> human mode / opted out?
+-> agent graph under a per-conversation lock, with a timeout -> guardrail (in the graph) ->
+persist the reply and queue it in the outbox. If the engine fails or times out, the shopper
+gets a safe fallback and a handoff is recorded; the inbound message is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+
+from agent import prompts
+from agent.context import AgentDeps, TurnContext
+from contracts.messages import InboundMessage, OutboundMessage
+from crm_store import (
+    conversations,
+    customers,
+    dealerships,
+    handoffs,
+    messages,
+    outbox,
+    timeline,
+)
+from crm_store.locks import conversation_lock
+from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord, Media
+from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
+from crm_store.uow import UnitOfWork
+from nightshift import compliance, logs
+
+log = logging.getLogger("nightshift.pipeline")
+
+
+@dataclass
+class TurnResult:
+    conversation_id: int
+    public_id: str
+    inbound_message_id: int
+    outcome: str  # replied | duplicate | human_mode | opted_out | compliance | fallback
+    replies: list[OutboundMessage] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(self, deps: AgentDeps, graph: Any, *, timeout_seconds: float) -> None:
+        self.deps = deps
+        self.graph = graph
+        self.timeout = timeout_seconds
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def handle_inbound(self, inbound: InboundMessage) -> TurnResult:
+        store = self.deps.store
+        with store.unit_of_work() as uow:
+            dealer, shopper, convo = self._resolve(uow, inbound)
+            stored = messages.record_message(
+                uow,
+                conversation_id=convo.id,
+                direction=Direction.INBOUND,
+                author=Author.SHOPPER,
+                body=inbound.body,
+                channel_message_id=inbound.channel_message_id,
+                media=[Media(url=m.url, content_type=m.content_type) for m in inbound.media],
+            )
+        result = TurnResult(convo.id, convo.public_id, stored.message.id, "replied")
+        if not stored.created:
+            result.outcome = "duplicate"
+            return result
+        logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
+
+        keyword = compliance.keyword(inbound.body) if inbound.channel == "sms" else None
+        if keyword == "start" and shopper.sms_consent is not Consent.REVOKED:
+            keyword = None  # "yes" from a subscribed shopper is an answer, not a keyword
+        if keyword is not None:
+            text = compliance.apply(store, dealer, shopper, keyword)
+            if text:
+                result.replies.append(self._send(convo, shopper, text, inbound))
+            result.outcome = "compliance"
+            return result
+        if convo.mode is ConversationMode.HUMAN:
+            result.outcome = "human_mode"
+            return result
+        if inbound.channel == "sms" and shopper.sms_consent is Consent.REVOKED:
+            result.outcome = "opted_out"
+            return result
+
+        with conversation_lock(store, convo.id):
+            ctx = self._context(dealer, shopper, convo)
+            try:
+                state = self._pool.submit(self._run, inbound.body, stored.message.id, ctx).result(
+                    timeout=self.timeout
+                )
+            except FutureTimeout:
+                return self._fallback(result, convo, shopper, inbound, "engine timed out")
+            except Exception as exc:  # any engine failure: the shopper still gets an answer
+                log.exception("engine_failed conversation=%s", convo.id)
+                return self._fallback(result, convo, shopper, inbound, f"engine error: {exc!r}")
+            reply, violations = str(state.get("reply") or ""), list(state.get("violations") or [])
+            if violations:
+                self._record_violations(convo, violations)
+            result.violations = violations
+            if reply:
+                result.replies.append(self._send(convo, shopper, reply, inbound))
+        return result
+
+    def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
+        config = {"configurable": {"thread_id": str(ctx.conversation_id)}}
+        state: dict[str, Any] = self.graph.invoke(
+            {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]},
+            config=config,
+            context=ctx,
+            durability="exit",  # one checkpoint write per turn, at its end
+        )
+        return state
+
+    def _resolve(
+        self, uow: UnitOfWork, inbound: InboundMessage
+    ) -> tuple[DealershipRecord, CustomerRecord, ConversationRecord]:
+        dealer = dealerships.get_dealership(uow, slug=inbound.dealership)
+        channel = Channel(inbound.channel)
+        if channel is Channel.SMS:
+            shopper, _ = customers.get_or_create_by_phone(
+                uow, dealership_id=dealer.id, phone=inbound.sender, source="sms"
+            )
+        else:
+            shopper, _ = customers.get_or_create_by_identity(
+                uow, dealership_id=dealer.id, channel=channel, external_id=inbound.sender
+            )
+        convo, _ = conversations.open_conversation(
+            uow, dealership_id=dealer.id, customer_id=shopper.id, channel=channel
+        )
+        return dealer, shopper, convo
+
+    def _context(
+        self, dealer: DealershipRecord, shopper: CustomerRecord, convo: ConversationRecord
+    ) -> TurnContext:
+        with self.deps.store.unit_of_work() as uow:
+            history = messages.list_messages(uow, conversation_id=convo.id)
+        return TurnContext(
+            dealership_id=dealer.id,
+            dealership_slug=dealer.slug,
+            dealership_name=dealer.name,
+            timezone=dealer.timezone,
+            customer_id=shopper.id,
+            conversation_id=convo.id,
+            channel=convo.channel.value,
+            first_reply=not any(m.author is Author.ASSISTANT for m in history),
+            turn=sum(1 for m in history if m.direction is Direction.INBOUND),
+        )
+
+    def _send(
+        self, convo: ConversationRecord, shopper: CustomerRecord, text: str, inbound: InboundMessage
+    ) -> OutboundMessage:
+        """Persist an assistant message and queue it for the shopper's channel, atomically."""
+        with self.deps.store.unit_of_work() as uow:
+            stored = messages.record_message(
+                uow,
+                conversation_id=convo.id,
+                direction=Direction.OUTBOUND,
+                author=Author.ASSISTANT,
+                body=text,
+            ).message
+            outbox.enqueue(
+                uow,
+                message_id=stored.id,
+                channel=convo.channel,
+                recipient=inbound.sender,
+                body=text,
+            )
+        return OutboundMessage(stored.id, convo.id, inbound.channel, inbound.sender, text)
+
+    def _fallback(
+        self,
+        result: TurnResult,
+        convo: ConversationRecord,
+        shopper: CustomerRecord,
+        inbound: InboundMessage,
+        why: str,
+    ) -> TurnResult:
+        with self.deps.store.unit_of_work() as uow:
+            handoffs.create_handoff(
+                uow,
+                dealership_id=convo.dealership_id,
+                conversation_id=convo.id,
+                customer_id=shopper.id,
+                reasons=["other"],
+                confidence=1.0,
+                trigger_message_id=result.inbound_message_id,
+                note=f"The assistant could not answer ({why}); please reply to the shopper.",
+            )
+        text = prompts.render("fallback", str(convo.id))
+        result.replies.append(self._send(convo, shopper, text, inbound))
+        result.outcome = "fallback"
+        return result
+
+    def _record_violations(self, convo: ConversationRecord, violations: list[str]) -> None:
+        with self.deps.store.unit_of_work() as uow:
+            timeline.add_event(
+                uow,
+                dealership_id=convo.dealership_id,
+                customer_id=convo.customer_id,
+                conversation_id=convo.id,
+                kind="guardrail_violation",
+                data={"violations": violations},
+            )
