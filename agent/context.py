@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -11,16 +12,20 @@ from crm_store.db import Store
 
 
 class PassageLike(Protocol):
-    title: str
-    heading: str
-    text: str
-    score: float
+    @property
+    def title(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def score(self) -> float: ...
 
 
 class KnowledgePort(Protocol):
     """Retrieval over the dealership's knowledge (implemented by `knowledge.KnowledgeBase`)."""
 
-    def search(self, dealership: str, query: str, k: int = 4) -> list[PassageLike]: ...
+    def search(self, dealership: str, query: str, k: int = 4) -> Sequence[PassageLike]: ...
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ _STOP = frozenset(
     """a about am an and any are as at be by can could do does for from get got guys have how
     i if in is it its me my of on or our please should so that the their them there they this
     to u us was we what when where which who why will with would you your y'all ya hi hey
-    dealership dealer car cars vehicle vehicles""".split()
+    dealership dealer car cars vehicle vehicles""".split()  # noqa: SIM905
 )
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from agent import tool_args as A
+from agent import tool_args as A  # noqa: N812 (the schemas read as A.SearchInventory)
 from agent.context import AgentDeps, TurnContext
 from agent.guardrails import dollar_amounts
 from agent.nlu.vehicles import search
@@ -24,7 +24,7 @@ from crm_store.errors import NotFound, StoreError
 from crm_store.records import VehicleRecord
 from crm_store.types import VehicleStatus
 
-KNOWLEDGE_WEAK = 0.40  # best passage below this blended score: the knowledge does not answer
+KNOWLEDGE_WEAK = 0.38  # best passage below this blended score: the knowledge does not answer
 LEXICAL_WEIGHT = 0.15
 
 
@@ -81,11 +81,15 @@ class Toolbox:
         available = [v for v in every if v.status is VehicleStatus.AVAILABLE]
         found = search(available, query, vocabulary=vocabulary, limit=5)
         total = len(search(available, query, vocabulary=vocabulary, limit=1000))
-        unavailable = [] if found else search(
-            [v for v in every if v.status is not VehicleStatus.AVAILABLE],
-            query,
-            vocabulary=vocabulary,
-            limit=3,
+        unavailable = (
+            []
+            if found
+            else search(
+                [v for v in every if v.status is not VehicleStatus.AVAILABLE],
+                query,
+                vocabulary=vocabulary,
+                limit=3,
+            )
         )
         return {
             "vehicles": [vehicle_view(v) for v in found],
@@ -110,13 +114,14 @@ class Toolbox:
         scored = sorted(
             (
                 (
-                    p.score + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}"),
+                    p.score
+                    + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}"),
                     p,
                 )
                 for p in found
             ),
             key=lambda pair: -pair[0],
-        )[:3]
+        )[:4]
         best = scored[0][0] if scored else 0.0
         return {
             "passages": [

@@ -140,9 +140,7 @@ def book(
     )
 
 
-def reschedule(
-    uow: UnitOfWork, *, appointment_id: int, starts_at: datetime
-) -> AppointmentRecord:
+def reschedule(uow: UnitOfWork, *, appointment_id: int, starts_at: datetime) -> AppointmentRecord:
     """Move a standing appointment to `starts_at` (same vehicle), or raise `SlotUnavailable`."""
     current = appointments.get_appointment(uow, appointment_id=appointment_id)
     match = _claim(

@@ -30,7 +30,8 @@ def conversation_lock(store: Store, conversation_id: int) -> Iterator[None]:
             return
         with store.engine.connect() as connection:
             connection.execute(
-                sa.text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": _NAMESPACE, "id": conversation_id}
+                sa.text("SELECT pg_advisory_lock(:ns, :id)"),
+                {"ns": _NAMESPACE, "id": conversation_id},
             )
             connection.commit()
             try:

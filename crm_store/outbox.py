@@ -57,9 +57,7 @@ def mark_sent(uow: UnitOfWork, *, item_id: int) -> None:
     row.updated_at = uow.now()
 
 
-def mark_failed(
-    uow: UnitOfWork, *, item_id: int, error: str, retry_at: datetime | None
-) -> None:
+def mark_failed(uow: UnitOfWork, *, item_id: int, error: str, retry_at: datetime | None) -> None:
     """Record a failed attempt; `retry_at=None` means permanent (the item is dead)."""
     row = _get(uow, item_id)
     row.attempts += 1
@@ -72,9 +70,12 @@ def mark_failed(
 
 
 def pending_count(uow: UnitOfWork) -> int:
-    return uow.session.scalar(
-        sa.select(sa.func.count()).where(OutboxItem.status == OutboxStatus.PENDING)
-    ) or 0
+    return (
+        uow.session.scalar(
+            sa.select(sa.func.count()).where(OutboxItem.status == OutboxStatus.PENDING)
+        )
+        or 0
+    )
 
 
 def _get(uow: UnitOfWork, item_id: int) -> OutboxItem:

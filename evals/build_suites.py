@@ -49,8 +49,12 @@ def render(suite: str) -> dict[Path, str]:
         body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
         # The world is long and the same in every file: one line per vehicle keeps it compact.
         body += yaml.dump(
-            {"world": world}, Dumper=_CompactDumper, sort_keys=False, allow_unicode=True,
-            width=4000, default_flow_style=None,
+            {"world": world},
+            Dumper=_CompactDumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=4000,
+            default_flow_style=None,
         )
         path = ROOT / "evals" / "suites" / suite / f"{entry['id']}.yaml"
         out[path] = HEADER.format(source=source.relative_to(ROOT)) + body

@@ -88,7 +88,9 @@ def check_turn(expect: TurnExpect, replies: list[str], observed: Observed) -> li
     if expect.handoff is not None:
         exists = observed.handoff_count() > 0
         if exists != expect.handoff:
-            problems.append(f"handoff {expect.handoff}: a handoff {'exists' if exists else 'does not exist'}")
+            problems.append(
+                f"handoff {expect.handoff}: a handoff {'exists' if exists else 'does not exist'}"
+            )
     return problems
 
 
@@ -112,7 +114,8 @@ def check_end(
             person = staff.get_staff(uow, staff_id=a.staff_id) if a.staff_id else None
             booked.append((car, a.starts_at.astimezone(zone).replace(tzinfo=None), person))
         found_handoffs = [
-            h for h in handoffs.list_handoffs(uow, dealership_id=dealer.id)
+            h
+            for h in handoffs.list_handoffs(uow, dealership_id=dealer.id)
             if shopper is not None and h.customer_id == shopper.id
         ]
         prices = {v.price for v in vehicles.list_vehicles(uow, dealership_id=dealer.id)}
@@ -122,7 +125,8 @@ def check_end(
         for wanted in expect.appointments:
             hit = next(
                 (
-                    b for b in unmatched
+                    b
+                    for b in unmatched
                     if b[1] == wanted.starts_at
                     and (wanted.stock is None or b[0].stock == wanted.stock)
                     and (wanted.year is None or b[0].year == wanted.year)
@@ -133,11 +137,13 @@ def check_end(
                 None,
             )
             if hit is None:
-                problems.append(f"appointments: missing {wanted.model_dump(exclude_none=True)}; observed {observed_list}")
+                wanted_text = wanted.model_dump(exclude_none=True)
+                problems.append(f"appointments: missing {wanted_text}; observed {observed_list}")
             else:
                 unmatched.remove(hit)
         if unmatched:
-            problems.append(f"appointments: unexpected {[f'{c.stock} {t:%Y-%m-%dT%H:%M}' for c, t, _ in unmatched]}")
+            extra = [f"{c.stock} {t:%Y-%m-%dT%H:%M}" for c, t, _ in unmatched]
+            problems.append(f"appointments: unexpected {extra}")
     if expect.handoff == "none" and found_handoffs:
         problems.append(f"handoff none: observed {[h.reasons for h in found_handoffs]}")
     elif expect.handoff not in (None, "none"):
@@ -145,7 +151,8 @@ def check_end(
         wanted_reasons = set(expect.handoff.reason)
         hits = [h for h in found_handoffs if wanted_reasons & set(h.reasons)]
         if not hits:
-            problems.append(f"handoff reason {sorted(wanted_reasons)}: observed {[list(h.reasons) for h in found_handoffs] or 'no handoff'}")
+            seen = [list(h.reasons) for h in found_handoffs] or "no handoff"
+            problems.append(f"handoff reason {sorted(wanted_reasons)}: observed {seen}")
         elif expect.handoff.paged is not None:
             paged = hits[0].assigned_staff_id
             if paged is None:

@@ -59,13 +59,18 @@ def load_all(paths: list[Path]) -> list[LoadedScenario]:
             problems += exc.problems
             continue
         if scenario.spec.id in seen:
-            problems.append(f"{path}: id: {scenario.spec.id!r} is already used by {seen[scenario.spec.id]}; expected a unique id")
+            first = seen[scenario.spec.id]
+            problems.append(
+                f"{path}: id: {scenario.spec.id!r} is already used by {first}; expected a unique id"
+            )
         seen[scenario.spec.id] = path
         loaded.append(scenario)
     if problems:
         raise ScenarioError(problems)
     if not loaded:
-        raise ScenarioError([f"{', '.join(map(str, paths))}: no *.yaml or *.yml scenario files found"])
+        raise ScenarioError(
+            [f"{', '.join(map(str, paths))}: no *.yaml or *.yml scenario files found"]
+        )
     return loaded
 
 
@@ -77,10 +82,7 @@ def run_all(
     worlds = WorldCache()
     try:
         return [
-            [
-                run_scenario(s, engine=engine, models_dir=models_dir, worlds=worlds)
-                for _ in range(k)
-            ]
+            [run_scenario(s, engine=engine, models_dir=models_dir, worlds=worlds) for _ in range(k)]
             for s in scenarios
         ]
     finally:

@@ -62,7 +62,10 @@ class WorldCache:
             (scenario.world.model_dump_json() + scenario.spec.now.isoformat()).encode()
         ).hexdigest()[:16]
         if key not in self._built:
-            self._built[key] = (self._root / key, self._build(scenario, self._root / key, models_dir))
+            self._built[key] = (
+                self._root / key,
+                self._build(scenario, self._root / key, models_dir),
+            )
         source, slug = self._built[key]
         shutil.copytree(source, target, dirs_exist_ok=True)
         return slug
@@ -92,7 +95,7 @@ def run_scenario(
 
 
 def _settings(folder: Path, engine: str) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         database_url=f"sqlite:///{folder}/world.db",
         data_dir=folder,

@@ -16,8 +16,14 @@ from nightshift.world.loader import validate_world
 from nightshift.world.schema import LocalDateTime
 
 HANDOFF_REASONS = (
-    "human_requested", "negotiation", "financing", "trade_in", "complaint",
-    "purchase_intent", "unanswered", "other",
+    "human_requested",
+    "negotiation",
+    "financing",
+    "trade_in",
+    "complaint",
+    "purchase_intent",
+    "unanswered",
+    "other",
 )
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 
@@ -106,7 +112,9 @@ class EndExpect(Strict):
 
 
 class Shopper(Strict):
-    phone: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] | None = None
+    phone: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] | None = (
+        None
+    )
     session: str | None = None
 
 
@@ -143,7 +151,9 @@ def load_scenario(path: Path) -> LoadedScenario:
     except (OSError, yaml.YAMLError) as exc:
         raise ScenarioError([f"{name}: cannot read scenario: {exc}"]) from None
     if not isinstance(data, dict):
-        raise ScenarioError([f"{name}: expected a mapping with id, now, channel, shopper, world, turns"])
+        raise ScenarioError(
+            [f"{name}: expected a mapping with id, now, channel, shopper, world, turns"]
+        )
     problems: list[str] = []
     spec: Scenario | None = None
     try:
@@ -160,7 +170,9 @@ def load_scenario(path: Path) -> LoadedScenario:
     world: WorldSpec | None = None
     if isinstance(data.get("world"), dict):
         try:
-            world = validate_world(data["world"], source=name, root=yaml.compose(text), prefix=("world",))
+            world = validate_world(
+                data["world"], source=name, root=yaml.compose(text), prefix=("world",)
+            )
         except WorldFileError as exc:
             problems += [str(p) for p in exc.problems]
     if spec is not None:

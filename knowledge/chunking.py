@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from knowledge.parsing import Section, parse_sections
 
-MIN_WORDS = 80
-MAX_WORDS = 200
+MIN_WORDS = 50
+MAX_WORDS = 120
 HEADING_SEPARATOR = " › "
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$])")

@@ -63,7 +63,8 @@ def ingest(
                 typer.echo(f"{source}: {chunks} chunk{'s' if chunks != 1 else ''}")
     except (IngestError, ModelNotInstalledError, OSError) as exc:
         raise _fail(str(exc), 2 if isinstance(exc, IngestError) else 1) from None
-    typer.echo(f"{dealership}: {kb.count(dealership)} chunks in total")
+    total = kb.count(dealership)
+    typer.echo(f"{dealership}: {total} chunk{'s' if total != 1 else ''} in total")
 
 
 @app.command()
@@ -83,6 +84,5 @@ def search(
         typer.echo(f"no passages for {dealership!r} (ingest documents first?)")
         return
     for rank, passage in enumerate(passages, start=1):
-        where = f"{passage.title} › {passage.heading}" if passage.heading else passage.title
-        typer.echo(f"{rank}. [{passage.score:.3f}] {where}  ({passage.source})")
+        typer.echo(f"{rank}. [{passage.score:.3f}] {passage.citation}  ({passage.source})")
         typer.echo("   " + passage.text.replace("\n", "\n   "))

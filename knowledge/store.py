@@ -51,6 +51,20 @@ class Passage:
     score: float
     source: str
 
+    @property
+    def citation(self) -> str:
+        """``"Title › Heading path"`` without repeating a title the path already starts with."""
+        return citation(self.title, self.heading)
+
+
+def citation(title: str, heading: str) -> str:
+    """Title and heading path joined by " › ", the title dropped when the path repeats it."""
+    if not heading:
+        return title
+    if not title or heading == title or heading.startswith(title + HEADING_SEPARATOR):
+        return heading
+    return f"{title}{HEADING_SEPARATOR}{heading}"
+
 
 def collection_name(dealership: str) -> str:
     """Chroma collection for a dealership slug (lowercase letters, digits, '-' or '_')."""
@@ -71,7 +85,7 @@ def chunk_id(source: str, index: int, text: str) -> str:
 
 def embedding_input(chunk: Chunk) -> str:
     """What gets embedded: the chunk text with its title and heading path as context."""
-    context = HEADING_SEPARATOR.join(part for part in (chunk.title, chunk.heading) if part)
+    context = citation(chunk.title, chunk.heading)
     return f"{context}\n{chunk.text}" if context else chunk.text
 
 

@@ -17,25 +17,36 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 
 from crm_store.db import normalise_url
 
+SCHEMA = "langgraph"
+
 
 @contextmanager
 def open_checkpointer(database_url: str) -> Iterator[BaseCheckpointSaver[Any]]:
     url = normalise_url(database_url)
     if url.get_backend_name() == "postgresql":
+        import psycopg
         from langgraph.checkpoint.postgres import PostgresSaver
         from psycopg.rows import dict_row
         from psycopg_pool import ConnectionPool
 
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        # The checkpoints live in their own schema, apart from the CRM tables Alembic manages.
+        with psycopg.connect(conninfo, autocommit=True) as admin:
+            admin.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
         with ConnectionPool(
             conninfo,
             min_size=1,
             max_size=8,
-            kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+            kwargs={
+                "autocommit": True,
+                "prepare_threshold": 0,
+                "row_factory": dict_row,
+                "options": f"-c search_path={SCHEMA}",
+            },
         ) as pool:
-            saver = PostgresSaver(pool)  # type: ignore[arg-type]
-            saver.setup()
-            yield saver
+            postgres = PostgresSaver(pool)  # type: ignore[arg-type]
+            postgres.setup()
+            yield postgres
         return
     path = checkpoint_path(url.database)
     connection = sqlite3.connect(path, check_same_thread=False, timeout=30)

@@ -139,10 +139,16 @@ def load_world(
 
 @app.command()
 def chat(
-    engine: Annotated[str | None, typer.Option(help="offline or openai [default: NIGHTSHIFT_ENGINE]")] = None,
-    phone: Annotated[str | None, typer.Option(help="Chat as this phone number (SMS channel)")] = None,
+    engine: Annotated[
+        str | None, typer.Option(help="offline or openai [default: NIGHTSHIFT_ENGINE]")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option(help="Chat as this phone number (SMS channel)")
+    ] = None,
     session: Annotated[str | None, typer.Option(help="Chat as this web session")] = None,
-    dealership: Annotated[str | None, typer.Option(help="Dealership slug [default: the first]")] = None,
+    dealership: Annotated[
+        str | None, typer.Option(help="Dealership slug [default: the first]")
+    ] = None,
 ) -> None:
     """Talk to the assistant in the terminal (reads piped stdin, one line per turn)."""
     import sys

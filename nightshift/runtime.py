@@ -66,9 +66,7 @@ def open_runtime(
             graph = build_graph(engine, deps, checkpointer)
             pipeline = Pipeline(deps, graph, timeout_seconds=settings.engine_timeout_seconds)
             try:
-                yield Runtime(
-                    settings, store, knowledge, embedder, engine, graph, pipeline, clock
-                )
+                yield Runtime(settings, store, knowledge, embedder, engine, graph, pipeline, clock)
             finally:
                 pipeline.close()
     finally:

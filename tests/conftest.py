@@ -83,6 +83,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding-model cache for the whole run (the ONNX export happens once)."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     """Friday 2026-03-06 21:40 in Ventura, CA: after hours, like the EVAL_FORMAT example."""

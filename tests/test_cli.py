@@ -119,8 +119,8 @@ def test_serve_answers_health_docs_and_demo(tmp_path: Path) -> None:
         assert health.json()["database"] == {
             "ok": True,
             "backend": "sqlite",
-            "revision": "0001",
-            "head": "0001",
+            "revision": head,
+            "head": head,
             "error": None,
         }
         docs = wait_for(f"http://127.0.0.1:{port}/docs")

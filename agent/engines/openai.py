@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from langchain_core.messages import AIMessage, AnyMessage, SystemMessage, trim_messages
+from langchain_core.messages import AnyMessage, BaseMessage, SystemMessage, trim_messages
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
@@ -49,8 +49,6 @@ class OpenAIEngine:
         history = bounded_history(state.get("messages", []))
         system = SystemMessage(content=self.system_prompt(ctx, state.get("slots") or {}))
         answer = self.model.invoke([system, *history])
-        if not isinstance(answer, AIMessage):
-            answer = AIMessage(content=str(answer.content))
         return EngineStep(answer, {})
 
     def system_prompt(self, ctx: TurnContext, slots: dict[str, Any]) -> str:
@@ -68,16 +66,20 @@ class OpenAIEngine:
             timezone=dealer.timezone,
             hours=hours or "by appointment",
         )
-        known = {k: v for k, v in slots.items() if k in ("vehicle_of_interest", "name", "email", "appointment_day", "budget")}
+        known = {
+            k: v
+            for k, v in slots.items()
+            if k in ("vehicle_of_interest", "name", "email", "appointment_day", "budget")
+        }
         if known:
             text += "\nKnown about this shopper: " + ", ".join(f"{k}={v}" for k, v in known.items())
         return text
 
 
-def bounded_history(messages: list[AnyMessage]) -> list[AnyMessage]:
+def bounded_history(messages: list[AnyMessage]) -> list[BaseMessage]:
     """The last messages that fit the budget, starting at a shopper message so every tool
     result travels with the call that asked for it."""
-    trimmed: list[AnyMessage] = trim_messages(
+    trimmed: list[BaseMessage] = trim_messages(
         messages,
         strategy="last",
         token_counter=len,

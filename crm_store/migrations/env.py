@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from crm_store.db import create_db_engine
+from crm_store.migrate import ours
 from crm_store.models import Base
 
 config = context.config
@@ -28,6 +29,7 @@ def run_migrations() -> None:
                 target_metadata=target_metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
+                include_name=ours,
             )
             with context.begin_transaction():
                 context.run_migrations()

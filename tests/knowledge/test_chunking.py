@@ -45,8 +45,11 @@ def test_markdown_sections_keep_heading_paths() -> None:
     assert "Service department › Shuttle" in headings
     assert all(c.title == "Service" for c in chunks)
     assert [c.index for c in chunks] == list(range(len(chunks)))
-    loaners = next(c for c in chunks if c.heading.endswith("Loaner vehicles"))
-    assert "- Bring your driver's license\n- Bring proof of insurance" in loaners.text
+    loaners = [c for c in chunks if c.heading.endswith("Loaner vehicles")]
+    assert len(loaners) >= 2  # a long section splits, each piece keeps its heading path
+    assert any(
+        "- Bring your driver's license\n- Bring proof of insurance" in c.text for c in loaners
+    )
     assert not any(h.endswith("a code comment, not a heading") for h in headings)
     assert "**" not in "".join(c.text for c in chunks)
 
@@ -123,12 +126,10 @@ def test_plain_text_headings() -> None:
     long = (
         "Delivery\n\n" + _sentences("delivery", 30) + "\n\nReturns\n\n" + _sentences("returns", 30)
     )
-    assert [c.heading for c in chunk_document(long, title="FAQ", fmt="text")] == [
-        "Delivery",
-        "Delivery",
-        "Returns",
-        "Returns",
-    ]
+    headings = [c.heading for c in chunk_document(long, title="FAQ", fmt="text")]
+    # Each 30-sentence section splits into several chunks; none mixes the two sections.
+    assert headings == sorted(headings) and set(headings) == {"Delivery", "Returns"}
+    assert headings.count("Delivery") >= 2 and headings.count("Returns") >= 2
 
 
 def test_deterministic_and_empty() -> None:

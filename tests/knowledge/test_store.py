@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ import pytest
 from chromadb.config import Settings
 
 from knowledge.chroma_function import FUNCTION_NAME, MiniLMEmbeddingFunction
+from knowledge.chunking import chunk_document
 from knowledge.embeddings import Embedder
-from knowledge.store import IngestError, KnowledgeBase, collection_name
+from knowledge.store import Document, IngestError, KnowledgeBase, citation, collection_name
 from tests.knowledge.conftest import DEALER
 
 LOANERS_V1 = """# Service department
@@ -70,12 +72,16 @@ def test_reupsert_same_text_is_idempotent(
     demo_kb: KnowledgeBase, demo_knowledge: list[dict[str, Any]]
 ) -> None:
     before = demo_kb.count(DEALER)
-    assert before == len(demo_knowledge)
-    for doc in demo_knowledge:
+    expected = [
+        len(chunk_document(doc["text"], title=doc["title"], fmt="markdown"))
+        for doc in demo_knowledge
+    ]
+    assert before == sum(expected) >= len(demo_knowledge)
+    for doc, count in zip(demo_knowledge, expected, strict=True):
         n = demo_kb.upsert_document(
             DEALER, source=f"world:{doc['title']}", title=doc["title"], text=doc["text"]
         )
-        assert n == 1
+        assert n == count
     assert demo_kb.count(DEALER) == before
 
 
@@ -94,6 +100,7 @@ def test_edited_file_replaces_all_its_chunks(kb: KnowledgeBase, tmp_path: Path) 
     assert all("twelve cars" not in p.text for p in passages)
     assert passages[0].heading == "Service department › Courtesy rides"
     assert passages[0].title == "Service department"
+    assert passages[0].citation == "Service department › Courtesy rides"
 
 
 def test_remove_source(demo_kb: KnowledgeBase) -> None:
@@ -163,3 +170,68 @@ def test_bad_inputs_name_the_value(kb: KnowledgeBase, tmp_path: Path) -> None:
         kb.count("Bad Slug!")
     with pytest.raises(ValueError, match="k=0"):
         kb.search(DEALER, "x", k=0)
+
+
+def test_batch_upsert_mixes_unchanged_edited_and_new(kb: KnowledgeBase) -> None:
+    docs = [Document(source=f"world:{t}", title=t, text=f"{t} policy text.") for t in "ABC"]
+    assert kb.upsert_documents(DEALER, docs) == [1, 1, 1]
+    before = {p.source: p.text for p in kb.search(DEALER, "policy", k=10)}
+    edited = [docs[0], Document(source="world:B", title="B", text="B changed."), docs[2]]
+    new = Document(source="world:D", title="D", text="D policy text.")
+    assert kb.upsert_documents(DEALER, [*edited, new]) == [1, 1, 1, 1]
+    after = {p.source: p.text for p in kb.search(DEALER, "policy", k=10)}
+    assert kb.count(DEALER) == 4
+    assert after == {**before, "world:B": "B changed.", "world:D": "D policy text."}
+    with pytest.raises(ValueError, match="each source may appear only once"):
+        kb.upsert_documents(DEALER, [docs[0], docs[0]])
+
+
+def test_emptied_source_leaves_no_chunks(kb: KnowledgeBase) -> None:
+    kb.upsert_document(DEALER, source="world:Temp", title="Temp", text="Temporary notice.")
+    assert kb.count(DEALER) == 1
+    assert kb.upsert_document(DEALER, source="world:Temp", title="Temp", text="  ") == 0
+    assert kb.count(DEALER) == 0
+
+
+def test_concurrent_searches_and_writes(demo_kb: KnowledgeBase) -> None:
+    start = demo_kb.count(DEALER)
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            for _ in range(5):
+                passages = demo_kb.search(DEALER, "how much is the doc fee", k=1)
+                results.append([p.title for p in passages])
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    def writer(n: int) -> None:
+        try:
+            demo_kb.upsert_document(
+                DEALER, source=f"world:extra-{n}", title=f"Parking {n}", text="Parking is free."
+            )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    threads += [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == [["Documentation fee"]] * 20
+    assert demo_kb.count(DEALER) == start + 3
+
+
+def test_chroma_telemetry_is_off(kb: KnowledgeBase) -> None:
+    assert kb._client.get_settings().anonymized_telemetry is False
+
+
+def test_citation_does_not_repeat_the_title() -> None:
+    assert citation("Service", "Service › Loaners") == "Service › Loaners"
+    assert citation("Service", "Service") == "Service"
+    assert citation("FAQ", "Hours") == "FAQ › Hours"
+    assert citation("Documentation fee", "") == "Documentation fee"
+    assert citation("Service", "Service hours") == "Service › Service hours"

@@ -18,8 +18,9 @@ from agent.context import AgentDeps, TurnContext
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.intents import EmbedderLike
 from agent.engines.offline.understand import Understanding
+from agent.nlu.when import TimeRequest
 from agent.relevance import overlap
-from crm_store import dealerships
+from crm_store import dealerships, knowledge_docs
 
 Call = tuple[str, dict[str, Any]]
 Result = tuple[str, dict[str, Any]]
@@ -36,37 +37,50 @@ def follow_up(
         relaxed = _relax(calls[-1]["args"])
         if relaxed is not None:
             return [("search_inventory", relaxed)]
-    if name == "search_inventory" and result["vehicles"] and m.wants_test_drive:
-        if "check_availability" not in done and "book_test_drive" not in done:
-            stock = result["vehicles"][0]["stock"]
-            when = m.when
-            if when.day and when.at:
-                starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
-                return [("book_test_drive", {"stock": stock, "starts_at": starts})]
-            args: dict[str, Any] = {"stock": stock}
-            if when.day:
-                args["date"] = when.day.isoformat()
-                if when.earliest:
-                    args["earliest"] = when.earliest.strftime("%H:%M")
-                if when.latest:
-                    args["latest"] = when.latest.strftime("%H:%M")
-            return [("check_availability", args)]
-    unavailable = (
-        name in ("get_vehicle", "check_availability", "book_test_drive")
-        and _status(result) not in (None, "available")
-    )
+    if (
+        name == "search_inventory"
+        and result["vehicles"]
+        and m.wants_test_drive
+        and "check_availability" not in done
+        and "book_test_drive" not in done
+    ):
+        return [test_drive_call(result["vehicles"][0]["stock"], m.when)]
+    unavailable = name in ("get_vehicle", "check_availability", "book_test_drive") and _status(
+        result
+    ) not in (None, "available")
     if unavailable and "search_inventory" not in done:
         vehicle = result.get("vehicle") or {}
         similar = {"model": vehicle.get("model")} if vehicle.get("model") else {}
         return [("search_inventory", similar or {"body": vehicle.get("body")})]
-    if name in ("book_test_drive", "reschedule_test_drive") and (
-        result.get("booked") or result.get("rescheduled")
-    ) and "search_knowledge" not in done:
+    if (
+        name in ("book_test_drive", "reschedule_test_drive")
+        and (result.get("booked") or result.get("rescheduled"))
+        and "search_knowledge" not in done
+    ):
         return [("search_knowledge", {"query": BRING_QUERY})]
-    if name == "search_knowledge" and result.get("weak") and "request_human" not in done:
-        if m.intent == "knowledge" or "book_test_drive" not in done:
-            return [("request_human", {"reason": "unanswered", "note": f"Unanswered: {m.text[:160]}"})]
+    if (
+        name == "search_knowledge"
+        and result.get("weak")
+        and "request_human" not in done
+        and "book_test_drive" not in done
+    ):
+        return [("request_human", {"reason": "unanswered", "note": f"Unanswered: {m.text[:160]}"})]
     return []
+
+
+def test_drive_call(stock: str, when: TimeRequest) -> Call:
+    """Book the exact time asked for, or look up open times in the window asked for."""
+    if when.day and when.at:
+        starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
+        return ("book_test_drive", {"stock": stock, "starts_at": starts})
+    args: dict[str, Any] = {"stock": stock}
+    if when.day:
+        args["date"] = when.day.isoformat()
+        if when.earliest:
+            args["earliest"] = when.earliest.strftime("%H:%M")
+        if when.latest:
+            args["latest"] = when.latest.strftime("%H:%M")
+    return ("check_availability", args)
 
 
 def _status(result: dict[str, Any]) -> str | None:
@@ -102,7 +116,11 @@ def reply(
 
     if "capture_lead" in by_name:
         saved = by_name["capture_lead"][-1].get("saved", {})
-        parts.append(prompts.render("lead_saved", seed, name=(saved.get("name") or "").split(" ")[0] or "there"))
+        parts.append(
+            prompts.render(
+                "lead_saved", seed, name=(saved.get("name") or "").split(" ")[0] or "there"
+            )
+        )
     if "request_human" in by_name:
         parts.append(_handoff_text(by_name["request_human"][-1], m, seed, ctx, deps))
         return " ".join(parts), updates
@@ -110,7 +128,9 @@ def reply(
         result = by_name["cancel_test_drive"][-1]
         if "cancelled" in result:
             c = result["cancelled"]
-            parts.append(prompts.render("cancelled", seed, title=c["title"], when=fmt.when(c["starts_at"])))
+            parts.append(
+                prompts.render("cancelled", seed, title=c["title"], when=fmt.when(c["starts_at"]))
+            )
             updates.update(appointment_day=None, rescheduling=None)
         else:
             parts.append(prompts.render("nothing_to_cancel", seed))
@@ -126,7 +146,12 @@ def reply(
     elif "search_inventory" in by_name:
         parts.append(_search_text(by_name["search_inventory"], m, seed, updates))
     elif "search_knowledge" in by_name:
-        parts.append(_knowledge_text(by_name["search_knowledge"][-1], m, embedder))
+        with deps.store.unit_of_work() as uow:
+            documents = {
+                d.title: d.text
+                for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
+            }
+        parts.append(_knowledge_text(by_name["search_knowledge"][-1], m, embedder, documents))
     return " ".join(p for p in parts if p), updates
 
 
@@ -137,7 +162,9 @@ def direct(
     seed = f"{ctx.conversation_id}:{ctx.turn}"
     if intent == "ai_disclosure":
         return prompts.render("ai_disclosure", seed, dealership=ctx.dealership_name), {}
-    if slots.get("pending") == "ask_vehicle" or (intent == "test_drive" and not slots.get("vehicle_of_interest")):
+    if slots.get("pending") == "ask_vehicle" or (
+        intent == "test_drive" and not slots.get("vehicle_of_interest")
+    ):
         return prompts.render("ask_vehicle", seed), {"pending": "ask_vehicle"}
     if intent in ("reschedule",):
         return prompts.render("ask_reschedule_time", seed), {"pending": "ask_reschedule_time"}
@@ -168,9 +195,10 @@ def _booking_text(
     deps: AgentDeps,
     updates: dict[str, Any],
 ) -> str:
-    result = (by_name.get("book_test_drive") or by_name.get("reschedule_test_drive") or [None])[-1]
-    if result is None:
+    attempts = by_name.get("book_test_drive") or by_name.get("reschedule_test_drive")
+    if not attempts:
         return ""
+    result = attempts[-1]
     done = result.get("booked") or result.get("rescheduled")
     if done:
         with deps.store.unit_of_work() as uow:
@@ -193,7 +221,13 @@ def _booking_text(
         )
     if result.get("status") not in (None, "available"):
         similar = _similar(by_name, exclude=result.get("stock"))
-        return prompts.render("vehicle_unavailable", seed, title=result.get("stock"), status=result["status"], similar=similar)
+        return prompts.render(
+            "vehicle_unavailable",
+            seed,
+            title=result.get("stock"),
+            status=result["status"],
+            similar=similar,
+        )
     alternatives = result.get("alternatives", [])
     if not alternatives:
         return prompts.render("no_times", seed)
@@ -202,22 +236,37 @@ def _booking_text(
 
 
 def _availability_text(
-    result: dict[str, Any], by_name: dict[str, list[dict[str, Any]]], seed: str, updates: dict[str, Any]
+    result: dict[str, Any],
+    by_name: dict[str, list[dict[str, Any]]],
+    seed: str,
+    updates: dict[str, Any],
 ) -> str:
     if result.get("status") not in (None, "available"):
         similar = _similar(by_name, exclude=result.get("stock"))
-        return prompts.render("vehicle_unavailable", seed, title=result.get("title", result["stock"]), status=result["status"], similar=similar)
+        return prompts.render(
+            "vehicle_unavailable",
+            seed,
+            title=result.get("title", result["stock"]),
+            status=result["status"],
+            similar=similar,
+        )
     slots = result.get("slots", [])
     if slots:
         offered = _spread(slots)
         updates.update(offered_slots=offered, pending="slot_choice")
-        return prompts.render("offer_times", seed, title=result["title"], times=fmt.times_list(offered))
+        return prompts.render(
+            "offer_times", seed, title=result["title"], times=fmt.times_list(offered)
+        )
     nearest = result.get("nearest", [])
     if not nearest:
         return prompts.render("no_times", seed)
     updates.update(offered_slots=nearest, pending="slot_choice")
     key = "day_closed" if result.get("day_closed") else "window_full"
-    day = fmt.day_name(datetime.fromisoformat(result["date"] + "T00:00")) if result.get("date") else ""
+    day = (
+        fmt.day_name(datetime.fromisoformat(result["date"] + "T00:00"))
+        if result.get("date")
+        else ""
+    )
     return prompts.render(key, seed, day=day, times=fmt.times_list(nearest))
 
 
@@ -237,14 +286,20 @@ def _spread(slots: list[str], count: int = 3) -> list[str]:
 
 
 def _vehicle_text(
-    result: dict[str, Any], by_name: dict[str, list[dict[str, Any]]], m: Understanding, seed: str, updates: dict[str, Any]
+    result: dict[str, Any],
+    by_name: dict[str, list[dict[str, Any]]],
+    m: Understanding,
+    seed: str,
+    updates: dict[str, Any],
 ) -> str:
     if "error" in result:
         return prompts.render("vehicle_not_found", seed)
     v = result["vehicle"]
     if v["status"] != "available":
         similar = _similar(by_name, exclude=v["stock"])
-        return prompts.render("vehicle_unavailable", seed, title=v["title"], status=v["status"], similar=similar)
+        return prompts.render(
+            "vehicle_unavailable", seed, title=v["title"], status=v["status"], similar=similar
+        )
     features = ", ".join(v["features"][:3]) if v["features"] else ""
     detail = prompts.render(
         "vehicle_details",
@@ -256,20 +311,30 @@ def _vehicle_text(
     return detail
 
 
-def _search_text(results: list[dict[str, Any]], m: Understanding, seed: str, updates: dict[str, Any]) -> str:
+def _search_text(
+    results: list[dict[str, Any]], m: Understanding, seed: str, updates: dict[str, Any]
+) -> str:
     first, last = results[0], results[-1]
     found = last["vehicles"]
     if not found:
         gone = first.get("unavailable_matches") or []
         if gone:
-            return prompts.render("only_unavailable", seed, title=gone[0]["title"], status=gone[0]["status"])
+            return prompts.render(
+                "only_unavailable", seed, title=gone[0]["title"], status=gone[0]["status"]
+            )
         return prompts.render("no_match", seed)
     lines = "; ".join(fmt.vehicle_line(v) for v in found[:3])
     updates["pending"] = "offer_test_drive"
     key = "search_results" if first["vehicles"] else "search_relaxed"
     if not first["vehicles"] and first.get("unavailable_matches"):
         gone = first["unavailable_matches"][0]
-        return prompts.render("unavailable_with_similar", seed, title=gone["title"], status=gone["status"], lines=lines)
+        return prompts.render(
+            "unavailable_with_similar",
+            seed,
+            title=gone["title"],
+            status=gone["status"],
+            lines=lines,
+        )
     more = last.get("total", len(found)) - min(len(found), 3)
     extra = f" (+{more} more)" if more > 0 else ""
     return prompts.render(key, seed, count=last.get("total", len(found)), lines=lines + extra)
@@ -279,43 +344,71 @@ def _similar(by_name: dict[str, list[dict[str, Any]]], exclude: str | None) -> s
     for result in reversed(by_name.get("search_inventory", [])):
         options = [v for v in result.get("vehicles", []) if v["stock"] != exclude]
         if options:
-            return " A similar one that is available: " + fmt.vehicle_line(options[0]) + ". Want to see it?"
+            return (
+                " A similar one that is available: "
+                + fmt.vehicle_line(options[0])
+                + ". Want to see it?"
+            )
     return ""
 
 
 def _bring(results: list[dict[str, Any]]) -> str:
-    for result in results:
-        for passage in result.get("passages", []):
-            for sentence in _sentences(passage["text"]):
-                if re.search(r"\b(bring|license|licence|insurance)\b", sentence, re.IGNORECASE):
-                    return " " + sentence
+    sentences = [
+        sentence
+        for result in results
+        for passage in result.get("passages", [])
+        for sentence in _sentences(passage["text"])
+    ]
+    for pattern in (r"\b(license|licence|insurance)\b", r"\bbring\b"):
+        for sentence in sentences:
+            if re.search(pattern, sentence, re.IGNORECASE):
+                return " " + sentence
     return ""
 
 
-def _knowledge_text(result: dict[str, Any], m: Understanding, embedder: EmbedderLike) -> str:
+_WHERE = re.compile(r"\b(where|located|location|address|directions|find you)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\b\d{2,6}\s+[A-Z][\w ]*\b(Blvd|Boulevard|St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Way|"
+    r"Hwy|Highway|Pkwy|Parkway|Lane|Ln)\b"
+)
+_NEEDS = re.compile(r"\b(need|bring|requir\w*|documents?|paperwork)\b", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"\b(must|requir\w*|bring|license|proof|documents?)\b", re.IGNORECASE)
+_FIGURE = re.compile(
+    r"\b(how much|cost|fee|price|charge|how many|how long|when|what time|hours?|warrant\w*|"
+    r"open|close)\b",
+    re.IGNORECASE,
+)
+
+
+def _knowledge_text(
+    result: dict[str, Any], m: Understanding, embedder: EmbedderLike, documents: dict[str, str]
+) -> str:
+    """The two sentences of the best-matching page that best answer the question, with the
+    page's title. The whole page is read (not only the retrieved chunk), so the answer can
+    come from its opening sentence, which usually states the topic."""
     passages = result.get("passages", [])
     if not passages:
         return prompts.render("no_match", "")
-    best = passages[0]
-    sentences = _sentences(best["text"])
-    if len(sentences) > 2:
-        vectors = np.asarray(embedder.embed([m.text, *sentences]), dtype=np.float32)
-        scores = vectors[1:] @ vectors[0]
-        wants_figure = bool(re.search(r"\b(how much|cost|fee|price|charge|how many|how long|when|what time|hours?|warrant\w*|open|close)\b", m.text, re.IGNORECASE))
-        # Prefer sentences with figures when the question asks for one, and the opening
-        # sentence, which usually states the topic.
-        bonus = np.array(
-            [
-                (0.1 if wants_figure and re.search(r"\d", s) else 0.0)
-                + (0.06 if i == 0 else 0.0)
-                + 0.15 * overlap(m.text, s)
-                for i, s in enumerate(sentences)
-            ]
-        )
-        top = sorted(np.argsort(-(scores + bonus))[:2])
-        sentences = [sentences[i] for i in top]
-    answer = " ".join(sentences[:2])
-    return f"{answer} (Source: {best['title']})"
+    title = passages[0]["title"]
+    text = documents.get(title) or " ".join(p["text"] for p in passages if p["title"] == title)
+    sentences = _sentences(text)
+    vectors = np.asarray(embedder.embed([m.text, *sentences]), dtype=np.float32)
+    similarity = vectors[1:] @ vectors[0]
+    wants_figure = bool(_FIGURE.search(m.text))
+    wants_place = bool(_WHERE.search(m.text))
+    wants_needs = bool(_NEEDS.search(m.text))
+    scores = [
+        float(similarity[i])
+        + 0.25 * overlap(m.text, sentence)
+        + (0.08 if i == 0 else 0.0)
+        + (0.1 if wants_figure and re.search(r"\d", sentence) else 0.0)
+        + (0.2 if wants_place and _ADDRESS.search(sentence) else 0.0)
+        + (0.12 if wants_needs and _REQUIREMENT.search(sentence) else 0.0)
+        for i, sentence in enumerate(sentences)
+    ]
+    chosen = sorted(sorted(range(len(sentences)), key=lambda i: -scores[i])[:2])
+    answer = " ".join(sentences[i] for i in chosen)
+    return f"{answer} (Source: {title})"
 
 
 def _sentences(text: str) -> list[str]:

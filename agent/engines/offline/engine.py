@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from agent.context import AgentDeps, TurnContext
 from agent.engines import EngineStep
 from agent.engines.offline import compose
+from agent.engines.offline.cache import CachedEmbedder
 from agent.engines.offline.intents import HANDOFF_INTENTS, EmbedderLike, IntentClassifier
 from agent.engines.offline.understand import Understanding, understand
 from agent.nlu.vehicles import VehicleQuery
@@ -31,7 +32,7 @@ class OfflineEngine:
 
     def __init__(self, deps: AgentDeps, embedder: EmbedderLike) -> None:
         self.deps = deps
-        self.embedder = embedder
+        self.embedder = CachedEmbedder(embedder)
         self.classifier = IntentClassifier(embedder)
 
     def respond(self, state: AgentState, ctx: TurnContext) -> EngineStep:
@@ -75,8 +76,15 @@ class OfflineEngine:
             updates["misunderstandings"] = count
             if count >= 2:
                 return _calls(
-                    [("request_human", {"reason": "unanswered", "note": "Two messages in a row "
-                      "the assistant could not understand."})],
+                    [
+                        (
+                            "request_human",
+                            {
+                                "reason": "unanswered",
+                                "note": "Two messages in a row the assistant could not understand.",
+                            },
+                        )
+                    ],
                     {**updates, "misunderstandings": 0},
                     tag,
                 )
@@ -120,26 +128,21 @@ class OfflineEngine:
             _remember_time(m.when, updates)
             return []
         when = _with_context(m, slots)
-        if when.day and when.at:
-            starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
-            return [("book_test_drive", {"stock": stock, "starts_at": starts})]
-        args: dict[str, Any] = {"stock": stock}
-        if when.day:
-            args["date"] = when.day.isoformat()
+        if when.day and not when.at:
             updates["requested_day"] = when.day.isoformat()
-            if when.earliest:
-                args["earliest"] = when.earliest.strftime("%H:%M")
-            if when.latest:
-                args["latest"] = when.latest.strftime("%H:%M")
-        return [("check_availability", args)]
+        return [compose.test_drive_call(stock, when)]
 
     def _reschedule(
         self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
     ) -> list[Call]:
         when = _with_context(m, slots)
         if when.at and not when.day and slots.get("appointment_day"):
-            when = TimeRequest(day=date.fromisoformat(slots["appointment_day"]), at=when.at,
-                               earliest=None, latest=None)
+            when = TimeRequest(
+                day=date.fromisoformat(slots["appointment_day"]),
+                at=when.at,
+                earliest=None,
+                latest=None,
+            )
         if when.day and when.at:
             starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
             return [("reschedule_test_drive", {"starts_at": starts})]
@@ -241,4 +244,3 @@ def _this_turn(messages: list[Any]) -> list[Any]:
         if isinstance(messages[index], HumanMessage):
             return messages[index:]
     raise ValueError("no shopper message in this turn")
-

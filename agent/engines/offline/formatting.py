@@ -33,7 +33,9 @@ def times_list(local_isos: list[str]) -> str:
     """'10:00 AM, 10:30 AM or 11:00 AM' on one day, or full dates when they differ."""
     moments = [datetime.fromisoformat(s) for s in local_isos]
     same_day = len({m.date() for m in moments}) == 1
-    parts = [clock(m.time()) if same_day else when(s) for m, s in zip(moments, local_isos, strict=True)]
+    parts = [
+        clock(m.time()) if same_day else when(s) for m, s in zip(moments, local_isos, strict=True)
+    ]
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
     return f"{day_name(moments[0])}: {joined}" if same_day else joined
 
@@ -58,6 +60,8 @@ def next_opening(dealer: DealershipRecord, now: datetime) -> tuple[bool, str]:
         span = dealer.hours.get(day.weekday())
         if span is None or (offset == 0 and now.time() >= span[0]):
             continue
-        label = "today" if offset == 0 else "tomorrow" if offset == 1 else WEEKDAY_NAMES[day.weekday()]
+        label = (
+            "today" if offset == 0 else "tomorrow" if offset == 1 else WEEKDAY_NAMES[day.weekday()]
+        )
         return False, f"at {clock(span[0])} {label}"
     return False, "soon"

@@ -32,7 +32,7 @@ HANDOFF_INTENTS = {
     "purchase_intent": "purchase_intent",
 }
 
-_RULES: list[tuple[str, re.Pattern[str]]] = [
+_RULES: list[tuple[str, str]] = [
     (
         "ai_disclosure",
         r"\b(are|r) (you|u) (a |an )?(bot|robot|ai|human|real|person|machine|computer)\b"

@@ -21,9 +21,37 @@ _NAME = re.compile(
     re.IGNORECASE,
 )
 _NOT_NAMES = {
-    "looking", "interested", "here", "good", "fine", "ok", "okay", "just", "a", "the", "not",
-    "ready", "trying", "going", "wondering", "also", "still", "on", "at", "in", "so", "very",
-    "available", "free", "coming", "sorry", "thinking", "back", "done", "new", "sure",
+    "looking",
+    "interested",
+    "here",
+    "good",
+    "fine",
+    "ok",
+    "okay",
+    "just",
+    "a",
+    "the",
+    "not",
+    "ready",
+    "trying",
+    "going",
+    "wondering",
+    "also",
+    "still",
+    "on",
+    "at",
+    "in",
+    "so",
+    "very",
+    "available",
+    "free",
+    "coming",
+    "sorry",
+    "thinking",
+    "back",
+    "done",
+    "new",
+    "sure",
 }
 _AFFIRM = re.compile(
     r"^\s*(yes|yeah|yea|yep|yup|sure|ok|okay|k|sounds good|that works|works for me|perfect|"
@@ -90,7 +118,7 @@ def resolve_reference(
     by_stock = {v.stock: v for v in inventory}
     if query.stock and query.stock in by_stock:
         return query.stock
-    shown = [s for s in slots.get("vehicles_shown", []) if s in by_stock]
+    shown: list[str] = [str(s) for s in slots.get("vehicles_shown", []) if s in by_stock]
     focus = slots.get("vehicle_of_interest")
     if shown:
         if _OTHER.search(text) and len(shown) > 1:
@@ -109,9 +137,7 @@ def resolve_reference(
 
 
 def _describes(query: VehicleQuery) -> bool:
-    return any(
-        (query.make, query.model, query.trim, query.color, query.year_min, query.body)
-    )
+    return any((query.make, query.model, query.trim, query.color, query.year_min, query.body))
 
 
 def _fits(vehicle: VehicleRecord, query: VehicleQuery, vocabulary: InventoryVocabulary) -> bool:

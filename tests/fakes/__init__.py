@@ -1,0 +1,1 @@
+"""Faithful fakes of the services at Nightshift's edges (the LLM endpoint, ...)."""
