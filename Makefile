@@ -10,7 +10,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run install dev test lint typecheck imports pytest clean
+.PHONY: run install dev test lint typecheck imports pytest bench eval clean
 
 run: $(STAMP)
 	$(BIN)/nightshift db upgrade
@@ -46,6 +46,15 @@ imports: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest
+
+# Benchmarks print ratios against a baseline measured in the same run (never pass/fail).
+bench: $(STAMP)
+	$(BIN)/python bench/turn_bench.py
+	$(BIN)/python bench/knowledge_bench.py
+
+# The bundled scenario suites with the offline engine.
+eval: $(STAMP)
+	$(BIN)/nightshift eval evals/suites
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

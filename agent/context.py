@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -52,3 +53,10 @@ class TurnContext:
     channel: str
     first_reply: bool
     turn: int
+    # Set by the pipeline when it gives up on the turn (timeout): from then on the graph
+    # stops at its next step and no tool with side effects runs.
+    cancelled: threading.Event = field(default_factory=threading.Event, compare=False)
+
+
+class TurnAbandoned(RuntimeError):
+    """The pipeline gave up on this turn; nothing more of it may take effect."""

@@ -17,7 +17,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agent import prompts
-from agent.context import AgentDeps, TurnContext
+from agent.context import AgentDeps, TurnAbandoned, TurnContext
 from agent.engines import Engine
 from agent.guardrails import GuardContext, check_reply, contact_key
 from agent.slots import slot_updates
@@ -33,10 +33,12 @@ def build_graph(
     engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[Any] | None = None
 ) -> CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]:
     def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        _stop_if_abandoned(runtime.context)
         step = engine.respond(state, runtime.context)
         return {"messages": [step.message], "slots": step.slots}
 
     def tools(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        _stop_if_abandoned(runtime.context)
         toolbox = Toolbox(deps, runtime.context)
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
@@ -63,10 +65,23 @@ def build_graph(
 
     def guard(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         ctx = runtime.context
+        _stop_if_abandoned(ctx)
         last = state["messages"][-1]
         draft = last.text if isinstance(last, AIMessage) and not last.tool_calls else ""
         reply, violations = guard_text(deps, ctx, draft)
-        return {"reply": reply, "violations": violations}
+        unanswered: list[ToolMessage] = []
+        if isinstance(last, AIMessage) and last.tool_calls:
+            # The tool-round limit was hit: answer the pending calls so the saved history
+            # stays valid (every tool call followed by its result) for the next turn.
+            unanswered = [
+                ToolMessage(
+                    content=json.dumps({"error": "tool round limit reached; not run"}),
+                    tool_call_id=call["id"] or call["name"],
+                    name=call["name"],
+                )
+                for call in last.tool_calls
+            ]
+        return {"reply": reply, "violations": violations, "messages": unanswered}
 
     graph = StateGraph(AgentState, context_schema=TurnContext)
     graph.add_node("agent", agent)
@@ -108,6 +123,13 @@ def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list
     if ctx.first_reply and "automated assistant" not in reply.lower():
         reply = f"{disclosure} {reply}"
     return reply, list(verdict.violations)
+
+
+def _stop_if_abandoned(ctx: TurnContext) -> None:
+    """Raising ends the run before its checkpoint is written: an abandoned turn leaves
+    neither bookings nor a saved reply the shopper never got."""
+    if ctx.cancelled.is_set():
+        raise TurnAbandoned(f"turn {ctx.turn} of conversation {ctx.conversation_id}")
 
 
 def _this_turn(state: AgentState) -> list[Any]:

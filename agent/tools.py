@@ -24,6 +24,15 @@ from crm_store.errors import NotFound, StoreError
 from crm_store.records import VehicleRecord
 from crm_store.types import VehicleStatus
 
+SIDE_EFFECTS = frozenset(
+    {
+        "book_test_drive",
+        "reschedule_test_drive",
+        "cancel_test_drive",
+        "capture_lead",
+        "request_human",
+    }
+)
 KNOWLEDGE_WEAK = 0.38  # best passage below this blended score: the knowledge does not answer
 LEXICAL_WEIGHT = 0.15
 
@@ -63,6 +72,8 @@ class Toolbox:
             args = schema.model_validate(raw_args)
         except ValidationError as exc:
             return {"error": f"invalid arguments for {name}: {exc.errors()[0]['msg']}"}
+        if name in SIDE_EFFECTS and self.ctx.cancelled.is_set():
+            return {"error": "this turn was abandoned; nothing was changed"}
         handler = getattr(self, name)
         try:
             result: dict[str, Any] = handler(args)

@@ -9,6 +9,7 @@ gets a safe fallback and a handoff is recorded; the inbound message is never los
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -53,9 +54,16 @@ class Pipeline:
         self.graph = graph
         self.timeout = timeout_seconds
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
+        self._running: set[TurnContext] = set()
+        self._running_lock = threading.Lock()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop taking turns; abandon running ones and wait until they have stopped, so the
+        checkpointer and the store they write to are closed only after them."""
+        with self._running_lock:
+            for ctx in self._running:
+                ctx.cancelled.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def handle_inbound(self, inbound: InboundMessage) -> TurnResult:
         store = self.deps.store
@@ -99,10 +107,13 @@ class Pipeline:
                     timeout=self.timeout
                 )
             except FutureTimeout:
+                ctx.cancelled.set()  # whatever the turn still does must not take effect
                 return self._fallback(result, convo, shopper, inbound, "engine timed out")
             except Exception as exc:  # any engine failure: the shopper still gets an answer
                 log.exception("engine_failed conversation=%s", convo.id)
-                return self._fallback(result, convo, shopper, inbound, f"engine error: {exc!r}")
+                timed_out = "timeout" in type(exc).__name__.lower()
+                why = "engine timed out" if timed_out else f"engine error: {exc!r}"
+                return self._fallback(result, convo, shopper, inbound, why)
             reply, violations = str(state.get("reply") or ""), list(state.get("violations") or [])
             if violations:
                 self._record_violations(convo, violations)
@@ -113,12 +124,18 @@ class Pipeline:
 
     def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
         config = {"configurable": {"thread_id": str(ctx.conversation_id)}}
-        state: dict[str, Any] = self.graph.invoke(
-            {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]},
-            config=config,
-            context=ctx,
-            durability="exit",  # one checkpoint write per turn, at its end
-        )
+        with self._running_lock:
+            self._running.add(ctx)
+        try:
+            state: dict[str, Any] = self.graph.invoke(
+                {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]},
+                config=config,
+                context=ctx,
+                durability="exit",  # one checkpoint write per turn, at its end
+            )
+        finally:
+            with self._running_lock:
+                self._running.discard(ctx)
         return state
 
     def _resolve(
@@ -197,9 +214,18 @@ class Pipeline:
                 note=f"The assistant could not answer ({why}); please reply to the shopper.",
             )
         text = prompts.render("fallback", str(convo.id))
+        with self.deps.store.unit_of_work() as uow:
+            history = messages.list_messages(uow, conversation_id=convo.id)
+        if not any(m.author is Author.ASSISTANT for m in history):
+            dealer_name = self._dealership_name(convo.dealership_id)
+            text = f"{prompts.render('disclosure', dealership=dealer_name)} {text}"
         result.replies.append(self._send(convo, shopper, text, inbound))
         result.outcome = "fallback"
         return result
+
+    def _dealership_name(self, dealership_id: int) -> str:
+        with self.deps.store.unit_of_work() as uow:
+            return dealerships.get_dealership_by_id(uow, dealership_id=dealership_id).name
 
     def _record_violations(self, convo: ConversationRecord, violations: list[str]) -> None:
         with self.deps.store.unit_of_work() as uow:

@@ -44,7 +44,9 @@ def build_engine(settings: Settings, deps: AgentDeps, embedder: Embedder) -> Eng
             model=settings.openai_model,
             base_url=settings.openai_base_url,
             api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
-            timeout=settings.engine_timeout_seconds,
+            # A model call and its one retry must both fit inside the turn budget, so a retry
+            # never starts after the pipeline has given up on the turn.
+            timeout=settings.engine_timeout_seconds * 0.45,
         )
     from agent.engines.offline.engine import OfflineEngine
 

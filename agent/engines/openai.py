@@ -77,14 +77,19 @@ class OpenAIEngine:
 
 
 def bounded_history(messages: list[AnyMessage]) -> list[BaseMessage]:
-    """The last messages that fit the budget, starting at a shopper message so every tool
-    result travels with the call that asked for it."""
-    trimmed: list[BaseMessage] = trim_messages(
-        messages,
+    """The current turn whole, plus as many earlier turns as fit the budget; the window
+    always starts at a shopper message, so every tool result travels with its call."""
+    start = max((i for i, m in enumerate(messages) if m.type == "human"), default=0)
+    current: list[BaseMessage] = list(messages[start:])
+    budget = MAX_HISTORY_MESSAGES - len(current)
+    if budget <= 0:
+        return current
+    earlier: list[BaseMessage] = trim_messages(
+        messages[:start],
         strategy="last",
         token_counter=len,
-        max_tokens=MAX_HISTORY_MESSAGES,
+        max_tokens=budget,
         start_on="human",
         include_system=False,
     )
-    return trimmed
+    return [*earlier, *current]

@@ -87,12 +87,6 @@ def open_openai_runtime(
             **overrides,
         )
         with open_runtime(settings, clock=clock, models_dir=models_dir) as runtime:
-            try:
-                yield runtime
-            finally:
-                # A turn the pipeline gave up on (timeout) keeps running in its pool, and
-                # `open_runtime` closes the SQLite checkpointer under it without waiting,
-                # which can crash the interpreter (see the report); let such turns end first.
-                runtime.pipeline._pool.shutdown(wait=True)
+            yield runtime
 
     return opener

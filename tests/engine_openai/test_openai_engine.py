@@ -278,7 +278,8 @@ def test_long_conversation_sends_a_bounded_history_starting_on_a_shopper_message
 
 def assert_fell_back(runtime: Runtime, result: TurnResult, body: str) -> None:
     convo = conversation(runtime, result)
-    fallback = prompts.render("fallback", str(convo.id))
+    # The shopper's first reply, so it carries the AI disclosure like any first reply.
+    fallback = f"{DISCLOSURE} {prompts.render('fallback', str(convo.id))}"
     assert result.outcome == "fallback"
     assert only_reply(result) == fallback
     with runtime.store.unit_of_work() as uow:
