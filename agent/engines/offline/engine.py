@@ -8,6 +8,7 @@ once their results are in it either plans more or writes the reply from template
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,7 +71,7 @@ class OfflineEngine:
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
         intent = _refine(m, slots)
         tag = f"{ctx.turn}_0"
-        updates: dict[str, Any] = {"last_intent": intent}
+        updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
         if intent in ("out_of_scope",):
             count = int(slots.get("misunderstandings", 0)) + 1
             updates["misunderstandings"] = count
@@ -188,6 +189,27 @@ def _refine(m: Understanding, slots: dict[str, Any]) -> str:
     if intent == "contact_details" and not m.contact:
         return "small_talk"
     return intent
+
+
+_SPANISH = re.compile(
+    r"\b(hola|gracias|quiero|tienen|usted|cuánto|cuanto|precio|carro|coche|camioneta|"
+    r"prueba de manejo|buenas|por favor|habla|español)\b",
+    re.IGNORECASE,
+)
+
+
+def _facts(m: Understanding, intent: str) -> dict[str, Any]:
+    """What the shopper told us about themselves, kept for the salesperson's summary."""
+    facts: dict[str, Any] = {}
+    if intent == "trade_in_valuation":
+        facts["trade_in"] = m.text[:200]
+    if intent == "financing_application":
+        facts["financing"] = m.text[:200]
+    if m.query.price_max:
+        facts["budget"] = m.query.price_max
+    if _SPANISH.search(m.text):
+        facts["language"] = "es"
+    return facts
 
 
 def _wants_list(m: Understanding) -> bool:
