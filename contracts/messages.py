@@ -40,3 +40,31 @@ class OutboundMessage:
     channel: ChannelName
     recipient: str
     body: str
+    author: str = "assistant"  # or "staff" (a salesperson's reply) / "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An inbound message stored by the pipeline; `created` is False for a repeat delivery."""
+
+    inbound: InboundMessage
+    message_id: int
+    conversation_id: int
+    public_id: str
+    created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a channel sender reports for one attempt.
+
+    `permanent` failures (e.g. Twilio 21610 opted out, 21211 invalid number) are not retried;
+    other failures are retried with backoff.
+    """
+
+    ok: bool
+    provider_id: str | None = None
+    status: str | None = None  # provider's status after the hand-over, e.g. "queued"
+    error_code: str | None = None
+    error: str | None = None
+    permanent: bool = False

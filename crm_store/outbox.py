@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from crm_store.errors import NotFound
-from crm_store.models import OutboxItem
+from crm_store.models import Message, OutboxItem
 from crm_store.types import Channel, OutboxStatus
 from crm_store.uow import UnitOfWork
 
@@ -33,21 +34,56 @@ def enqueue(
     return row.id
 
 
-def due(uow: UnitOfWork, *, channel: Channel, limit: int = 50) -> list[OutboxItem]:
-    """Pending items whose next attempt time has come, oldest first (for the channel sender)."""
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    message_id: int
+    conversation_id: int
+    channel: Channel
+    recipient: str
+    body: str
+    attempts: int
+    author: str
+
+
+def claim(uow: UnitOfWork, *, channel: Channel, lease: timedelta, limit: int = 50) -> list[Claimed]:
+    """Take the pending items whose time has come, oldest first, for one sender.
+
+    Claimed items are hidden from other senders for `lease` (their next attempt moves
+    forward), so two workers never send the same message; if this worker dies mid-send,
+    the item comes back when the lease runs out (a restart resumes pending sends).
+    """
+    now = uow.now()
     query = (
-        sa.select(OutboxItem)
+        sa.select(OutboxItem, Message.conversation_id, Message.author)
+        .join(Message, Message.id == OutboxItem.message_id)
         .where(
             OutboxItem.channel == channel,
             OutboxItem.status == OutboxStatus.PENDING,
-            OutboxItem.next_attempt_at <= uow.now(),
+            OutboxItem.next_attempt_at <= now,
         )
         .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
         .limit(limit)
     )
     if uow.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return list(uow.session.scalars(query))
+        query = query.with_for_update(skip_locked=True, of=OutboxItem)
+    claimed: list[Claimed] = []
+    for row, conversation_id, author in uow.session.execute(query).all():
+        row.next_attempt_at = now + lease
+        claimed.append(
+            Claimed(
+                row.id,
+                row.message_id,
+                conversation_id,
+                row.channel,
+                row.recipient,
+                row.body,
+                row.attempts,
+                author.value,
+            )
+        )
+    uow.flush()
+    return claimed
 
 
 def mark_sent(uow: UnitOfWork, *, item_id: int) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -12,25 +13,41 @@ from fastapi.responses import JSONResponse
 from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
-from nightshift import api, logs
+from nightshift import api, logs, staff_api
+from nightshift.channel_wiring import RuntimeUnavailable
+from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.app")
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
-    """A FastAPI app for `settings`; tests build their own with their own settings."""
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, models_dir: Path | None = None
+) -> FastAPI:
+    """A FastAPI app for `settings`; tests build their own with their own settings.
+
+    The runtime (store, engine, graph, pipeline, outbox worker) is opened in the lifespan and
+    closed on shutdown, after running turns have stopped.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = Store(settings.database_url, clock=clock)
         app.state.settings = settings
-        app.state.store = store
-        logs.event(log, "app_started", backend=store.backend, engine=settings.engine)
-        try:
+        with ExitStack() as stack:
+            try:
+                runtime = stack.enter_context(
+                    open_runtime(settings, clock=clock, models_dir=models_dir, start_workers=True)
+                )
+            except Exception as exc:
+                # Keep serving /healthz (it says what is wrong) instead of refusing to start.
+                logs.event(log, "app_degraded", level=logging.ERROR, error=repr(exc)[:300])
+                app.state.runtime = None
+                app.state.store = stack.enter_context(_disposing(Store(settings.database_url)))
+            else:
+                app.state.runtime = runtime
+                app.state.store = runtime.store
+            logs.event(log, "app_started", backend=app.state.store.backend, engine=settings.engine)
             yield
-        finally:
-            store.dispose()
 
     app = FastAPI(
         title="Nightshift",
@@ -50,5 +67,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> FastAPI:
             status_code=422,
         )
 
+    @app.exception_handler(RuntimeUnavailable)
+    async def unavailable(_request: Request, exc: RuntimeUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
     app.include_router(api.router)
+    app.include_router(staff_api.router)
     return app
+
+
+@contextmanager
+def _disposing(store: Store) -> Iterator[Store]:
+    try:
+        yield store
+    finally:
+        store.dispose()

@@ -196,6 +196,35 @@ def chat(
                 typer.echo(f"(no reply: {result.outcome})")
 
 
+@app.command()
+def transcript(
+    key: Annotated[str, typer.Argument(help="Phone number, web session, or conversation id")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text")] = False,
+) -> None:
+    """Print a conversation: local time, channel, direction, author, text, SMS delivery."""
+    import json
+
+    from crm_store.db import Store
+    from crm_store.errors import NotFound
+    from nightshift import transcript as tr
+
+    settings = load_settings()
+    store = Store(settings.database_url)
+    try:
+        with store.unit_of_work() as uow:
+            try:
+                found = [tr.build(uow, c) for c in tr.find_conversations(uow, key)]
+            except NotFound as exc:
+                typer.echo(str(exc), err=True)
+                raise typer.Exit(2) from None
+    finally:
+        store.dispose()
+    if as_json:
+        typer.echo(json.dumps([tr.as_dict(t) for t in found], indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n\n".join(tr.render_text(t) for t in found))
+
+
 def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app

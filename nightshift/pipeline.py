@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from langchain_core.messages import HumanMessage
 
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
-from contracts.messages import InboundMessage, OutboundMessage
+from contracts.channels import Bus
+from contracts.messages import Accepted, InboundMessage, OutboundMessage
 from crm_store import (
     conversations,
     customers,
@@ -49,26 +51,42 @@ class TurnResult:
 
 
 class Pipeline:
-    def __init__(self, deps: AgentDeps, graph: Any, *, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        deps: AgentDeps,
+        graph: Any,
+        *,
+        timeout_seconds: float,
+        bus: Bus | None = None,
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
         self.deps = deps
         self.graph = graph
         self.timeout = timeout_seconds
-        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
+        self.bus = bus
+        self.on_queued = on_queued or (lambda: None)
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="graph")
+        self._turns = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
         self._running: set[TurnContext] = set()
         self._running_lock = threading.Lock()
 
     def close(self) -> None:
         """Stop taking turns; abandon running ones and wait until they have stopped, so the
         checkpointer and the store they write to are closed only after them."""
+        self._turns.shutdown(wait=True, cancel_futures=True)
         with self._running_lock:
             for ctx in self._running:
                 ctx.cancelled.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def handle_inbound(self, inbound: InboundMessage) -> TurnResult:
-        store = self.deps.store
-        with store.unit_of_work() as uow:
-            dealer, shopper, convo = self._resolve(uow, inbound)
+        """Store the message and run the turn now (CLI, scenarios, tests)."""
+        return self.process(self.accept(inbound))
+
+    def accept(self, inbound: InboundMessage) -> Accepted:
+        """Store the message at once, idempotently by its channel id (persist first)."""
+        with self.deps.store.unit_of_work() as uow:
+            _dealer, _shopper, convo = self._resolve(uow, inbound)
             stored = messages.record_message(
                 uow,
                 conversation_id=convo.id,
@@ -78,11 +96,35 @@ class Pipeline:
                 channel_message_id=inbound.channel_message_id,
                 media=[Media(url=m.url, content_type=m.content_type) for m in inbound.media],
             )
-        result = TurnResult(convo.id, convo.public_id, stored.message.id, "replied")
-        if not stored.created:
+        if stored.created:
+            logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
+        return Accepted(inbound, stored.message.id, convo.id, convo.public_id, stored.created)
+
+    def process_later(self, accepted: Accepted) -> None:
+        """Run the turn in the background (webhooks answer before the assistant thinks)."""
+        if accepted.created:
+            self._turns.submit(self._process_logged, accepted)
+
+    def _process_logged(self, accepted: Accepted) -> None:
+        try:
+            self.process(accepted)
+        except Exception:  # the message is stored; log and keep the worker alive
+            log.exception("turn_failed conversation=%s", accepted.conversation_id)
+
+    def process(self, accepted: Accepted) -> TurnResult:
+        """The assistant's turn for a stored message (nothing happens for a repeat)."""
+        inbound = accepted.inbound
+        result = TurnResult(
+            accepted.conversation_id, accepted.public_id, accepted.message_id, "replied"
+        )
+        if not accepted.created:
             result.outcome = "duplicate"
             return result
-        logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
+        store = self.deps.store
+        with store.unit_of_work() as uow:
+            convo = conversations.get_conversation(uow, conversation_id=accepted.conversation_id)
+            shopper = customers.get_customer(uow, customer_id=convo.customer_id)
+            dealer = dealerships.get_dealership_by_id(uow, dealership_id=convo.dealership_id)
 
         keyword = compliance.keyword(inbound.body) if inbound.channel == "sms" else None
         if keyword == "start" and shopper.sms_consent is not Consent.REVOKED:
@@ -101,9 +143,10 @@ class Pipeline:
             return result
 
         with conversation_lock(store, convo.id):
+            self._publish(convo, {"type": "typing"})
             ctx = self._context(dealer, shopper, convo)
             try:
-                state = self._pool.submit(self._run, inbound.body, stored.message.id, ctx).result(
+                state = self._pool.submit(self._run, inbound.body, accepted.message_id, ctx).result(
                     timeout=self.timeout
                 )
             except FutureTimeout:
@@ -192,7 +235,12 @@ class Pipeline:
                 recipient=inbound.sender,
                 body=text,
             )
+        self.on_queued()
         return OutboundMessage(stored.id, convo.id, inbound.channel, inbound.sender, text)
+
+    def _publish(self, convo: ConversationRecord, event: dict[str, Any]) -> None:
+        if self.bus is not None:
+            self.bus.publish(convo.public_id, event)
 
     def _fallback(
         self,

@@ -13,12 +13,18 @@ from typing import Any
 from agent.context import AgentDeps
 from agent.engines import Engine
 from agent.graph import build_graph
+from channels.log_sender import LogSmsSender
+from channels.web_sender import WebSender
+from contracts.channels import Sender
 from contracts.clock import Clock, SystemClock
-from crm_store import dealerships, knowledge_docs
+from crm_store import conversations, dealerships, knowledge_docs
 from crm_store.db import Store
+from crm_store.types import Channel
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
+from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
+from nightshift.delivery import Dispatcher
 from nightshift.pipeline import Pipeline
 from nightshift.settings import Settings
 
@@ -33,6 +39,32 @@ class Runtime:
     graph: Any
     pipeline: Pipeline
     clock: Clock
+    bus: LocalBus
+    dispatcher: Dispatcher
+
+
+def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Channel, Sender]:
+    """SMS through Twilio when credentials are set, else the labelled log transport; web
+    chat through the live bus."""
+    sms: Sender
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        from channels.twilio.sender import TwilioSender
+
+        sms = TwilioSender(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            from_number=settings.twilio_from_number,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            status_callback=settings.public_base_url.rstrip("/") + "/channels/twilio/status",
+        )
+    else:
+        sms = LogSmsSender()
+
+    def topic_of(conversation_id: int) -> str:
+        with store.unit_of_work() as uow:
+            return conversations.get_conversation(uow, conversation_id=conversation_id).public_id
+
+    return {Channel.SMS: sms, Channel.WEB: WebSender(bus, topic_of)}
 
 
 def build_engine(settings: Settings, deps: AgentDeps, embedder: Embedder) -> Engine:
@@ -55,10 +87,18 @@ def build_engine(settings: Settings, deps: AgentDeps, embedder: Embedder) -> Eng
 
 @contextmanager
 def open_runtime(
-    settings: Settings, *, clock: Clock | None = None, models_dir: Path | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    models_dir: Path | None = None,
+    start_workers: bool = False,
 ) -> Iterator[Runtime]:
+    """Everything wired; with `start_workers` the outbox is drained by a background thread
+    (the server), otherwise replies wait in the outbox (CLI chat, scenarios, tests)."""
     clock = clock or SystemClock()
     store = Store(settings.database_url, clock=clock)
+    bus: LocalBus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
+    dispatcher = Dispatcher(store, build_senders(settings, store, bus), clock)
     embedder = get_embedder(models_dir or settings.data_dir / "models")
     knowledge = KnowledgeBase(settings.data_dir / "chroma", embedder)
     deps = AgentDeps(store=store, knowledge=knowledge, clock=clock)
@@ -66,12 +106,34 @@ def open_runtime(
     try:
         with open_checkpointer(settings.database_url) as checkpointer:
             graph = build_graph(engine, deps, checkpointer)
-            pipeline = Pipeline(deps, graph, timeout_seconds=settings.engine_timeout_seconds)
+            pipeline = Pipeline(
+                deps,
+                graph,
+                timeout_seconds=settings.engine_timeout_seconds,
+                bus=bus,
+                on_queued=dispatcher.kick,
+            )
+            if start_workers:
+                dispatcher.start()
             try:
-                yield Runtime(settings, store, knowledge, embedder, engine, graph, pipeline, clock)
+                yield Runtime(
+                    settings,
+                    store,
+                    knowledge,
+                    embedder,
+                    engine,
+                    graph,
+                    pipeline,
+                    clock,
+                    bus,
+                    dispatcher,
+                )
             finally:
                 pipeline.close()
+                dispatcher.stop()
     finally:
+        if isinstance(bus, RedisBus):
+            bus.close()
         store.dispose()
 
 

@@ -49,16 +49,17 @@ def wait_for(url: str, timeout: float = 30.0) -> httpx.Response:
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
+def live_server(settings: Settings, models_dir: Path | None = None) -> Iterator[str]:
     """The real app served by uvicorn on a free port, in a thread; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(settings, models_dir=models_dir)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/openapi.json")
+        wait_for(base + "/healthz")
         yield base
     finally:
         server.should_exit = True

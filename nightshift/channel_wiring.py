@@ -1,0 +1,98 @@
+"""Mounting the channel adapters on the app. Routers are built when the app is created, the
+runtime only in its lifespan, so the adapters get thin stand-ins that look the runtime up on
+each call (and answer 503 while it is unavailable)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+
+from contracts.messages import Accepted, InboundMessage
+from crm_store import dealerships
+from crm_store.phones import normalise_phone
+from crm_store.uow import UnitOfWork
+from nightshift.runtime import Runtime
+from nightshift.settings import Settings
+
+
+class RuntimeUnavailable(RuntimeError):
+    """The assistant could not start (see /healthz); conversation endpoints answer 503."""
+
+
+class _Late:
+    def __init__(self, app: FastAPI) -> None:
+        self._app = app
+
+    def runtime(self) -> Runtime:
+        runtime: Runtime | None = getattr(self._app.state, "runtime", None)
+        if runtime is None:
+            raise RuntimeUnavailable("the assistant is not available; see /healthz")
+        return runtime
+
+
+class LateInbox(_Late):
+    def accept(self, inbound: InboundMessage) -> Accepted:
+        return self.runtime().pipeline.accept(inbound)
+
+    def process_later(self, accepted: Accepted) -> None:
+        self.runtime().pipeline.process_later(accepted)
+
+
+class LateStore(_Late):
+    def unit_of_work(self) -> UnitOfWork:
+        return self.runtime().store.unit_of_work()
+
+
+class LateBus(_Late):
+    def publish(self, topic: str, event: dict[str, Any]) -> None:
+        self.runtime().bus.publish(topic, event)
+
+    def subscribe(self, topic: str) -> AsyncIterator[dict[str, Any]]:
+        return self.runtime().bus.subscribe(topic)
+
+
+def dealership_for_number(app: FastAPI, settings: Settings) -> Any:
+    """Which dealership a text to `number` is for: the one whose phone it is, else the
+    configured default (NIGHTSHIFT_DEALERSHIP), else the first one loaded."""
+
+    def find(number: str) -> str:
+        with LateStore(app).unit_of_work() as uow:
+            known = dealerships.list_dealerships(uow)
+        try:
+            e164 = normalise_phone(number)
+        except ValueError:
+            e164 = number
+        for dealer in known:
+            if dealer.phone == e164:
+                return dealer.slug
+        chosen = [d for d in known if d.slug == settings.dealership] or known[:1]
+        if not chosen:
+            raise RuntimeUnavailable("no dealership is loaded")
+        return chosen[0].slug
+
+    return find
+
+
+def mount_channels(app: FastAPI, settings: Settings) -> None:
+    from channels.twilio.webhook import twilio_router
+    from channels.web.router import web_router
+
+    inbox, store, bus = LateInbox(app), LateStore(app), LateBus(app)
+    app.include_router(
+        twilio_router(
+            inbox=inbox,
+            store=store,
+            auth_token=(
+                settings.twilio_auth_token.get_secret_value()
+                if settings.twilio_auth_token
+                else None
+            ),
+            public_base_url=settings.public_base_url,
+            dealership_for=dealership_for_number(app, settings),
+        )
+    )
+    app.include_router(
+        web_router(inbox=inbox, bus=bus, store=store, public_base_url=settings.public_base_url)
+    )

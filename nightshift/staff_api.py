@@ -1,0 +1,53 @@
+"""Staff replies to a shopper (the handoff page builds on this): stored as the salesperson's
+message and delivered on the shopper's channel through the outbox (live in the web chat)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from crm_store import conversations, customers, messages, outbox, staff
+from crm_store.types import Author, Channel, Direction
+from nightshift.deps import UowDep
+
+router = APIRouter(tags=["staff"])
+
+
+class StaffMessageIn(BaseModel):
+    staff: str = Field(min_length=1, max_length=40, description="the staff member's handle")
+    text: str = Field(min_length=1, max_length=1600)
+
+
+class StaffMessageOut(BaseModel):
+    id: int
+    conversation: str
+    author: str
+
+
+@router.post(
+    "/api/conversations/{public_id}/staff-messages", response_model=StaffMessageOut, status_code=201
+)
+def post_staff_message(
+    public_id: str, body: StaffMessageIn, uow: UowDep, request: Request
+) -> StaffMessageOut:
+    """Send a salesperson's message to the shopper of this conversation."""
+    convo = conversations.get_by_public_id(uow, public_id=public_id)
+    member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=body.staff)
+    shopper = customers.get_customer(uow, customer_id=convo.customer_id)
+    stored = messages.record_message(
+        uow,
+        conversation_id=convo.id,
+        direction=Direction.OUTBOUND,
+        author=Author.STAFF,
+        staff_id=member.id,
+        body=body.text,
+    ).message
+    recipient = shopper.phone if convo.channel is Channel.SMS else public_id
+    outbox.enqueue(
+        uow, message_id=stored.id, channel=convo.channel, recipient=recipient or "", body=body.text
+    )
+    uow.session.commit()  # visible to the delivery worker before it is woken
+    runtime = request.app.state.runtime
+    if runtime is not None:
+        runtime.dispatcher.kick()
+    return StaffMessageOut(id=stored.id, conversation=public_id, author=member.name)
