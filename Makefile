@@ -10,7 +10,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run install dev test lint typecheck imports pytest bench eval clean
+.PHONY: run install dev test lint typecheck imports pytest browser bench eval clean
 
 run: $(STAMP)
 	$(BIN)/nightshift db upgrade
@@ -44,13 +44,21 @@ typecheck: $(DEV_STAMP)
 imports: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(DEV_STAMP)
+pytest: $(DEV_STAMP) browser
 	$(BIN)/pytest
+
+# The widget's browser test drives Debian's Chromium (never a downloaded one).
+browser:
+	@if [ -x /usr/bin/chromium ]; then echo "browser: /usr/bin/chromium present"; else \
+		echo "browser: /usr/bin/chromium missing; installing chromium chromium-driver (apt-get)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	fi
 
 # Benchmarks print ratios against a baseline measured in the same run (never pass/fail).
 bench: $(STAMP)
 	$(BIN)/python bench/turn_bench.py
 	$(BIN)/python bench/knowledge_bench.py
+	$(BIN)/python bench/sms_bench.py
 
 # The bundled scenario suites with the offline engine.
 eval: $(STAMP)

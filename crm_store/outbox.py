@@ -46,6 +46,33 @@ class Claimed:
     author: str
 
 
+def pending(uow: UnitOfWork, *, channel: Channel) -> list[Claimed]:
+    """Every item still waiting to be sent on `channel`, oldest first (read-only)."""
+    query = (
+        sa.select(OutboxItem, Message.conversation_id, Message.author)
+        .join(Message, Message.id == OutboxItem.message_id)
+        .where(OutboxItem.channel == channel, OutboxItem.status == OutboxStatus.PENDING)
+        .order_by(OutboxItem.id)
+    )
+    return [
+        _claimed(row, conversation_id, author.value)
+        for row, conversation_id, author in uow.session.execute(query).all()
+    ]
+
+
+def _claimed(row: OutboxItem, conversation_id: int, author: str) -> Claimed:
+    return Claimed(
+        row.id,
+        row.message_id,
+        conversation_id,
+        row.channel,
+        row.recipient,
+        row.body,
+        row.attempts,
+        author,
+    )
+
+
 def claim(uow: UnitOfWork, *, channel: Channel, lease: timedelta, limit: int = 50) -> list[Claimed]:
     """Take the pending items whose time has come, oldest first, for one sender.
 
@@ -70,18 +97,7 @@ def claim(uow: UnitOfWork, *, channel: Channel, lease: timedelta, limit: int = 5
     claimed: list[Claimed] = []
     for row, conversation_id, author in uow.session.execute(query).all():
         row.next_attempt_at = now + lease
-        claimed.append(
-            Claimed(
-                row.id,
-                row.message_id,
-                conversation_id,
-                row.channel,
-                row.recipient,
-                row.body,
-                row.attempts,
-                author.value,
-            )
-        )
+        claimed.append(_claimed(row, conversation_id, author.value))
     uow.flush()
     return claimed
 
@@ -103,6 +119,11 @@ def mark_failed(uow: UnitOfWork, *, item_id: int, error: str, retry_at: datetime
         row.status = OutboxStatus.DEAD
     else:
         row.next_attempt_at = retry_at
+
+
+def total(uow: UnitOfWork) -> int:
+    """Every item ever queued (benchmarks count replies by it)."""
+    return uow.session.scalar(sa.select(sa.func.count(OutboxItem.id))) or 0
 
 
 def pending_count(uow: UnitOfWork) -> int:

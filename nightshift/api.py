@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
+from channels.web.page import demo_page
 from crm_store import dealerships, migrate, vehicles
 from crm_store.records import DealershipRecord
 from crm_store.types import Condition, VehicleStatus
@@ -121,34 +121,16 @@ def inventory(
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(uow: UowDep, settings: SettingsDep) -> HTMLResponse:
-    """The demo landing page: which dealership is loaded and where to go next."""
+    """The demo dealership's page, with the chat widget on it."""
     known = dealerships.list_dealerships(uow)
     chosen = [d for d in known if d.slug == settings.dealership] or known[:1]
     if not chosen:
-        body = (
-            "<p>No dealership is loaded yet. Run <code>nightshift load-world FILE.yaml</code>.</p>"
+        return HTMLResponse(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            "<title>Nightshift</title></head><body><p>No dealership is loaded yet. Run "
+            "<code>nightshift load-world FILE.yaml</code>.</p></body></html>"
         )
-    else:
-        dealer = chosen[0]
-        count = len(
-            vehicles.list_vehicles(uow, dealership_id=dealer.id, statuses=[VehicleStatus.AVAILABLE])
-        )
-        hours = "".join(f"<li>{day.title()}: {span}</li>" for day, span in _hours(dealer).items())
-        body = (
-            f"<h1>{html.escape(dealer.name)}</h1>"
-            f"<p>{html.escape(dealer.address or '')} · {html.escape(dealer.phone or '')}</p>"
-            f"<p>{count} vehicles available. "
-            f'<a href="/api/dealerships/{dealer.slug}/inventory">Inventory (JSON)</a></p>'
-            f"<h2>Sales hours ({html.escape(dealer.timezone)})</h2><ul>{hours}</ul>"
-        )
-    page = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>Nightshift demo</title></head><body>"
-        f'{body}<p><a href="/docs">API documentation</a> · <a href="/healthz">Health</a></p>'
-        "</body></html>"
-    )
-    return HTMLResponse(page)
+    return HTMLResponse(demo_page(chosen[0].name, chosen[0].slug))
 
 
 def _hours(dealer: DealershipRecord) -> dict[str, str]:

@@ -14,7 +14,7 @@ from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from nightshift import api, logs, staff_api
-from nightshift.channel_wiring import RuntimeUnavailable
+from nightshift.channel_wiring import RuntimeUnavailable, mount_channels
 from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
 
@@ -72,6 +72,7 @@ def create_app(
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
     app.include_router(api.router)
+    mount_channels(app, settings)
     app.include_router(staff_api.router)
     return app
 

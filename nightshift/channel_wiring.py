@@ -69,7 +69,7 @@ def dealership_for_number(app: FastAPI, settings: Settings) -> Any:
                 return dealer.slug
         chosen = [d for d in known if d.slug == settings.dealership] or known[:1]
         if not chosen:
-            raise RuntimeUnavailable("no dealership is loaded")
+            raise LookupError(f"{number}: no dealership is loaded")
         return chosen[0].slug
 
     return find

@@ -14,14 +14,15 @@ from datetime import timedelta
 from contracts.channels import Sender
 from contracts.clock import Clock
 from contracts.messages import OutboundMessage, SendResult
-from crm_store import messages, outbox
+from crm_store import conversations, customers, messages, outbox
 from crm_store.db import Store
-from crm_store.types import Channel, DeliveryStatus
+from crm_store.types import Channel, Consent, DeliveryStatus
 from nightshift import logs
 
 log = logging.getLogger("nightshift.delivery")
 BACKOFF = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
 MAX_ATTEMPTS = 6
+OPTED_OUT = "21610"
 LEASE = timedelta(minutes=2)
 
 
@@ -58,10 +59,12 @@ class Dispatcher:
                 except Exception as exc:  # a sender bug or network error: retry later
                     log.exception("send_crashed outbox=%s", item.id)
                     result = SendResult(ok=False, error=repr(exc))
-                self._record(item.id, item.message_id, item.attempts, result)
+                self._record(item.id, item.message_id, item.conversation_id, item.attempts, result)
         return attempts
 
-    def _record(self, item_id: int, message_id: int, attempts: int, result: SendResult) -> None:
+    def _record(
+        self, item_id: int, message_id: int, conversation_id: int, attempts: int, result: SendResult
+    ) -> None:
         with self.store.unit_of_work() as uow:
             if result.ok:
                 outbox.mark_sent(uow, item_id=item_id)
@@ -88,6 +91,16 @@ class Dispatcher:
                     message_id=message_id,
                     status=DeliveryStatus.FAILED,
                     error_code=result.error_code,
+                )
+            if result.error_code == OPTED_OUT:
+                # The carrier says this shopper opted out: record it, so nothing more is sent.
+                convo = conversations.get_conversation(uow, conversation_id=conversation_id)
+                customers.record_consent(
+                    uow,
+                    customer_id=convo.customer_id,
+                    state=Consent.REVOKED,
+                    source="twilio_21610",
+                    detail="send refused: the number has opted out",
                 )
         logs.event(
             log,

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from contracts.clock import FrozenClock
 from contracts.messages import OutboundMessage, SendResult
-from crm_store import conversations, messages, outbox
+from crm_store import conversations, customers, messages, outbox
 from crm_store.db import Store
-from crm_store.types import Author, Channel, DeliveryStatus, Direction
+from crm_store.types import Author, Channel, Consent, DeliveryStatus, Direction
 from nightshift.delivery import BACKOFF, MAX_ATTEMPTS, Dispatcher
 from tests.factories import make_lot
 
@@ -86,6 +86,16 @@ def test_permanent_failure_is_not_retried(store: Store, clock: FrozenClock) -> N
     clock.advance(timedelta(days=1))
     assert dispatcher.run_once() == 0
     assert _status(store, message_id) == (DeliveryStatus.FAILED, None, "21211")
+
+
+def test_opted_out_number_is_recorded_and_not_retried(store: Store, clock: FrozenClock) -> None:
+    message_id = _queue(store)
+    sender = ScriptedSender(SendResult(ok=False, error_code="21610", permanent=True))
+    Dispatcher(store, {Channel.SMS: sender}, clock).run_once()
+    with store.unit_of_work() as uow:
+        shopper = customers.get_customer(uow, customer_id=1)
+    assert shopper.sms_consent is Consent.REVOKED and shopper.sms_consent_source == "twilio_21610"
+    assert _status(store, message_id)[0] is DeliveryStatus.FAILED
 
 
 def test_gives_up_after_the_last_attempt(store: Store, clock: FrozenClock) -> None:

@@ -222,7 +222,7 @@ def test_guardrail_replaces_a_violating_model_reply(
         history = stored(runtime, result)
         with runtime.store.unit_of_work() as uow:
             events = timeline.customer_timeline(uow, customer_id=convo.customer_id)
-            queued = [item.body for item in outbox.due(uow, channel=Channel.SMS)]
+            queued = [item.body for item in outbox.pending(uow, channel=Channel.SMS)]
 
     assert openai_fake.problems == []
     [(status, answer)] = openai_fake.responses

@@ -1,0 +1,70 @@
+"""The web chat's HTTP surface: the widget script, a history endpoint and the WebSocket.
+
+`web_router(...)` is mounted by the app factory; it keeps no state between requests besides
+the widget script it read once. Everything a shopper sends goes through `Inbox` (persist
+first); everything they see live comes from the `Bus` topic of their conversation's public id.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, WebSocket
+from starlette.concurrency import run_in_threadpool
+
+from channels.web.history import StoreLike, find_conversation, session_problem, transcript
+from channels.web.socket import WidgetSocket
+from contracts.channels import Bus, Inbox
+from crm_store.errors import NotFound
+
+WIDGET_PATH = Path(__file__).parent / "static" / "widget.js"
+ORIGIN_PLACEHOLDER = '"__NIGHTSHIFT_PUBLIC_BASE_URL__"'
+WIDGET_CACHE = "public, max-age=300"
+
+
+def widget_script(public_base_url: str) -> str:
+    """The widget source with the server's public origin as its fallback API origin (used
+    only when the browser cannot tell the script's own src)."""
+    source = WIDGET_PATH.read_text(encoding="utf-8")
+    return source.replace(ORIGIN_PLACEHOLDER, json.dumps(public_base_url.rstrip("/")))
+
+
+def web_router(*, inbox: Inbox, bus: Bus, store: StoreLike, public_base_url: str) -> APIRouter:
+    """Routes: `GET /widget.js`, `GET /channels/web/{slug}/history?session=`,
+    `WebSocket /channels/web/{slug}/ws?session=` (frames documented in `channels.web.socket`).
+
+    `store` is the CRM store (anything with `unit_of_work()`); blocking calls run in worker
+    threads so the event loop never waits on the database.
+    """
+    router = APIRouter()
+    script = widget_script(public_base_url)
+
+    @router.get("/widget.js", include_in_schema=False)
+    def widget() -> Response:
+        return Response(
+            script,
+            media_type="application/javascript",
+            headers={"Cache-Control": WIDGET_CACHE, "Access-Control-Allow-Origin": "*"},
+        )
+
+    @router.get("/channels/web/{slug}/history")
+    async def history(slug: str, session: str | None = None) -> dict[str, Any]:
+        """The session's conversation and shopper-visible messages (empty before the first)."""
+        problem = session_problem(session)
+        if problem is not None or session is None:
+            detail = [{"loc": ["query", "session"], "msg": problem, "type": "value_error"}]
+            raise HTTPException(status_code=422, detail=detail)
+        try:
+            found = await run_in_threadpool(find_conversation, store, slug=slug, session=session)
+        except NotFound as exc:
+            raise HTTPException(status_code=404, detail=f"dealership {slug!r} not found") from exc
+        messages = await run_in_threadpool(transcript, store, found.conversation_id)
+        return {"conversation": found.public_id, "messages": messages}
+
+    @router.websocket("/channels/web/{slug}/ws")
+    async def chat(websocket: WebSocket, slug: str) -> None:
+        await WidgetSocket(websocket, slug=slug, inbox=inbox, bus=bus, store=store).serve()
+
+    return router

@@ -1,0 +1,68 @@
+"""The web channel over the real runtime: demo world, pipeline as inbox, LocalBus, and a
+running outbox dispatcher that delivers web replies through `WebSender` onto the bus."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+
+from channels.web import demo_page, web_router
+from contracts.clock import FrozenClock
+from crm_store import dealerships, migrate
+from nightshift.bus import LocalBus
+from nightshift.delivery import Dispatcher
+from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge
+from nightshift.world import apply_world, load_world_file
+from tests.helpers import ROOT
+from tests.pipeline.conftest import SLUG, demo_settings
+
+
+@dataclass
+class WebWorld:
+    runtime: Runtime
+    bus: LocalBus
+    dispatcher: Dispatcher
+    app: FastAPI
+    dealership_name: str
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Runtime]:
+    settings = demo_settings(tmp_path)
+    migrate.upgrade(settings.database_url)
+    with open_runtime(settings, clock=clock, models_dir=models_dir) as rt:
+        apply_world(rt.store, load_world_file(ROOT / "examples" / "demo-dealership.yaml"))
+        sync_world_knowledge(rt.store, rt.knowledge, SLUG)
+        yield rt
+
+
+@pytest.fixture
+def web(runtime: Runtime) -> Iterator[WebWorld]:
+    """An app with the web router and a `/` demo page; replies are delivered live."""
+    bus, dispatcher = runtime.bus, runtime.dispatcher  # the runtime's own live wiring
+    with runtime.store.unit_of_work() as uow:
+        name = dealerships.get_dealership(uow, slug=SLUG).name
+    app = FastAPI()
+    app.include_router(
+        web_router(
+            inbox=runtime.pipeline,
+            bus=bus,
+            store=runtime.store,
+            public_base_url="http://testserver",
+        )
+    )
+
+    @app.get("/", response_class=HTMLResponse)
+    def home() -> str:
+        return demo_page(name, SLUG)
+
+    dispatcher.start()
+    try:
+        yield WebWorld(runtime, bus, dispatcher, app, name)
+    finally:
+        dispatcher.stop()
