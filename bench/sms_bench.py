@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -161,9 +162,9 @@ def bare(folder: Path, count: int = 300) -> tuple[float, list[float]]:
 
     @app.post("/channels/twilio/sms")
     async def sms(request: Request) -> Response:
-        form = await request.form()
+        form = dict(parse_qsl((await request.body()).decode()))
         with lock:
-            db.execute("INSERT INTO m VALUES (?, ?)", (str(form["MessageSid"]), str(form["Body"])))
+            db.execute("INSERT INTO m VALUES (?, ?)", (form["MessageSid"], form["Body"]))
             db.commit()
         return Response("<Response></Response>", media_type="application/xml")
 

@@ -50,6 +50,18 @@ class TurnResult:
     violations: list[str] = field(default_factory=list)
 
 
+def with_media_note(body: str, photos: int) -> str:
+    """What the assistant reads for a message with attachments: the text plus a note that
+    photos came with it (the photos themselves stay with the stored message)."""
+    if photos <= 0:
+        return body
+    note = MEDIA_NOTE.format(count=photos, s="" if photos == 1 else "s")
+    return f"{body.strip()} {note}".strip()
+
+
+MEDIA_NOTE = "[sent {count} photo{s}]"
+
+
 class Pipeline:
     def __init__(
         self,
@@ -146,7 +158,8 @@ class Pipeline:
             self._publish(convo, {"type": "typing"})
             ctx = self._context(dealer, shopper, convo)
             try:
-                state = self._pool.submit(self._run, inbound.body, accepted.message_id, ctx).result(
+                text = with_media_note(inbound.body, len(inbound.media))
+                state = self._pool.submit(self._run, text, accepted.message_id, ctx).result(
                     timeout=self.timeout
                 )
             except FutureTimeout:

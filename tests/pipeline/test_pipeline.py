@@ -164,3 +164,29 @@ def test_web_session_is_one_customer_and_conversation(runtime: Runtime) -> None:
     other = runtime.pipeline.handle_inbound(InboundMessage(SLUG, "web", "sess-2", "hi"))
     assert first.conversation_id == second.conversation_id != other.conversation_id
     assert "Odyssey" in second.replies[0].body or "Sienna" in second.replies[0].body
+
+
+def test_photos_are_kept_and_acknowledged(runtime: Runtime) -> None:
+    from contracts.messages import Attachment
+
+    photo = Attachment(
+        "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", "image/jpeg"
+    )
+    result = runtime.pipeline.handle_inbound(
+        InboundMessage(
+            SLUG, "sms", PHONE, "what would you give me for my car as a trade?", "MM1", (photo,)
+        )
+    )
+    reply = result.replies[0].body
+    assert "Thanks for the photo." in reply and "team" in reply
+    with runtime.store.unit_of_work() as uow:
+        [inbound] = [
+            m
+            for m in messages.list_messages(uow, conversation_id=result.conversation_id)
+            if m.author is Author.SHOPPER
+        ]
+    assert [m.url for m in inbound.media] == [photo.url]
+    assert inbound.body == "what would you give me for my car as a trade?"  # stored as sent
+    assert _handoff_reasons(runtime, result.conversation_id) == [("trade_in",)]
+    only = runtime.pipeline.handle_inbound(InboundMessage(SLUG, "sms", PHONE, "", "MM2", (photo,)))
+    assert "Thanks for the photo." in only.replies[0].body and "trade in" in only.replies[0].body

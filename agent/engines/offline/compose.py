@@ -160,6 +160,8 @@ def direct(
 ) -> tuple[str, dict[str, Any]]:
     """Replies that need no tool: greetings, disclosure, small talk, questions back."""
     seed = f"{ctx.conversation_id}:{ctx.turn}"
+    if intent == "photo_only":
+        return prompts.render("photo_only", seed), {"pending": None}
     if intent == "ai_disclosure":
         return prompts.render("ai_disclosure", seed, dealership=ctx.dealership_name), {}
     if slots.get("pending") == "ask_vehicle" or (
@@ -168,6 +170,8 @@ def direct(
         return prompts.render("ask_vehicle", seed), {"pending": "ask_vehicle"}
     if intent in ("reschedule",):
         return prompts.render("ask_reschedule_time", seed), {"pending": "ask_reschedule_time"}
+    if intent == "inventory_search":  # nothing specific asked for yet
+        return prompts.render("ask_preferences", seed), {}
     if intent == "greeting":
         return prompts.render("greeting", seed), {}
     if intent == "small_talk":

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from agent import prompts
 from agent.context import AgentDeps, TurnContext
 from agent.engines import EngineStep
 from agent.engines.offline import compose
@@ -48,12 +49,17 @@ class OfflineEngine:
         calls_so_far = [c for m in turn if isinstance(m, AIMessage) for c in m.tool_calls]
         meaning = self._understand(human.text, slots, ctx)
         if not results:
-            return self._plan(meaning, slots, ctx)
-        follow_up = compose.follow_up(meaning, slots, results, calls_so_far)
-        if follow_up:
-            return _calls(follow_up, {}, f"{ctx.turn}_{len(turn)}")
-        text, updates = compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
-        return EngineStep(AIMessage(content=text), updates)
+            step = self._plan(meaning, slots, ctx)
+        else:
+            follow_up = compose.follow_up(meaning, slots, results, calls_so_far)
+            if follow_up:
+                return _calls(follow_up, {}, f"{ctx.turn}_{len(turn)}")
+            text, updates = compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
+            step = EngineStep(AIMessage(content=text), updates)
+        if meaning.photos and not step.message.tool_calls:
+            thanks = prompts.render("photo_thanks", f"{ctx.conversation_id}:{ctx.turn}")
+            step = EngineStep(AIMessage(content=f"{thanks} {step.message.text}"), step.slots)
+        return step
 
     def _understand(self, text: str, slots: dict[str, Any], ctx: TurnContext) -> Understanding:
         snapshot = self.deps.inventory.get(ctx.dealership_id)
@@ -69,7 +75,7 @@ class OfflineEngine:
         )
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
-        intent = _refine(m, slots)
+        intent = "photo_only" if m.photos and not m.text.strip() else _refine(m, slots)
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
         if intent in ("out_of_scope",):
@@ -99,7 +105,7 @@ class OfflineEngine:
             calls.append(("request_human", {"reason": HANDOFF_INTENTS[intent], "note": note}))
         elif intent == "knowledge":
             calls.append(("search_knowledge", {"query": m.text}))
-        elif intent == "inventory_search":
+        elif intent == "inventory_search" and not m.query.is_empty():
             calls.append(("search_inventory", _search_args(m.query)))
         elif intent == "vehicle_details":
             stock = m.reference or slots.get("vehicle_of_interest")

@@ -74,7 +74,8 @@ _RULES: list[tuple[str, str]] = [
         r"\b(what('?s| is| would)|how much) (is )?my (car|truck|suv|vehicle|van|\d{4}|old)"
         r"[^?]*\b(worth|get|give|value)|\btrade[- ]?in (value|worth|price|offer|quote)"
         r"|\bhow much (would|will|can) (you|u) (give|pay|offer)[^?]*\b(my|for)\b"
-        r"|\bvalue (of )?my\b|\bappraise my\b|\b(trade|trading) in my\b",
+        r"|\bvalue (of )?my\b|\bappraise my\b|\b(trade|trading) in my\b"
+        r"|\b(give|pay|offer) (me )?for my (car|truck|suv|vehicle|van|\d{4})\b",
     ),
     (
         "purchase_intent",

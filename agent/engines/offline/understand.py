@@ -79,6 +79,10 @@ class Understanding:
     affirmative: bool = False
     contact: dict[str, str] = field(default_factory=dict)
     wants_test_drive: bool = False
+    photos: int = 0  # photos that came with the message (e.g. of a trade-in)
+
+
+PHOTOS = re.compile(r"\s*\[sent (\d+) photos?\]\s*$")
 
 
 def understand(
@@ -90,6 +94,9 @@ def understand(
     inventory: list[VehicleRecord],
     slots: dict[str, Any],
 ) -> Understanding:
+    photo = PHOTOS.search(text)
+    photos = int(photo.group(1)) if photo else 0
+    text = PHOTOS.sub("", text)
     query = vocabulary.parse(text)
     when = parse_when(text, now)
     guess = classifier.classify(text)
@@ -103,6 +110,7 @@ def understand(
         affirmative=bool(_AFFIRM.match(text)),
         contact=contact_details(text),
         wants_test_drive=bool(_TEST_DRIVE.search(text)),
+        photos=photos,
     )
     return meaning
 
