@@ -130,7 +130,20 @@ def home(uow: UowDep, settings: SettingsDep) -> HTMLResponse:
             "<title>Nightshift</title></head><body><p>No dealership is loaded yet. Run "
             "<code>nightshift load-world FILE.yaml</code>.</p></body></html>"
         )
-    return HTMLResponse(demo_page(chosen[0].name, chosen[0].slug))
+    dealer = chosen[0]
+    available = vehicles.list_vehicles(
+        uow, dealership_id=dealer.id, statuses=[VehicleStatus.AVAILABLE]
+    )
+    newest = sorted(available, key=lambda v: (-v.year, v.stock))[:3]
+    featured = [
+        (
+            v.title,
+            ", ".join(p for p in (v.condition.value.title(), v.body or "", v.color or "") if p),
+            f"${v.price:,.0f}",
+        )
+        for v in newest
+    ]
+    return HTMLResponse(demo_page(dealer.name, dealer.slug, featured))
 
 
 def _hours(dealer: DealershipRecord) -> dict[str, str]:

@@ -84,6 +84,7 @@ def test_sms_webhook_to_reply_through_the_real_app(tmp_path: Path, models_dir: P
                 '<script src="/widget.js" data-dealership="harbor-point-honda"></script>'
                 in page.text
             )
+            assert "2027 Honda Civic Hybrid Sport" in page.text and "$30,995" in page.text
             assert httpx.get(base + "/widget.js").status_code == 200
 
             with store.unit_of_work() as uow:

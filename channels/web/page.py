@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 _CSS = """
@@ -16,21 +17,22 @@ border-radius:10px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}.price{font-
 color:#0b3a6b}footer{padding:24px;text-align:center;color:#5b6472;font-size:.9rem}
 """
 
-_CARDS = (
-    ("2025 Honda Civic Sport", "Sedan, 2.0L, CVT", "Ask for today's price"),
-    ("2025 Honda CR-V EX-L", "SUV, AWD, leather", "Ask for today's price"),
-    ("2024 Honda Accord Hybrid", "Certified pre-owned, one owner", "Ask for today's price"),
-)
+Card = tuple[str, str, str]
+"""(title, one-line description, price) of a featured vehicle, from the live inventory."""
 
 
-def demo_page(dealership_name: str, slug: str) -> str:
+def demo_page(dealership_name: str, slug: str, featured: Sequence[Card] = ()) -> str:
     """A complete HTML page for `dealership_name` with exactly one widget tag,
-    `<script src="/widget.js" data-dealership="SLUG"></script>` (values HTML-escaped)."""
+    `<script src="/widget.js" data-dealership="SLUG"></script>` (values HTML-escaped).
+    `featured` vehicles come from the store; with none the section says so."""
     name = escape(dealership_name)
-    cards = "".join(
-        f'<article class="card"><h3>{escape(title)}</h3><p>{escape(spec)}</p>'
-        f'<p class="price">{escape(price)}</p></article>'
-        for title, spec, price in _CARDS
+    cards = (
+        "".join(
+            f'<article class="card"><h3>{escape(title)}</h3><p>{escape(spec)}</p>'
+            f'<p class="price">{escape(price)}</p></article>'
+            for title, spec, price in featured
+        )
+        or "<p>Ask our assistant what is in stock today.</p>"
     )
     return f"""<!doctype html>
 <html lang="en">
