@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from crm_store.errors import InvalidValue, NotFound
+from crm_store.errors import InvalidValue
 from crm_store.models import Appointment
 from crm_store.records import AppointmentRecord, from_row
 from crm_store.timeline import add_event
@@ -153,10 +153,7 @@ def list_appointments(
 
 
 def _get(uow: UnitOfWork, appointment_id: int) -> Appointment:
-    row = uow.session.get(Appointment, appointment_id)
-    if row is None:
-        raise NotFound(f"appointment id {appointment_id} not found")
-    return row
+    return uow.get(Appointment, appointment_id, "appointment")
 
 
 def _record(row: Appointment) -> AppointmentRecord:

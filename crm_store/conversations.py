@@ -101,10 +101,7 @@ def touch(uow: UnitOfWork, *, conversation_id: int) -> None:
 
 
 def _get(uow: UnitOfWork, conversation_id: int) -> Conversation:
-    row = uow.session.get(Conversation, conversation_id)
-    if row is None:
-        raise NotFound(f"conversation id {conversation_id} not found")
-    return row
+    return uow.get(Conversation, conversation_id, "conversation")
 
 
 def _record(row: Conversation) -> ConversationRecord:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from crm_store.errors import NotFound
 from crm_store.models import ChannelIdentity, ConsentRecord, Customer
 from crm_store.phones import normalise_phone
 from crm_store.records import ConsentChange, CustomerRecord, from_row
@@ -234,10 +233,7 @@ def _by_phone(uow: UnitOfWork, dealership_id: int, e164: str) -> Customer | None
 
 
 def _get(uow: UnitOfWork, customer_id: int) -> Customer:
-    row = uow.session.get(Customer, customer_id)
-    if row is None:
-        raise NotFound(f"customer id {customer_id} not found")
-    return row
+    return uow.get(Customer, customer_id, "customer")
 
 
 def _record(row: Customer) -> CustomerRecord:

@@ -47,9 +47,7 @@ def get_dealership(uow: UnitOfWork, *, slug: str) -> DealershipRecord:
 
 
 def get_dealership_by_id(uow: UnitOfWork, *, dealership_id: int) -> DealershipRecord:
-    row = uow.session.get(Dealership, dealership_id)
-    if row is None:
-        raise NotFound(f"dealership id {dealership_id} not found")
+    row = uow.get(Dealership, dealership_id, "dealership")
     return _record(row)
 
 

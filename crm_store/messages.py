@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from crm_store import conversations
-from crm_store.errors import NotFound
 from crm_store.models import Message
 from crm_store.records import Media, MessageRecord, StoredMessage, from_row
 from crm_store.types import Author, DeliveryStatus, Direction
@@ -91,9 +90,7 @@ def update_delivery(
 
     An error code is stored whenever one is given, even if the status itself cannot move.
     """
-    row = uow.session.get(Message, message_id)
-    if row is None:
-        raise NotFound(f"message id {message_id} not found")
+    row = uow.get(Message, message_id, "message")
     if _RANK[status] > _RANK[row.delivery_status]:
         row.delivery_status = status
     if channel_message_id and row.channel_message_id is None:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from crm_store.errors import NotFound
 from crm_store.models import Message, OutboxItem
 from crm_store.types import Channel, OutboxStatus
 from crm_store.uow import UnitOfWork
@@ -136,7 +135,4 @@ def pending_count(uow: UnitOfWork) -> int:
 
 
 def _get(uow: UnitOfWork, item_id: int) -> OutboxItem:
-    row = uow.session.get(OutboxItem, item_id)
-    if row is None:
-        raise NotFound(f"outbox item {item_id} not found")
-    return row
+    return uow.get(OutboxItem, item_id, "outbox item")

@@ -102,10 +102,7 @@ def _find(uow: UnitOfWork, dealership_id: int, handle: str) -> Staff | None:
 
 
 def _get(uow: UnitOfWork, staff_id: int) -> Staff:
-    row = uow.session.get(Staff, staff_id)
-    if row is None:
-        raise NotFound(f"staff id {staff_id} not found")
-    return row
+    return uow.get(Staff, staff_id, "staff")
 
 
 def _record(row: Staff) -> StaffRecord:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from types import TracebackType
+from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.clock import Clock
+from crm_store.errors import NotFound
+
+RowT = TypeVar("RowT")
 
 
 class UnitOfWork:
@@ -34,6 +38,13 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def get(self, model: type[RowT], row_id: int, what: str) -> RowT:
+        """The row `row_id` of `model`, or `NotFound` naming `what` and the id."""
+        row = self.session.get(model, row_id)
+        if row is None:
+            raise NotFound(f"{what} id {row_id} not found")
+        return row
 
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:

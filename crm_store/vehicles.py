@@ -56,9 +56,7 @@ def upsert_vehicle(
 
 
 def set_vehicle_status(uow: UnitOfWork, *, vehicle_id: int, status: VehicleStatus) -> VehicleRecord:
-    row = uow.session.get(Vehicle, vehicle_id)
-    if row is None:
-        raise NotFound(f"vehicle id {vehicle_id} not found")
+    row = uow.get(Vehicle, vehicle_id, "vehicle")
     row.status = status
     row.updated_at = uow.now()
     uow.flush()
@@ -73,9 +71,7 @@ def get_vehicle(uow: UnitOfWork, *, dealership_id: int, stock: str) -> VehicleRe
 
 
 def get_vehicle_by_id(uow: UnitOfWork, *, vehicle_id: int) -> VehicleRecord:
-    row = uow.session.get(Vehicle, vehicle_id)
-    if row is None:
-        raise NotFound(f"vehicle id {vehicle_id} not found")
+    row = uow.get(Vehicle, vehicle_id, "vehicle")
     return _record(row)
 
 
