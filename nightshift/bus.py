@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
+
+log = logging.getLogger("nightshift.bus")
 
 
 class LocalBus:
@@ -53,6 +56,7 @@ class RedisBus(LocalBus):
         self._redis = redis.Redis.from_url(url)
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
         self._pubsub.subscribe(self.CHANNEL)
+        self._closed = False
         self._thread = threading.Thread(target=self._listen, name="redis-bus", daemon=True)
         self._thread.start()
 
@@ -60,13 +64,19 @@ class RedisBus(LocalBus):
         self._redis.publish(self.CHANNEL, json.dumps({"topic": topic, "event": event}))
 
     def _listen(self) -> None:
-        for message in self._pubsub.listen():
-            try:
-                data = json.loads(message["data"])
-            except (TypeError, ValueError):
-                continue
-            LocalBus.publish(self, str(data["topic"]), dict(data["event"]))
+        try:
+            for message in self._pubsub.listen():
+                try:
+                    data = json.loads(message["data"])
+                except (TypeError, ValueError):
+                    continue
+                LocalBus.publish(self, str(data["topic"]), dict(data["event"]))
+        except Exception:  # the connection dropped; after close() that is expected
+            if not self._closed:
+                log.exception("redis_bus_listener_stopped")
 
     def close(self) -> None:
+        self._closed = True
         self._pubsub.close()
         self._redis.close()
+        self._thread.join(timeout=5)

@@ -23,6 +23,8 @@ from contracts.clock import FrozenClock
 from crm_store import migrate
 from crm_store.db import Store
 from crm_store.models import Base
+from nightshift.runtime import Runtime
+from tests.demo import demo_runtime
 
 PG_ADMIN = os.environ.get("NIGHTSHIFT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ("sqlite", "postgresql")
@@ -87,6 +89,13 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One embedding-model cache for the whole run (the ONNX export happens once)."""
     return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def runtime(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Runtime]:
+    """The real runtime over a fresh copy of the demo dealership (see tests/demo.py)."""
+    with demo_runtime(tmp_path, clock, models_dir) as rt:
+        yield rt
 
 
 @pytest.fixture

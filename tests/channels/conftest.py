@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from channels.web import demo_page, web_router
-from contracts.clock import FrozenClock
-from crm_store import dealerships, migrate
+from crm_store import dealerships
 from nightshift.bus import LocalBus
 from nightshift.delivery import Dispatcher
-from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge
-from nightshift.world import apply_world, load_world_file
-from tests.helpers import ROOT
-from tests.pipeline.conftest import SLUG, demo_settings
+from nightshift.runtime import Runtime
+from tests.demo import SLUG
 
 
 @dataclass
@@ -29,16 +25,6 @@ class WebWorld:
     dispatcher: Dispatcher
     app: FastAPI
     dealership_name: str
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Runtime]:
-    settings = demo_settings(tmp_path)
-    migrate.upgrade(settings.database_url)
-    with open_runtime(settings, clock=clock, models_dir=models_dir) as rt:
-        apply_world(rt.store, load_world_file(ROOT / "examples" / "demo-dealership.yaml"))
-        sync_world_knowledge(rt.store, rt.knowledge, SLUG)
-        yield rt
 
 
 @pytest.fixture

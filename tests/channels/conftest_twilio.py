@@ -12,7 +12,6 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,15 +23,11 @@ from twilio.request_validator import RequestValidator
 
 from channels.twilio import twilio_router
 from contracts.channels import Inbox
-from contracts.clock import FrozenClock
 from contracts.messages import Accepted, InboundMessage
-from crm_store import conversations, customers, dealerships, messages, migrate
+from crm_store import conversations, customers, dealerships, messages
 from crm_store.records import CustomerRecord, MessageRecord
 from nightshift.pipeline import Pipeline
-from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge
-from nightshift.settings import Settings
-from nightshift.world import apply_world, load_world_file
-from tests.helpers import ROOT
+from nightshift.runtime import Runtime
 
 SLUG = "harbor-point-honda"
 DEALER_PHONE = "+18055550100"
@@ -50,22 +45,6 @@ def dealership_for(to: str) -> str:
     if to != DEALER_PHONE:
         raise LookupError(to)
     return SLUG
-
-
-@pytest.fixture(name="runtime")
-def runtime_fixture(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Runtime]:
-    """The real runtime (offline engine) over the demo dealership on a fresh SQLite file."""
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp_path}/nightshift.db",
-        data_dir=tmp_path,
-        engine="offline",
-    )
-    migrate.upgrade(settings.database_url)
-    with open_runtime(settings, clock=clock, models_dir=models_dir) as rt:
-        apply_world(rt.store, load_world_file(ROOT / "examples" / "demo-dealership.yaml"))
-        sync_world_knowledge(rt.store, rt.knowledge, SLUG)
-        yield rt
 
 
 class SyncInbox:

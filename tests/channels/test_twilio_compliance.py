@@ -15,7 +15,6 @@ from tests.channels.conftest_twilio import (
     SMS_PATH,
     SyncInbox,
     build_app,
-    runtime_fixture,  # noqa: F401  (registers the `runtime` fixture)
     shopper_record,
     signed_post,
     sms_form,

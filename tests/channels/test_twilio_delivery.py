@@ -26,7 +26,6 @@ from tests.channels.conftest_twilio import (
     client_fixture,  # noqa: F401  (registers the `client` fixture)
     error_json,
     message_json,
-    runtime_fixture,  # noqa: F401  (registers the `runtime` fixture)
     signed_post,
     sms_form,
     transcript,

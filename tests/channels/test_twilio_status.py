@@ -20,7 +20,6 @@ from tests.channels.conftest_twilio import (
     ScriptedTwilio,
     client_fixture,  # noqa: F401  (registers the `client` fixture)
     message_json,
-    runtime_fixture,  # noqa: F401  (registers the `runtime` fixture)
     shopper_record,
     signed_post,
     sms_form,

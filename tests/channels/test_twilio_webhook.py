@@ -15,7 +15,6 @@ from tests.channels.conftest_twilio import (
     SMS_PATH,
     build_app,
     client_fixture,  # noqa: F401  (registers the `client` fixture)
-    runtime_fixture,  # noqa: F401  (registers the `runtime` fixture)
     signed_post,
     sms_form,
     transcript,

@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from tests.channels.conftest import WebWorld
-from tests.pipeline.conftest import SLUG
+from tests.demo import SLUG
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -13,7 +13,7 @@ from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from tests.channels.conftest import WebWorld
-from tests.pipeline.conftest import SLUG
+from tests.demo import SLUG
 
 WS = f"/channels/web/{SLUG}/ws"
 HISTORY = f"/channels/web/{SLUG}/history"

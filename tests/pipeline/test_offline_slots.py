@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contracts.messages import InboundMessage
 from nightshift.runtime import Runtime
-from tests.pipeline.conftest import SLUG
+from tests.demo import SLUG
 
 
 def _slots(rt: Runtime, conversation_id: int) -> dict[str, object]:

@@ -17,7 +17,7 @@ from crm_store import conversations, customers, dealerships, handoffs, messages,
 from crm_store.types import Author, Consent, ConversationMode
 from nightshift.pipeline import Pipeline
 from nightshift.runtime import Runtime
-from tests.pipeline.conftest import SLUG
+from tests.demo import SLUG
 
 PHONE = "+18055550199"
 

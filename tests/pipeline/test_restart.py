@@ -13,8 +13,8 @@ from crm_store import appointments, dealerships, migrate, vehicles
 from crm_store.db import Store
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
+from tests.demo import SLUG, demo_settings
 from tests.helpers import NIGHTSHIFT, ROOT
-from tests.pipeline.conftest import SLUG, demo_settings
 
 DEMO = ROOT / "examples" / "demo-dealership.yaml"
 
