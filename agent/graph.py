@@ -96,7 +96,7 @@ def build_graph(
 
 def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list[str]]:
     """Apply the output guardrail and the AI disclosure to a drafted reply."""
-    with deps.store.unit_of_work() as uow:
+    with deps.store.reading() as uow:
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
         shopper = customers.get_customer(uow, customer_id=ctx.customer_id)
         texts = [d.text for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)]

@@ -26,7 +26,7 @@ class InventoryCache:
         self._snapshots: dict[int, Snapshot] = {}
 
     def get(self, dealership_id: int) -> Snapshot:
-        with self._store.unit_of_work() as uow:
+        with self._store.reading() as uow:
             version = vehicles.inventory_version(uow, dealership_id=dealership_id)
             cached = self._snapshots.get(dealership_id)
             if cached is not None and cached.version == version:

@@ -109,7 +109,7 @@ class Toolbox:
         }
 
     def get_vehicle(self, args: A.GetVehicle) -> dict[str, Any]:
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             try:
                 car = vehicles.get_vehicle(
                     uow, dealership_id=self.ctx.dealership_id, stock=args.stock.strip().upper()
@@ -145,7 +145,7 @@ class Toolbox:
     # -- test drives -------------------------------------------------------------------
 
     def check_availability(self, args: A.CheckAvailability) -> dict[str, Any]:
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             car = self._vehicle(uow, args.stock)
             if car.status is not VehicleStatus.AVAILABLE:
                 return {"stock": car.stock, "status": car.status.value, "slots": []}

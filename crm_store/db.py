@@ -52,14 +52,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "nightshift_read_only"
+
+
 def _sqlite_begin_immediate(connection: sa.Connection) -> None:
-    """Take SQLite's write lock at the start of each transaction.
+    """Take SQLite's write lock at the start of each writing transaction.
 
     A deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
     another writer got in between; an immediate one waits (busy_timeout) for its turn, so
-    concurrent units of work serialise instead of failing.
+    concurrent units of work serialise instead of failing. Read-only units of work begin
+    deferred: in WAL mode they neither wait for nor block the writer.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Store:
@@ -75,6 +80,9 @@ class Store:
         self.engine = create_db_engine(self.url, echo=echo)
         self.clock: Clock = clock or SystemClock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
 
     @property
     def backend(self) -> str:
@@ -82,6 +90,11 @@ class Store:
 
     def unit_of_work(self, clock: Clock | None = None) -> UnitOfWork:
         return UnitOfWork(self._sessions, clock or self.clock)
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work for reads only: on SQLite it does not take the write lock, so
+        many can run beside a writer. (Writing in it still works, without that queueing.)"""
+        return UnitOfWork(self._readers, self.clock)
 
     def session(self) -> Session:
         return self._sessions()

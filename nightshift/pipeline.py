@@ -133,7 +133,7 @@ class Pipeline:
             result.outcome = "duplicate"
             return result
         store = self.deps.store
-        with store.unit_of_work() as uow:
+        with store.reading() as uow:
             convo = conversations.get_conversation(uow, conversation_id=accepted.conversation_id)
             shopper = customers.get_customer(uow, customer_id=convo.customer_id)
             dealer = dealerships.get_dealership_by_id(uow, dealership_id=convo.dealership_id)
@@ -215,7 +215,7 @@ class Pipeline:
     def _context(
         self, dealer: DealershipRecord, shopper: CustomerRecord, convo: ConversationRecord
     ) -> TurnContext:
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             history = messages.list_messages(uow, conversation_id=convo.id)
         return TurnContext(
             dealership_id=dealer.id,
@@ -275,7 +275,7 @@ class Pipeline:
                 note=f"The assistant could not answer ({why}); please reply to the shopper.",
             )
         text = prompts.render("fallback", str(convo.id))
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             history = messages.list_messages(uow, conversation_id=convo.id)
         if not any(m.author is Author.ASSISTANT for m in history):
             dealer_name = self._dealership_name(convo.dealership_id)
@@ -285,7 +285,7 @@ class Pipeline:
         return result
 
     def _dealership_name(self, dealership_id: int) -> str:
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             return dealerships.get_dealership_by_id(uow, dealership_id=dealership_id).name
 
     def _record_violations(self, convo: ConversationRecord, violations: list[str]) -> None:

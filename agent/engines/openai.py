@@ -52,7 +52,7 @@ class OpenAIEngine:
         return EngineStep(answer, {})
 
     def system_prompt(self, ctx: TurnContext, slots: dict[str, Any]) -> str:
-        with self.deps.store.unit_of_work() as uow:
+        with self.deps.store.reading() as uow:
             dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
         now: datetime = self.deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
         hours = ", ".join(

@@ -146,7 +146,7 @@ def reply(
     elif "search_inventory" in by_name:
         parts.append(_search_text(by_name["search_inventory"], m, seed, updates))
     elif "search_knowledge" in by_name:
-        with deps.store.unit_of_work() as uow:
+        with deps.store.reading() as uow:
             documents = {
                 d.title: d.text
                 for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
@@ -184,7 +184,7 @@ def direct(
 def _handoff_text(
     result: dict[str, Any], m: Understanding, seed: str, ctx: TurnContext, deps: AgentDeps
 ) -> str:
-    with deps.store.unit_of_work() as uow:
+    with deps.store.reading() as uow:
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
     now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
     is_open, next_in = fmt.next_opening(dealer, now)
@@ -205,7 +205,7 @@ def _booking_text(
     result = attempts[-1]
     done = result.get("booked") or result.get("rescheduled")
     if done:
-        with deps.store.unit_of_work() as uow:
+        with deps.store.reading() as uow:
             dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
         bring = _bring(by_name.get("search_knowledge", []))
         key = "booked" if result.get("booked") else "rescheduled"
