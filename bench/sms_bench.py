@@ -129,14 +129,32 @@ def ack_latency(folder: Path, count: int = 200) -> list[float]:
         runtime_module.build_engine = original
 
 
+CLIENTS = 8  # concurrent senders, like Twilio delivering many shoppers' texts at once
+
+
+def post_all(base: str, count: int, body_of: Any) -> list[float]:
+    """Post `count` signed webhooks from CLIENTS concurrent connections; ack times in ms."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    local = threading.local()
+
+    def one(n: int) -> float:
+        if not hasattr(local, "client"):
+            local.client = httpx.Client()
+        return signed_post(local.client, base, n, body_of(n))
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        return list(pool.map(one, range(count)))
+
+
 def end_to_end(folder: Path, count: int = 300) -> tuple[float, list[float]]:
     settings = world(folder)
     lines = ["any trucks under 40k", "how much is your doc fee", "hi", "do you have a cr-v"]
     store = Store(settings.database_url)
     try:
-        with serve(create_app(settings, models_dir=MODELS)) as base, httpx.Client() as client:
+        with serve(create_app(settings, models_dir=MODELS)) as base:
             began = time.perf_counter()
-            acks = [signed_post(client, base, n, lines[n % len(lines)]) for n in range(count)]
+            acks = post_all(base, count, lambda n: lines[n % len(lines)])
             while True:
                 with store.unit_of_work() as uow:
                     done = outbox.total(uow)
@@ -168,9 +186,9 @@ def bare(folder: Path, count: int = 300) -> tuple[float, list[float]]:
             db.commit()
         return Response("<Response></Response>", media_type="application/xml")
 
-    with serve(app) as base, httpx.Client() as client:
+    with serve(app) as base:
         began = time.perf_counter()
-        acks = [signed_post(client, base, n, "hi") for n in range(count)]
+        acks = post_all(base, count, lambda n: "hi")
         seconds = time.perf_counter() - began
     return count / seconds, acks
 
@@ -190,7 +208,7 @@ def main() -> None:
         f"   p99 {percentile(slow, 0.99):6.1f} ms   (target p99 < 200 ms)"
     )
     print(
-        f"  end to end (offline engine): {ours_rate:6.1f} msg/s;"
+        f"  end to end (offline engine, {CLIENTS} concurrent senders): {ours_rate:6.1f} msg/s;"
         f" ack p95 {percentile(ours_acks, 0.95):6.1f} ms"
     )
     print(

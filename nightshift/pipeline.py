@@ -38,6 +38,10 @@ from crm_store.uow import UnitOfWork
 from nightshift import compliance, logs
 
 log = logging.getLogger("nightshift.pipeline")
+# Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
+# more than the cores only makes every turn, and every webhook answered meanwhile, slower;
+# a model turn mostly waits on the network, so many can wait together.
+BACKGROUND_TURNS = {"offline": 2, "openai": 16}
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Pipeline:
         timeout_seconds: float,
         bus: Bus | None = None,
         on_queued: Callable[[], None] | None = None,
+        background_turns: int = 4,
     ) -> None:
         self.deps = deps
         self.graph = graph
@@ -78,7 +83,7 @@ class Pipeline:
         self.bus = bus
         self.on_queued = on_queued or (lambda: None)
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="graph")
-        self._turns = ThreadPoolExecutor(max_workers=8, thread_name_prefix="turn")
+        self._turns = ThreadPoolExecutor(max_workers=background_turns, thread_name_prefix="turn")
         self._running: set[TurnContext] = set()
         self._running_lock = threading.Lock()
 

@@ -25,7 +25,7 @@ from knowledge.store import KnowledgeBase
 from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
 from nightshift.delivery import Dispatcher
-from nightshift.pipeline import Pipeline
+from nightshift.pipeline import BACKGROUND_TURNS, Pipeline
 from nightshift.settings import Settings
 
 
@@ -112,6 +112,7 @@ def open_runtime(
                 timeout_seconds=settings.engine_timeout_seconds,
                 bus=bus,
                 on_queued=dispatcher.kick,
+                background_turns=BACKGROUND_TURNS[settings.engine],
             )
             if start_workers:
                 dispatcher.start()
