@@ -23,10 +23,3 @@ def normalise_phone(raw: str | int, *, region: str = DEFAULT_REGION, field: str 
     if not phonenumbers.is_possible_number(parsed):
         raise InvalidValue(field, raw, "a phone number such as +15551230001")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def mask_phone(phone: str | None) -> str:
-    """For logs: keep the country code and the last two digits."""
-    if not phone:
-        return "-"
-    return phone[:2] + "*" * max(len(phone) - 4, 0) + phone[-2:]

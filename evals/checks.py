@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -35,7 +34,6 @@ class Observed:
     slug: str
     channel: str
     sender: str
-    started_at: datetime | None = None
 
     def customer(self) -> CustomerRecord | None:
         with self.store.unit_of_work() as uow:
@@ -94,9 +92,7 @@ def check_turn(expect: TurnExpect, replies: list[str], observed: Observed) -> li
     return problems
 
 
-def check_end(
-    expect: EndExpect, world: WorldSpec, observed: Observed, *, since: datetime
-) -> list[str]:
+def check_end(expect: EndExpect, world: WorldSpec, observed: Observed) -> list[str]:
     problems: list[str] = []
     shopper = observed.customer()
     store = observed.store

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -115,7 +115,6 @@ def _play(
     sender = spec.shopper.phone if spec.channel == "sms" else spec.shopper.session
     assert sender is not None
     observed = Observed(runtime.store, slug, spec.channel, sender)
-    started = observed.started_at = clock.now()
     records: list[TurnRecord] = []
     failures: list[str] = []
     for index, turn in enumerate(spec.turns, start=1):
@@ -140,9 +139,5 @@ def _play(
             ]
         failures += record.failures
         records.append(record)
-    failures += check_end(spec.expect, scenario.world, observed, since=started)
+    failures += check_end(spec.expect, scenario.world, observed)
     return ScenarioResult(spec.id, str(scenario.path), records, failures)
-
-
-def local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
