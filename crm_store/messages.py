@@ -102,6 +102,16 @@ def update_delivery(
     return _record(row)
 
 
+def count_by_author(uow: UnitOfWork, *, conversation_id: int) -> dict[Author, int]:
+    """How many messages each author has in the conversation (one query, any length)."""
+    rows = uow.session.execute(
+        sa.select(Message.author, sa.func.count(Message.id))
+        .where(Message.conversation_id == conversation_id)
+        .group_by(Message.author)
+    ).all()
+    return {author: int(count) for author, count in rows}
+
+
 def find_by_channel_id(
     uow: UnitOfWork, *, channel: str, channel_message_id: str
 ) -> MessageRecord | None:

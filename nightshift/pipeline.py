@@ -221,7 +221,7 @@ class Pipeline:
         self, dealer: DealershipRecord, shopper: CustomerRecord, convo: ConversationRecord
     ) -> TurnContext:
         with self.deps.store.reading() as uow:
-            history = messages.list_messages(uow, conversation_id=convo.id)
+            counts = messages.count_by_author(uow, conversation_id=convo.id)
         return TurnContext(
             dealership_id=dealer.id,
             dealership_slug=dealer.slug,
@@ -230,8 +230,8 @@ class Pipeline:
             customer_id=shopper.id,
             conversation_id=convo.id,
             channel=convo.channel.value,
-            first_reply=not any(m.author is Author.ASSISTANT for m in history),
-            turn=sum(1 for m in history if m.direction is Direction.INBOUND),
+            first_reply=not counts.get(Author.ASSISTANT),
+            turn=counts.get(Author.SHOPPER, 0),
         )
 
     def _send(
@@ -281,8 +281,8 @@ class Pipeline:
             )
         text = prompts.render("fallback", str(convo.id))
         with self.deps.store.reading() as uow:
-            history = messages.list_messages(uow, conversation_id=convo.id)
-        if not any(m.author is Author.ASSISTANT for m in history):
+            counts = messages.count_by_author(uow, conversation_id=convo.id)
+        if not counts.get(Author.ASSISTANT):
             dealer_name = self._dealership_name(convo.dealership_id)
             text = f"{prompts.render('disclosure', dealership=dealer_name)} {text}"
         result.replies.append(self._send(convo, shopper, text, inbound))
