@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from crm_store.types import HandoffReason
+
 
 class SearchInventory(BaseModel):
     """Search the dealership's live inventory. Typos and shorthand are fine ("civc", "f150",
@@ -85,16 +87,7 @@ class RequestHuman(BaseModel):
     negotiation, financing applications, trade-in valuations, complaints, readiness to buy,
     or a question the dealership's information does not answer."""
 
-    reason: Literal[
-        "human_requested",
-        "negotiation",
-        "financing",
-        "trade_in",
-        "complaint",
-        "purchase_intent",
-        "unanswered",
-        "other",
-    ]
+    reason: HandoffReason
     note: str = Field("", description="one short sentence for the salesperson")
 
 

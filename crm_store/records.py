@@ -7,6 +7,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from contracts.messages import Attachment
 from crm_store.types import (
     AppointmentStatus,
     Author,
@@ -90,10 +91,8 @@ class ConversationRecord:
     last_message_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Media:
-    url: str
-    content_type: str
+Media = Attachment
+"""A photo or file that came with a message (the channel's URL and its MIME type)."""
 
 
 @dataclass(frozen=True, slots=True)

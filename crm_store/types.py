@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -119,6 +119,19 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+
+
+HandoffReason = Literal[
+    "human_requested",
+    "negotiation",
+    "financing",
+    "trade_in",
+    "complaint",
+    "purchase_intent",
+    "unanswered",
+    "other",
+]
+HANDOFF_REASONS: tuple[str, ...] = get_args(HandoffReason)
 
 
 def enum_column(enum: type[StrEnum], name: str) -> sa.Enum:

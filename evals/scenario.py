@@ -11,20 +11,11 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
+from crm_store.types import HANDOFF_REASONS
 from nightshift.world import WorldFileError, WorldSpec
 from nightshift.world.loader import validate_world
 from nightshift.world.schema import LocalDateTime
 
-HANDOFF_REASONS = (
-    "human_requested",
-    "negotiation",
-    "financing",
-    "trade_in",
-    "complaint",
-    "purchase_intent",
-    "unanswered",
-    "other",
-)
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 
 

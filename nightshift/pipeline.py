@@ -32,7 +32,7 @@ from crm_store import (
     timeline,
 )
 from crm_store.locks import conversation_lock
-from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord, Media
+from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
 from nightshift import compliance, logs
@@ -111,7 +111,7 @@ class Pipeline:
                 author=Author.SHOPPER,
                 body=inbound.body,
                 channel_message_id=inbound.channel_message_id,
-                media=[Media(url=m.url, content_type=m.content_type) for m in inbound.media],
+                media=inbound.media,
             )
         if stored.created:
             logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
