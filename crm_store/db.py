@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -83,13 +84,17 @@ class Store:
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
+        # SQLite has one writer at a time. Writers of this process queue on a lock, in
+        # order, instead of on SQLite's busy handler, which polls with sleeps of up to
+        # 100 ms; other processes (a separate worker) still meet the busy handler.
+        self._writers = threading.Lock() if self.backend == "sqlite" else None
 
     @property
     def backend(self) -> str:
         return self.url.get_backend_name()
 
     def unit_of_work(self, clock: Clock | None = None) -> UnitOfWork:
-        return UnitOfWork(self._sessions, clock or self.clock)
+        return UnitOfWork(self._sessions, clock or self.clock, self._writers)
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: on SQLite it does not take the write lock, so

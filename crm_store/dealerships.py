@@ -46,6 +46,25 @@ def get_dealership(uow: UnitOfWork, *, slug: str) -> DealershipRecord:
     return _record(row)
 
 
+def id_for_slug(uow: UnitOfWork, *, slug: str) -> int:
+    """The dealership's id, without loading the rest (the hot path of every inbound message)."""
+    found = uow.session.scalar(sa.select(Dealership.id).where(Dealership.slug == slug))
+    if found is None:
+        raise NotFound(f"dealership {slug!r} not found")
+    return found
+
+
+def slug_for_phone(uow: UnitOfWork, *, phone: str, default: str | None = None) -> str | None:
+    """The slug of the dealership whose number `phone` is; else `default` if it is loaded,
+    else the first dealership by name; None when none is loaded."""
+    found = uow.session.scalar(sa.select(Dealership.slug).where(Dealership.phone == phone))
+    if found is None and default is not None:
+        found = uow.session.scalar(sa.select(Dealership.slug).where(Dealership.slug == default))
+    if found is None:
+        found = uow.session.scalar(sa.select(Dealership.slug).order_by(Dealership.name).limit(1))
+    return found
+
+
 def get_dealership_by_id(uow: UnitOfWork, *, dealership_id: int) -> DealershipRecord:
     row = uow.get(Dealership, dealership_id, "dealership")
     return _record(row)

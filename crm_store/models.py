@@ -23,6 +23,7 @@ from crm_store.types import (
     DeliveryStatus,
     Direction,
     HandoffStatus,
+    JobStatus,
     OutboxStatus,
     Role,
     StaffStatus,
@@ -327,5 +328,28 @@ class KnowledgeDoc(Base):
     dealership_id: Mapped[int] = _fk("dealerships.id")
     title: Mapped[str] = mapped_column(sa.String(200))
     text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Job(Base):
+    """Durable background work due at `run_at`: assistant turns, reminders, ack timeouts.
+
+    `key` makes scheduling idempotent (one turn per inbound message, one reminder per
+    appointment and offset); a claimed job's `run_at` moves forward by a lease, so a worker
+    that dies mid-job leaves it to be picked up again after a restart.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.Index("ix_jobs_status_run_at", "status", "run_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus, "job_status"))
+    run_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

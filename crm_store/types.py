@@ -121,6 +121,13 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"
 
 
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
 HandoffReason = Literal[
     "human_requested",
     "negotiation",

@@ -36,7 +36,12 @@ def create_app(
         with ExitStack() as stack:
             try:
                 runtime = stack.enter_context(
-                    open_runtime(settings, clock=clock, models_dir=models_dir, start_workers=True)
+                    open_runtime(
+                        settings,
+                        clock=clock,
+                        models_dir=models_dir,
+                        start_workers=settings.inline_worker,
+                    )
                 )
             except Exception as exc:
                 # Keep serving /healthz (it says what is wrong) instead of refusing to start.

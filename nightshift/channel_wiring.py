@@ -44,6 +44,9 @@ class LateStore(_Late):
     def unit_of_work(self) -> UnitOfWork:
         return self.runtime().store.unit_of_work()
 
+    def reading(self) -> UnitOfWork:
+        return self.runtime().store.reading()
+
 
 class LateBus(_Late):
     def publish(self, topic: str, event: dict[str, Any]) -> None:
@@ -58,19 +61,15 @@ def dealership_for_number(app: FastAPI, settings: Settings) -> Any:
     configured default (NIGHTSHIFT_DEALERSHIP), else the first one loaded."""
 
     def find(number: str) -> str:
-        with LateStore(app).unit_of_work() as uow:
-            known = dealerships.list_dealerships(uow)
         try:
             e164 = normalise_phone(number)
         except ValueError:
             e164 = number
-        for dealer in known:
-            if dealer.phone == e164:
-                return dealer.slug
-        chosen = [d for d in known if d.slug == settings.dealership] or known[:1]
-        if not chosen:
+        with LateStore(app).reading() as uow:
+            slug = dealerships.slug_for_phone(uow, phone=e164, default=settings.dealership)
+        if slug is None:
             raise LookupError(f"{number}: no dealership is loaded")
-        return chosen[0].slug
+        return slug
 
     return find
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from nightshift.settings import Settings
 
+log = logging.getLogger("nightshift.cli")
 app = typer.Typer(
     help="Nightshift: an AI assistant for car dealerships.",
     no_args_is_help=True,
@@ -54,6 +56,34 @@ def serve(
         port=port or settings.port,
         log_level=settings.log_level.lower(),
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run queued jobs (assistant turns, reminders, ack timeouts) and send the outbox, in
+    this process, until stopped; the web process then runs with NIGHTSHIFT_INLINE_WORKER=false."""
+    import signal
+    import threading
+
+    from nightshift.logs import configure_logging, event
+    from nightshift.runtime import open_runtime
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with open_runtime(settings, start_workers=True):
+        if not settings.redis_url:
+            event(
+                log,
+                "worker_without_redis",
+                level=logging.WARNING,
+                detail="web chat replies reach only this process; set REDIS_URL",
+            )
+        event(log, "worker_started", engine=settings.engine)
+        stop.wait()
+    event(log, "worker_stopped")
 
 
 @db_app.command("upgrade")

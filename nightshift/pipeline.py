@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -21,16 +21,18 @@ from langchain_core.messages import HumanMessage
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
 from contracts.channels import Bus
-from contracts.messages import Accepted, InboundMessage, OutboundMessage
+from contracts.messages import Accepted, Attachment, InboundMessage, OutboundMessage
 from crm_store import (
     conversations,
     customers,
     dealerships,
     handoffs,
+    jobs,
     messages,
     outbox,
     timeline,
 )
+from crm_store.jobs import JobRecord
 from crm_store.locks import conversation_lock
 from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
@@ -42,6 +44,7 @@ log = logging.getLogger("nightshift.pipeline")
 # more than the cores only makes every turn, and every webhook answered meanwhile, slower;
 # a model turn mostly waits on the network, so many can wait together.
 BACKGROUND_TURNS = {"offline": 2, "openai": 16}
+TURN_JOB = "turn"
 
 
 @dataclass
@@ -75,22 +78,21 @@ class Pipeline:
         timeout_seconds: float,
         bus: Bus | None = None,
         on_queued: Callable[[], None] | None = None,
-        background_turns: int = 4,
+        on_turn_queued: Callable[[], None] | None = None,
     ) -> None:
         self.deps = deps
         self.graph = graph
         self.timeout = timeout_seconds
         self.bus = bus
         self.on_queued = on_queued or (lambda: None)
+        self.on_turn_queued = on_turn_queued or (lambda: None)
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="graph")
-        self._turns = ThreadPoolExecutor(max_workers=background_turns, thread_name_prefix="turn")
         self._running: set[TurnContext] = set()
         self._running_lock = threading.Lock()
 
     def close(self) -> None:
-        """Stop taking turns; abandon running ones and wait until they have stopped, so the
-        checkpointer and the store they write to are closed only after them."""
-        self._turns.shutdown(wait=True, cancel_futures=True)
+        """Abandon running turns and wait until they have stopped, so the checkpointer and
+        the store they write to are closed only after them (the job runner stops first)."""
         with self._running_lock:
             for ctx in self._running:
                 ctx.cancelled.set()
@@ -98,12 +100,13 @@ class Pipeline:
 
     def handle_inbound(self, inbound: InboundMessage) -> TurnResult:
         """Store the message and run the turn now (CLI, scenarios, tests)."""
-        return self.process(self.accept(inbound))
+        return self.process(self.accept(inbound, queue_turn=False))
 
-    def accept(self, inbound: InboundMessage) -> Accepted:
-        """Store the message at once, idempotently by its channel id (persist first)."""
+    def accept(self, inbound: InboundMessage, *, queue_turn: bool = True) -> Accepted:
+        """Store the message at once, idempotently by its channel id (persist first), and
+        with it, in the same transaction, the durable job that will answer it."""
         with self.deps.store.unit_of_work() as uow:
-            _dealer, _shopper, convo = self._resolve(uow, inbound)
+            convo = self._resolve(uow, inbound)
             stored = messages.record_message(
                 uow,
                 conversation_id=convo.id,
@@ -113,22 +116,36 @@ class Pipeline:
                 channel_message_id=inbound.channel_message_id,
                 media=inbound.media,
             )
+            if stored.created and queue_turn:
+                payload = {
+                    "inbound": asdict(inbound),
+                    "message_id": stored.message.id,
+                    "conversation_id": convo.id,
+                    "public_id": convo.public_id,
+                }
+                jobs.schedule(uow, kind=TURN_JOB, key=f"turn:{stored.message.id}", payload=payload)
         if stored.created:
             logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
         return Accepted(inbound, stored.message.id, convo.id, convo.public_id, stored.created)
 
     def process_later(self, accepted: Accepted) -> None:
-        """Run the turn in the background (webhooks answer before the assistant thinks)."""
+        """Have the job runner take the stored turn now (webhooks answer before the
+        assistant thinks); a repeat delivery queued nothing."""
         if accepted.created:
-            self._turns.submit(self._process_logged, accepted)
+            self.on_turn_queued()
 
-    def _process_logged(self, accepted: Accepted) -> None:
-        try:
-            self.process(accepted)
-        except Exception:  # the message is stored; log and keep the worker alive
-            log.exception("turn_failed conversation=%s", accepted.conversation_id)
+    def run_turn_job(self, job: JobRecord) -> None:
+        """The job runner's handler for a queued turn; the reply and the job's completion
+        are committed together, so a turn retried after a crash never answers twice."""
+        data = dict(job.payload["inbound"])
+        data["media"] = tuple(Attachment(**m) for m in data.get("media") or ())
+        p = job.payload
+        accepted = Accepted(
+            InboundMessage(**data), p["message_id"], p["conversation_id"], p["public_id"], True
+        )
+        self.process(accepted, job_id=job.id)
 
-    def process(self, accepted: Accepted) -> TurnResult:
+    def process(self, accepted: Accepted, *, job_id: int | None = None) -> TurnResult:
         """The assistant's turn for a stored message (nothing happens for a repeat)."""
         inbound = accepted.inbound
         result = TurnResult(
@@ -149,7 +166,7 @@ class Pipeline:
         if keyword is not None:
             text = compliance.apply(store, dealer, shopper, keyword)
             if text:
-                result.replies.append(self._send(convo, shopper, text, inbound))
+                result.replies.append(self._send(convo, shopper, text, inbound, job_id))
             result.outcome = "compliance"
             return result
         if convo.mode is ConversationMode.HUMAN:
@@ -169,18 +186,18 @@ class Pipeline:
                 )
             except FutureTimeout:
                 ctx.cancelled.set()  # whatever the turn still does must not take effect
-                return self._fallback(result, convo, shopper, inbound, "engine timed out")
+                return self._fallback(result, convo, shopper, inbound, "engine timed out", job_id)
             except Exception as exc:  # any engine failure: the shopper still gets an answer
                 log.exception("engine_failed conversation=%s", convo.id)
                 timed_out = "timeout" in type(exc).__name__.lower()
                 why = "engine timed out" if timed_out else f"engine error: {exc!r}"
-                return self._fallback(result, convo, shopper, inbound, why)
+                return self._fallback(result, convo, shopper, inbound, why, job_id)
             reply, violations = str(state.get("reply") or ""), list(state.get("violations") or [])
             if violations:
                 self._record_violations(convo, violations)
             result.violations = violations
             if reply:
-                result.replies.append(self._send(convo, shopper, reply, inbound))
+                result.replies.append(self._send(convo, shopper, reply, inbound, job_id))
         return result
 
     def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
@@ -199,23 +216,22 @@ class Pipeline:
                 self._running.discard(ctx)
         return state
 
-    def _resolve(
-        self, uow: UnitOfWork, inbound: InboundMessage
-    ) -> tuple[DealershipRecord, CustomerRecord, ConversationRecord]:
-        dealer = dealerships.get_dealership(uow, slug=inbound.dealership)
+    def _resolve(self, uow: UnitOfWork, inbound: InboundMessage) -> ConversationRecord:
+        """The shopper's open conversation on the inbound channel (both created if new)."""
+        dealer_id = dealerships.id_for_slug(uow, slug=inbound.dealership)
         channel = Channel(inbound.channel)
         if channel is Channel.SMS:
             shopper, _ = customers.get_or_create_by_phone(
-                uow, dealership_id=dealer.id, phone=inbound.sender, source="sms"
+                uow, dealership_id=dealer_id, phone=inbound.sender, source="sms"
             )
         else:
             shopper, _ = customers.get_or_create_by_identity(
-                uow, dealership_id=dealer.id, channel=channel, external_id=inbound.sender
+                uow, dealership_id=dealer_id, channel=channel, external_id=inbound.sender
             )
         convo, _ = conversations.open_conversation(
-            uow, dealership_id=dealer.id, customer_id=shopper.id, channel=channel
+            uow, dealership_id=dealer_id, customer_id=shopper.id, channel=channel
         )
-        return dealer, shopper, convo
+        return convo
 
     def _context(
         self, dealer: DealershipRecord, shopper: CustomerRecord, convo: ConversationRecord
@@ -235,10 +251,18 @@ class Pipeline:
         )
 
     def _send(
-        self, convo: ConversationRecord, shopper: CustomerRecord, text: str, inbound: InboundMessage
+        self,
+        convo: ConversationRecord,
+        shopper: CustomerRecord,
+        text: str,
+        inbound: InboundMessage,
+        job_id: int | None,
     ) -> OutboundMessage:
-        """Persist an assistant message and queue it for the shopper's channel, atomically."""
+        """Persist an assistant message and queue it for the shopper's channel, atomically,
+        with the completion of the turn's job (a retried turn never answers twice)."""
         with self.deps.store.unit_of_work() as uow:
+            if job_id is not None:
+                jobs.complete(uow, job_id=job_id)
             stored = messages.record_message(
                 uow,
                 conversation_id=convo.id,
@@ -267,6 +291,7 @@ class Pipeline:
         shopper: CustomerRecord,
         inbound: InboundMessage,
         why: str,
+        job_id: int | None,
     ) -> TurnResult:
         with self.deps.store.unit_of_work() as uow:
             handoffs.create_handoff(
@@ -285,7 +310,7 @@ class Pipeline:
         if not counts.get(Author.ASSISTANT):
             dealer_name = self._dealership_name(convo.dealership_id)
             text = f"{prompts.render('disclosure', dealership=dealer_name)} {text}"
-        result.replies.append(self._send(convo, shopper, text, inbound))
+        result.replies.append(self._send(convo, shopper, text, inbound, job_id))
         result.outcome = "fallback"
         return result
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,8 @@ from knowledge.store import KnowledgeBase
 from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
 from nightshift.delivery import Dispatcher
-from nightshift.pipeline import BACKGROUND_TURNS, Pipeline
+from nightshift.jobs import JobRunner
+from nightshift.pipeline import BACKGROUND_TURNS, TURN_JOB, Pipeline
 from nightshift.settings import Settings
 
 
@@ -41,6 +43,7 @@ class Runtime:
     clock: Clock
     bus: LocalBus
     dispatcher: Dispatcher
+    jobs: JobRunner
 
 
 def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Channel, Sender]:
@@ -93,8 +96,9 @@ def open_runtime(
     models_dir: Path | None = None,
     start_workers: bool = False,
 ) -> Iterator[Runtime]:
-    """Everything wired; with `start_workers` the outbox is drained by a background thread
-    (the server), otherwise replies wait in the outbox (CLI chat, scenarios, tests)."""
+    """Everything wired. With `start_workers`, background threads run due jobs (queued turns,
+    reminders, ack timeouts) and drain the outbox (the server, `nightshift worker`);
+    otherwise jobs and replies wait in the database (CLI chat, scenarios, tests)."""
     clock = clock or SystemClock()
     store = Store(settings.database_url, clock=clock)
     bus: LocalBus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
@@ -112,10 +116,20 @@ def open_runtime(
                 timeout_seconds=settings.engine_timeout_seconds,
                 bus=bus,
                 on_queued=dispatcher.kick,
-                background_turns=BACKGROUND_TURNS[settings.engine],
             )
+            runner = JobRunner(
+                store,
+                {TURN_JOB: pipeline.run_turn_job},
+                # A turn gives up after the engine timeout; only a dead worker's turn is
+                # still claimed when its lease runs out.
+                lease=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),
+                concurrency=BACKGROUND_TURNS[settings.engine],
+                poll_seconds=settings.job_poll_seconds,
+            )
+            pipeline.on_turn_queued = runner.wake
             if start_workers:
                 dispatcher.start()
+                runner.start()
             try:
                 yield Runtime(
                     settings,
@@ -128,8 +142,10 @@ def open_runtime(
                     clock,
                     bus,
                     dispatcher,
+                    runner,
                 )
             finally:
+                runner.stop()
                 pipeline.close()
                 dispatcher.stop()
     finally:

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     )
 
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+    inline_worker: bool = Field(
+        True, validation_alias=_env("NIGHTSHIFT_INLINE_WORKER", "inline_worker")
+    )
+    job_poll_seconds: float = Field(
+        1.0, gt=0, le=60, validation_alias=_env("NIGHTSHIFT_JOB_POLL_SECONDS", "job_poll_seconds")
+    )
 
     @field_validator(
         "dealership",

@@ -116,7 +116,7 @@ def twilio_router(
     async def inbound_sms(request: Request) -> Response:
         try:
             form = await verified_form(request)
-            inbound = _inbound(form, dealership_for)
+            inbound = await run_in_threadpool(_inbound, form, dealership_for)
         except _Rejected as rejected:
             return rejected.response
         try:

@@ -48,6 +48,7 @@ def web(runtime: Runtime) -> Iterator[WebWorld]:
         return demo_page(name, SLUG)
 
     dispatcher.start()
+    runtime.jobs.start()  # queued turns are taken as in the server
     try:
         yield WebWorld(runtime, bus, dispatcher, app, name)
     finally:

@@ -82,7 +82,9 @@ def build_app(
 
 @pytest.fixture(name="client")
 def client_fixture(runtime: Runtime) -> Iterator[TestClient]:
-    """The app as a proxy sees it: requests arrive at http://testserver, not at PUBLIC."""
+    """The app as a proxy sees it: requests arrive at http://testserver, not at PUBLIC.
+    The job runner takes the turns queued by the webhook, as in the server."""
+    runtime.jobs.start()
     with TestClient(build_app(runtime)) as test_client:
         yield test_client
 

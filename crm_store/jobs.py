@@ -1,0 +1,144 @@
+"""Durable jobs: work that must happen later or in another process, and survive a restart.
+
+A job is scheduled once per `key` (scheduling again returns the first one), claimed with a
+lease (its `run_at` moves forward, so no second worker takes it meanwhile; if the worker
+dies, the job comes back when the lease runs out), then marked done, retried or failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from crm_store.models import Job
+from crm_store.types import JobStatus
+from crm_store.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: int
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    status: JobStatus
+    run_at: datetime
+    attempts: int
+    last_error: str | None
+
+
+def schedule(
+    uow: UnitOfWork,
+    *,
+    kind: str,
+    key: str,
+    run_at: datetime | None = None,
+    payload: dict[str, Any] | None = None,
+) -> JobRecord:
+    """Schedule `kind` at `run_at` (default now), once per `key`."""
+    if uow.session.scalar(sa.select(Job.id).where(Job.key == key)) is not None:
+        return _record(uow.session.scalars(sa.select(Job).where(Job.key == key)).one())
+    now = uow.now()
+    row = Job(
+        kind=kind,
+        key=key,
+        payload=dict(payload or {}),
+        status=JobStatus.PENDING,
+        run_at=run_at or now,
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return _record(row)
+
+
+def claim(
+    uow: UnitOfWork, *, kinds: Iterable[str], lease: timedelta, limit: int = 20
+) -> list[JobRecord]:
+    """Take due pending jobs of `kinds`, oldest due first, hidden from others for `lease`."""
+    now = uow.now()
+    query = (
+        sa.select(Job)
+        .where(Job.status == JobStatus.PENDING, Job.run_at <= now, Job.kind.in_(list(kinds)))
+        .order_by(Job.run_at, Job.id)
+        .limit(limit)
+    )
+    if uow.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for row in uow.session.scalars(query):
+        claimed.append(_record(row))
+        row.run_at = now + lease
+        row.attempts += 1
+    uow.flush()
+    return claimed
+
+
+def complete(uow: UnitOfWork, *, job_id: int) -> None:
+    row = uow.get(Job, job_id, "job")
+    if row.status is JobStatus.PENDING:
+        row.status = JobStatus.DONE
+        row.updated_at = uow.now()
+
+
+def fail(uow: UnitOfWork, *, job_id: int, error: str, retry_at: datetime | None) -> None:
+    """Record a failed attempt: retried at `retry_at`, or failed for good when it is None."""
+    row = uow.get(Job, job_id, "job")
+    row.last_error = error[:500]
+    row.updated_at = uow.now()
+    if retry_at is None:
+        row.status = JobStatus.FAILED
+    else:
+        row.run_at = retry_at
+
+
+def cancel(uow: UnitOfWork, *, key_prefix: str) -> int:
+    """Cancel the pending jobs whose key starts with `key_prefix`; returns how many."""
+    rows = uow.session.scalars(
+        sa.select(Job).where(Job.status == JobStatus.PENDING, Job.key.startswith(key_prefix))
+    ).all()
+    for row in rows:
+        row.status = JobStatus.CANCELLED
+        row.updated_at = uow.now()
+    return len(rows)
+
+
+def get(uow: UnitOfWork, *, key: str) -> JobRecord | None:
+    row = uow.session.scalar(sa.select(Job).where(Job.key == key))
+    return None if row is None else _record(row)
+
+
+def pending(uow: UnitOfWork, *, kinds: Iterable[str] | None = None) -> list[JobRecord]:
+    """Pending jobs (due or not), soonest first."""
+    query = sa.select(Job).where(Job.status == JobStatus.PENDING)
+    if kinds is not None:
+        query = query.where(Job.kind.in_(list(kinds)))
+    return [_record(row) for row in uow.session.scalars(query.order_by(Job.run_at, Job.id))]
+
+
+def next_due(uow: UnitOfWork, *, kinds: Iterable[str]) -> datetime | None:
+    """When the soonest pending job of `kinds` is due (None when there is none)."""
+    return uow.session.scalar(
+        sa.select(sa.func.min(Job.run_at)).where(
+            Job.status == JobStatus.PENDING, Job.kind.in_(list(kinds))
+        )
+    )
+
+
+def _record(row: Job) -> JobRecord:
+    return JobRecord(
+        row.id,
+        row.kind,
+        row.key,
+        dict(row.payload),
+        row.status,
+        row.run_at,
+        row.attempts,
+        row.last_error,
+    )
