@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from crm_store import appointments, dealerships, staff, vehicles
 from crm_store.errors import StoreError
@@ -125,19 +126,30 @@ def book(
     preferred_staff_id: int | None = None,
     source: str = "assistant",
 ) -> AppointmentRecord:
-    """Book the slot starting at `starts_at`, or raise `SlotUnavailable` with alternatives."""
+    """Book the slot starting at `starts_at`, or raise `SlotUnavailable` with alternatives.
+
+    The check above is for a good answer; the guarantee is the database's (an exclusion
+    constraint on PostgreSQL, triggers on SQLite): of concurrent bookings of one slot exactly
+    one commits, the others get "slot taken" and the nearest open slots.
+    """
     match = _claim(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None)
-    return appointments.create_appointment(
-        uow,
-        dealership_id=dealership_id,
-        vehicle_id=vehicle_id,
-        staff_id=match.staff_id,
-        customer_id=customer_id,
-        conversation_id=conversation_id,
-        starts_at=match.starts_at,
-        ends_at=match.ends_at,
-        source=source,
-    )
+    try:
+        with uow.session.begin_nested():
+            return appointments.create_appointment(
+                uow,
+                dealership_id=dealership_id,
+                vehicle_id=vehicle_id,
+                staff_id=match.staff_id,
+                customer_id=customer_id,
+                conversation_id=conversation_id,
+                starts_at=match.starts_at,
+                ends_at=match.ends_at,
+                source=source,
+            )
+    except IntegrityError as exc:
+        if not is_overlap(exc):
+            raise
+    raise _taken(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None)
 
 
 def reschedule(uow: UnitOfWork, *, appointment_id: int, starts_at: datetime) -> AppointmentRecord:
@@ -146,13 +158,49 @@ def reschedule(uow: UnitOfWork, *, appointment_id: int, starts_at: datetime) -> 
     match = _claim(
         uow, current.dealership_id, current.vehicle_id, starts_at, current.staff_id, current.id
     )
-    return appointments.move_appointment(
-        uow,
-        appointment_id=appointment_id,
-        starts_at=match.starts_at,
-        ends_at=match.ends_at,
-        staff_id=match.staff_id,
+    try:
+        with uow.session.begin_nested():
+            return appointments.move_appointment(
+                uow,
+                appointment_id=appointment_id,
+                starts_at=match.starts_at,
+                ends_at=match.ends_at,
+                staff_id=match.staff_id,
+            )
+    except IntegrityError as exc:
+        if not is_overlap(exc):
+            raise
+    uow.session.expire_all()  # the row still holds the refused values
+    raise _taken(
+        uow, current.dealership_id, current.vehicle_id, starts_at, current.staff_id, current.id
     )
+
+
+OVERLAP_SQLSTATE = "23P01"  # PostgreSQL exclusion_violation
+
+
+def is_overlap(exc: IntegrityError) -> bool:
+    """Whether the database refused a write because two appointments would overlap."""
+    return getattr(exc.orig, "sqlstate", None) == OVERLAP_SQLSTATE or "slot taken" in str(exc.orig)
+
+
+def _taken(
+    uow: UnitOfWork,
+    dealership_id: int,
+    vehicle_id: int,
+    starts_at: datetime,
+    preferred_staff_id: int | None,
+    ignoring: int | None,
+) -> SlotUnavailable:
+    alternatives = nearest_open_slots(
+        uow,
+        dealership_id=dealership_id,
+        vehicle_id=vehicle_id,
+        around=starts_at,
+        preferred_staff_id=preferred_staff_id,
+        ignoring=ignoring,
+    )
+    return SlotUnavailable("slot taken", alternatives)
 
 
 def _claim(
@@ -176,11 +224,18 @@ def _claim(
     match = next((s for s in slots if s.starts_at == starts_at), None)
     if match is None:
         vehicle = vehicles.get_vehicle_by_id(uow, vehicle_id=vehicle_id)
-        reason = (
-            f"vehicle is {vehicle.status.value}"
-            if vehicle.status is not VehicleStatus.AVAILABLE
-            else "that time is not open"
-        )
+        length = timedelta(minutes=dealer.test_drive_minutes)
+        held = [
+            a
+            for a in _standing(uow, dealership_id, starts_at, starts_at + length)
+            if a.id != ignoring and a.vehicle_id == vehicle_id
+        ]
+        if vehicle.status is not VehicleStatus.AVAILABLE:
+            reason = f"vehicle is {vehicle.status.value}"
+        elif held:
+            reason = "slot taken"
+        else:
+            reason = "that time is not open"
         alternatives = nearest_open_slots(
             uow,
             dealership_id=dealership_id,

@@ -22,7 +22,9 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
-def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
+def create_db_engine(
+    url: str | URL, *, writers: threading.Lock | None = None, **kwargs: Any
+) -> Engine:
     """An engine with the per-backend settings Nightshift relies on.
 
     SQLite: foreign keys on, WAL journal and a busy timeout so a writer waits instead of
@@ -36,7 +38,7 @@ def create_db_engine(url: str | URL, **kwargs: Any) -> Engine:
             parsed, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+        _begin_immediate(engine, writers)
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
 
@@ -56,16 +58,41 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 READ_ONLY = "nightshift_read_only"
 
 
-def _sqlite_begin_immediate(connection: sa.Connection) -> None:
+WRITER_WAIT = 30.0
+_HOLDS = "nightshift_holds_writers"
+
+
+def _begin_immediate(engine: Engine, writers: threading.Lock | None) -> None:
     """Take SQLite's write lock at the start of each writing transaction.
 
     A deferred transaction that reads and then writes can fail at once with SQLITE_BUSY when
     another writer got in between; an immediate one waits (busy_timeout) for its turn, so
     concurrent units of work serialise instead of failing. Read-only units of work begin
-    deferred: in WAL mode they neither wait for nor block the writer.
+    deferred: in WAL mode they neither wait for nor block the writer. With `writers`, this
+    process's writers first queue on that lock, held until the transaction ends.
     """
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    @sa.event.listens_for(engine, "begin")
+    def begin(connection: sa.Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if writers is not None:
+            if not writers.acquire(timeout=WRITER_WAIT):
+                raise TimeoutError(f"the database stayed locked for {WRITER_WAIT:.0f} s")
+            connection.info[_HOLDS] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(connection)
+            raise
+
+    def release(connection: sa.Connection) -> None:
+        if writers is not None and connection.info.pop(_HOLDS, False):
+            writers.release()
+
+    sa.event.listen(engine, "commit", release)
+    sa.event.listen(engine, "rollback", release)
 
 
 class Store:
@@ -78,23 +105,23 @@ class Store:
 
     def __init__(self, url: str | URL, *, clock: Clock | None = None, echo: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = create_db_engine(self.url, echo=echo)
+        # SQLite has one writer at a time: this process's writing transactions queue on a
+        # lock, in order, instead of on SQLite's busy handler, which polls with sleeps of up
+        # to 100 ms (the tail latency of every webhook under load). Other processes (a
+        # separate worker) still meet the busy handler.
+        self.engine = create_db_engine(self.url, echo=echo, writers=threading.Lock())
         self.clock: Clock = clock or SystemClock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
-        # SQLite has one writer at a time. Writers of this process queue on a lock, in
-        # order, instead of on SQLite's busy handler, which polls with sleeps of up to
-        # 100 ms; other processes (a separate worker) still meet the busy handler.
-        self._writers = threading.Lock() if self.backend == "sqlite" else None
 
     @property
     def backend(self) -> str:
         return self.url.get_backend_name()
 
     def unit_of_work(self, clock: Clock | None = None) -> UnitOfWork:
-        return UnitOfWork(self._sessions, clock or self.clock, self._writers)
+        return UnitOfWork(self._sessions, clock or self.clock)
 
     def reading(self) -> UnitOfWork:
         """A unit of work for reads only: on SQLite it does not take the write lock, so

@@ -98,15 +98,24 @@ def fail(uow: UnitOfWork, *, job_id: int, error: str, retry_at: datetime | None)
         row.run_at = retry_at
 
 
-def cancel(uow: UnitOfWork, *, key_prefix: str) -> int:
-    """Cancel the pending jobs whose key starts with `key_prefix`; returns how many."""
-    rows = uow.session.scalars(
-        sa.select(Job).where(Job.status == JobStatus.PENDING, Job.key.startswith(key_prefix))
-    ).all()
+def cancel(uow: UnitOfWork, *, key_prefix: str, keep_prefix: str | None = None) -> int:
+    """Cancel the pending jobs whose key starts with `key_prefix` (but not `keep_prefix`);
+    returns how many."""
+    query = sa.select(Job).where(Job.status == JobStatus.PENDING, Job.key.startswith(key_prefix))
+    if keep_prefix is not None:
+        query = query.where(sa.not_(Job.key.startswith(keep_prefix)))
+    rows = uow.session.scalars(query).all()
     for row in rows:
         row.status = JobStatus.CANCELLED
         row.updated_at = uow.now()
     return len(rows)
+
+
+def postpone(uow: UnitOfWork, *, job_id: int, run_at: datetime) -> None:
+    """Run a claimed job later instead (not a failure: e.g. it came due in quiet hours)."""
+    row = uow.get(Job, job_id, "job")
+    row.run_at = run_at
+    row.updated_at = uow.now()
 
 
 def get(uow: UnitOfWork, *, key: str) -> JobRecord | None:

@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from crm_store import messages
 from crm_store.models import Message, OutboxItem
-from crm_store.types import Channel, OutboxStatus
+from crm_store.records import MessageRecord
+from crm_store.types import Author, Channel, Direction, OutboxStatus
 from crm_store.uow import UnitOfWork
 
 
@@ -31,6 +33,30 @@ def enqueue(
     uow.session.add(row)
     uow.flush()
     return row.id
+
+
+def send_message(
+    uow: UnitOfWork,
+    *,
+    conversation_id: int,
+    channel: Channel,
+    recipient: str,
+    body: str,
+    author: Author = Author.ASSISTANT,
+    staff_id: int | None = None,
+) -> MessageRecord:
+    """Store an outbound message in its conversation and queue it for delivery, together:
+    nothing is queued that the transcript does not show, nothing shown that is not queued."""
+    stored = messages.record_message(
+        uow,
+        conversation_id=conversation_id,
+        direction=Direction.OUTBOUND,
+        author=author,
+        staff_id=staff_id,
+        body=body,
+    ).message
+    enqueue(uow, message_id=stored.id, channel=channel, recipient=recipient, body=body)
+    return stored
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,26 @@ class AppointmentRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowRate:
+    """How the test drives starting in a period turned out (cancelled ones are not counted).
+
+    `booked` = `showed` + `no_show` + `pending`; `pending` are still booked or confirmed
+    (not marked yet).
+    """
+
+    booked: int
+    showed: int
+    no_show: int
+    pending: int
+
+    @property
+    def rate(self) -> float | None:
+        """showed / (showed + no_show); None while none of them has been marked."""
+        marked = self.showed + self.no_show
+        return self.showed / marked if marked else None
+
+
+@dataclass(frozen=True, slots=True)
 class HandoffRecord:
     id: int
     dealership_id: int

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from types import TracebackType
 from typing import TypeVar
@@ -13,7 +12,6 @@ from contracts.clock import Clock
 from crm_store.errors import NotFound
 
 RowT = TypeVar("RowT")
-WRITER_WAIT = 30.0
 
 
 class UnitOfWork:
@@ -24,15 +22,9 @@ class UnitOfWork:
     writes nothing.
     """
 
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        clock: Clock,
-        writers: threading.Lock | None = None,
-    ) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Clock) -> None:
         self._sessions = sessions
         self.clock = clock
-        self._writers = writers
         self._session: Session | None = None
 
     @property
@@ -57,13 +49,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         if self._session is not None:
             raise RuntimeError("unit of work is not re-entrant")
-        if self._writers is not None and not self._writers.acquire(timeout=WRITER_WAIT):
-            raise TimeoutError(f"the database stayed locked for {WRITER_WAIT:.0f} s")
-        try:
-            self._session = self._sessions()
-        except BaseException:
-            self._release()
-            raise
+        self._session = self._sessions()
         return self
 
     def __exit__(
@@ -81,8 +67,3 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
-            self._release()
-
-    def _release(self) -> None:
-        if self._writers is not None:
-            self._writers.release()

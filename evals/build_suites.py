@@ -40,8 +40,8 @@ def render(suite: str) -> dict[Path, str]:
     for entry in yaml.safe_load(source.read_text(encoding="utf-8")):
         scenario: dict[str, Any] = {"id": entry["id"]}
         scenario.update({k: v for k, v in DEFAULTS.items()})
-        scenario.update({k: v for k, v in entry.items() if k != "expect"})
-        scenario["world"] = world
+        scenario.update({k: v for k, v in entry.items() if k not in ("expect", "world")})
+        scenario["world"] = _merged(world, entry.get("world") or {})
         expect = {"handoff": "none", **entry.get("expect", {})}
         scenario["expect"] = expect
         order = ["id", "title", "tags", "now", "channel", "shopper", "turns", "expect"]
@@ -49,7 +49,7 @@ def render(suite: str) -> dict[Path, str]:
         body = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100)
         # The world is long and the same in every file: one line per vehicle keeps it compact.
         body += yaml.dump(
-            {"world": world},
+            {"world": scenario["world"]},
             Dumper=_CompactDumper,
             sort_keys=False,
             allow_unicode=True,
@@ -59,6 +59,16 @@ def render(suite: str) -> dict[Path, str]:
         path = ROOT / "evals" / "suites" / suite / f"{entry['id']}.yaml"
         out[path] = HEADER.format(source=source.relative_to(ROOT)) + body
     return out
+
+
+def _merged(world: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The dealership's world with a scenario's changes: a mapping (e.g. `dealership`) is
+    updated key by key, anything else (e.g. `appointments`) replaced."""
+    merged = dict(world)
+    for key, value in changes.items():
+        base = merged.get(key)
+        merged[key] = {**base, **value} if isinstance(base, dict) else value
+    return merged
 
 
 def main() -> None:

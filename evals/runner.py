@@ -120,6 +120,7 @@ def _play(
     for index, turn in enumerate(spec.turns, start=1):
         if turn.advance:
             clock.advance(timedelta(minutes=duration_minutes(turn.advance)))
+            runtime.jobs.run_due()  # what came due meanwhile: reminders, ack timeouts
         began = time.perf_counter()
         result = runtime.pipeline.handle_inbound(
             InboundMessage(
@@ -131,6 +132,7 @@ def _play(
             )
         )
         elapsed = time.perf_counter() - began
+        runtime.jobs.run_due()  # what the turn set in motion (a booking's invite, reminders)
         replies = [r.body for r in result.replies]
         record = TurnRecord(turn.user, replies, elapsed)
         if turn.expect is not None:

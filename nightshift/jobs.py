@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from crm_store import jobs
 from crm_store.db import Store
@@ -23,6 +23,14 @@ log = logging.getLogger("nightshift.jobs")
 Handler = Callable[[JobRecord], None]
 RETRY = (timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5))
 MAX_ATTEMPTS = 4
+
+
+class Postpone(Exception):
+    """Raised by a handler to run its job later instead (e.g. it came due in quiet hours)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
 
 
 class JobRunner:
@@ -114,6 +122,10 @@ class JobRunner:
     def _run(self, job: JobRecord) -> None:
         try:
             self.handlers[job.kind](job)
+        except Postpone as later:
+            with self.store.unit_of_work() as uow:
+                jobs.postpone(uow, job_id=job.id, run_at=later.until)
+            return
         except Exception as exc:
             log.exception("job_failed job=%s kind=%s", job.id, job.kind)
             attempt = job.attempts + 1

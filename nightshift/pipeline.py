@@ -38,6 +38,7 @@ from crm_store.records import ConversationRecord, CustomerRecord, DealershipReco
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
 from nightshift import compliance, logs
+from nightshift.appointment_jobs import reply_to_reminder
 
 log = logging.getLogger("nightshift.pipeline")
 # Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
@@ -175,6 +176,10 @@ class Pipeline:
         if inbound.channel == "sms" and shopper.sms_consent is Consent.REVOKED:
             result.outcome = "opted_out"
             return result
+        answer = reply_to_reminder(store, shopper.id, inbound.body)
+        if answer is not None:  # "C" to a reminder, or "can't make it": decided in code
+            result.replies.append(self._send(convo, shopper, answer, inbound, job_id))
+            return result
 
         with conversation_lock(store, convo.id):
             self._publish(convo, {"type": "typing"})
@@ -263,16 +268,9 @@ class Pipeline:
         with self.deps.store.unit_of_work() as uow:
             if job_id is not None:
                 jobs.complete(uow, job_id=job_id)
-            stored = messages.record_message(
+            stored = outbox.send_message(
                 uow,
                 conversation_id=convo.id,
-                direction=Direction.OUTBOUND,
-                author=Author.ASSISTANT,
-                body=text,
-            ).message
-            outbox.enqueue(
-                uow,
-                message_id=stored.id,
                 channel=convo.channel,
                 recipient=inbound.sender,
                 body=text,

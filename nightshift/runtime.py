@@ -23,10 +23,12 @@ from crm_store.db import Store
 from crm_store.types import Channel
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
+from nightshift.appointment_jobs import AppointmentJobs
 from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
 from nightshift.delivery import Dispatcher
 from nightshift.jobs import JobRunner
+from nightshift.mail import Mailer, build_mailer
 from nightshift.pipeline import BACKGROUND_TURNS, TURN_JOB, Pipeline
 from nightshift.settings import Settings
 
@@ -44,6 +46,7 @@ class Runtime:
     bus: LocalBus
     dispatcher: Dispatcher
     jobs: JobRunner
+    mailer: Mailer
 
 
 def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Channel, Sender]:
@@ -117,9 +120,11 @@ def open_runtime(
                 bus=bus,
                 on_queued=dispatcher.kick,
             )
+            mailer = build_mailer(settings)
+            follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
             runner = JobRunner(
                 store,
-                {TURN_JOB: pipeline.run_turn_job},
+                {TURN_JOB: pipeline.run_turn_job, **follow_ups.handlers()},
                 # A turn gives up after the engine timeout; only a dead worker's turn is
                 # still claimed when its lease runs out.
                 lease=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),
@@ -143,6 +148,7 @@ def open_runtime(
                     bus,
                     dispatcher,
                     runner,
+                    mailer,
                 )
             finally:
                 runner.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 
@@ -64,6 +65,23 @@ class Settings(BaseSettings):
     )
 
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+    reminder_hours: str = Field(
+        "24,2", validation_alias=_env("NIGHTSHIFT_REMINDER_HOURS", "reminder_hours")
+    )
+    quiet_hours_start: time = Field(
+        time(21), validation_alias=_env("NIGHTSHIFT_QUIET_HOURS_START", "quiet_hours_start")
+    )
+    quiet_hours_end: time = Field(
+        time(8), validation_alias=_env("NIGHTSHIFT_QUIET_HOURS_END", "quiet_hours_end")
+    )
+    smtp_host: str | None = Field(None, validation_alias=_env("SMTP_HOST", "smtp_host"))
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias=_env("SMTP_PORT", "smtp_port"))
+    smtp_username: str | None = Field(None, validation_alias=_env("SMTP_USERNAME", "smtp_username"))
+    smtp_password: SecretStr | None = Field(
+        None, validation_alias=_env("SMTP_PASSWORD", "smtp_password")
+    )
+    smtp_starttls: bool = Field(True, validation_alias=_env("SMTP_STARTTLS", "smtp_starttls"))
+    mail_from: str = Field("nightshift@localhost", validation_alias=_env("MAIL_FROM", "mail_from"))
     inline_worker: bool = Field(
         True, validation_alias=_env("NIGHTSHIFT_INLINE_WORKER", "inline_worker")
     )
@@ -80,9 +98,27 @@ class Settings(BaseSettings):
         "twilio_from_number",
         "twilio_messaging_service_sid",
         "redis_url",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `.env.example` lists optional variables with empty values: empty means "not set".
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("reminder_hours")
+    @classmethod
+    def _hours_list(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() and 0 < int(part) <= 24 * 14 for part in parts):
+            raise ValueError(
+                f"expected whole hours before the appointment, e.g. 24,2; got {value!r}"
+            )
+        return ",".join(parts)
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Hours before a test drive at which the shopper gets a reminder, e.g. [24, 2]."""
+        return [int(part) for part in self.reminder_hours.split(",") if part]

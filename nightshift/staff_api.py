@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from crm_store import conversations, customers, messages, outbox, staff
-from crm_store.types import Author, Channel, Direction
+from crm_store import conversations, customers, outbox, staff
+from crm_store.types import Author, Channel
 from nightshift.deps import UowDep
 
 router = APIRouter(tags=["staff"])
@@ -34,17 +34,15 @@ def post_staff_message(
     convo = conversations.get_by_public_id(uow, public_id=public_id)
     member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=body.staff)
     shopper = customers.get_customer(uow, customer_id=convo.customer_id)
-    stored = messages.record_message(
+    recipient = shopper.phone if convo.channel is Channel.SMS else public_id
+    stored = outbox.send_message(
         uow,
         conversation_id=convo.id,
-        direction=Direction.OUTBOUND,
+        channel=convo.channel,
+        recipient=recipient or "",
+        body=body.text,
         author=Author.STAFF,
         staff_id=member.id,
-        body=body.text,
-    ).message
-    recipient = shopper.phone if convo.channel is Channel.SMS else public_id
-    outbox.enqueue(
-        uow, message_id=stored.id, channel=convo.channel, recipient=recipient or "", body=body.text
     )
     uow.session.commit()  # visible to the delivery worker before it is woken
     runtime = request.app.state.runtime

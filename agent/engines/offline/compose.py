@@ -236,7 +236,8 @@ def _booking_text(
     if not alternatives:
         return prompts.render("no_times", seed)
     updates.update(offered_slots=alternatives, pending="slot_choice")
-    return prompts.render("time_taken", seed, times=fmt.times_list(alternatives))
+    key = "time_booked" if result.get("reason") == "slot taken" else "time_taken"
+    return prompts.render(key, seed, times=fmt.times_list(alternatives))
 
 
 def _availability_text(
