@@ -9,6 +9,7 @@ from typing import Protocol
 
 from agent.inventory import InventoryCache
 from contracts.clock import Clock
+from crm_store.availability import DEFAULT_POLICY, BookingPolicy
 from crm_store.db import Store
 
 
@@ -34,6 +35,8 @@ class AgentDeps:
     store: Store
     knowledge: KnowledgePort
     clock: Clock
+    booking: BookingPolicy = DEFAULT_POLICY
+    public_base_url: str = ""  # for the shopper's calendar link; none when empty
     inventory: InventoryCache = field(init=False)
 
     def __post_init__(self) -> None:

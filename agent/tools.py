@@ -158,6 +158,7 @@ class Toolbox:
                     vehicle_id=car.id,
                     day=day,
                     preferred_staff_id=preferred,
+                    policy=self.deps.booking,
                 )
                 closed = not slots
                 slots = self._window(slots, args.earliest, args.latest)
@@ -170,6 +171,7 @@ class Toolbox:
                     around=self.deps.clock.now(),
                     count=3,
                     preferred_staff_id=preferred,
+                    policy=self.deps.booking,
                 )
             nearest: list[Slot] = []
             if not slots:
@@ -184,6 +186,7 @@ class Toolbox:
                     vehicle_id=car.id,
                     around=around,
                     preferred_staff_id=preferred,
+                    policy=self.deps.booking,
                 )
         return {
             "stock": car.stock,
@@ -208,6 +211,7 @@ class Toolbox:
                     customer_id=self.ctx.customer_id,
                     conversation_id=self.ctx.conversation_id,
                     preferred_staff_id=self._assigned(uow),
+                    policy=self.deps.booking,
                 )
             except SlotUnavailable as exc:
                 return {
@@ -226,7 +230,9 @@ class Toolbox:
             if current is None:
                 return {"error": "no upcoming test drive to reschedule"}
             try:
-                moved = availability.reschedule(uow, appointment_id=current, starts_at=starts_at)
+                moved = availability.reschedule(
+                    uow, appointment_id=current, starts_at=starts_at, policy=self.deps.booking
+                )
             except SlotUnavailable as exc:
                 return {
                     "error": "unavailable",
@@ -294,6 +300,11 @@ class Toolbox:
             "title": car.title,
             "starts_at": self._local(record.starts_at),
             "staff": person.name if person else None,
+            **(
+                {"calendar": f"{base}/appointments/{record.token}.ics"}
+                if (base := self.deps.public_base_url.rstrip("/"))
+                else {}
+            ),
         }
 
     def _window(self, slots: list[Slot], earliest: str | None, latest: str | None) -> list[Slot]:

@@ -22,9 +22,21 @@ from crm_store.records import AppointmentRecord, StaffRecord
 from crm_store.types import AppointmentStatus, Role, StaffStatus, VehicleStatus
 from crm_store.uow import UnitOfWork
 
-STEP = timedelta(minutes=30)
-LEAD_TIME = timedelta(hours=1)
 SEARCH_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class BookingPolicy:
+    """The dealership's booking rules (settings): slots start every `step`, no sooner than
+    `lead_time` from now, with `buffer` kept free before and after each drive of the same car
+    or salesperson (to bring the car back, clean it, and meet the next shopper)."""
+
+    lead_time: timedelta = timedelta(hours=1)
+    buffer: timedelta = timedelta(0)
+    step: timedelta = timedelta(minutes=30)
+
+
+DEFAULT_POLICY = BookingPolicy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +63,7 @@ def open_slots_on(
     day: date,
     preferred_staff_id: int | None = None,
     ignoring: int | None = None,
+    policy: BookingPolicy = DEFAULT_POLICY,
 ) -> list[Slot]:
     """Every open slot of `vehicle_id` on the local date `day`, in time order.
 
@@ -65,8 +78,11 @@ def open_slots_on(
     opens, closes = dealer.hours[day.weekday()]
     start = datetime.combine(day, opens, tzinfo=zone)
     end_of_day = datetime.combine(day, closes, tzinfo=zone)
-    not_before = uow.now() + LEAD_TIME
-    busy = [a for a in _standing(uow, dealership_id, start, end_of_day) if a.id != ignoring]
+    not_before = uow.now() + policy.lead_time
+    pad = policy.buffer
+    busy = [
+        a for a in _standing(uow, dealership_id, start - pad, end_of_day + pad) if a.id != ignoring
+    ]
     reps = [
         s
         for s in staff.list_staff(uow, dealership_id=dealership_id, role=Role.SALES)
@@ -76,12 +92,12 @@ def open_slots_on(
     while start + length <= end_of_day:
         ends = start + length
         if start >= not_before and not any(
-            a.vehicle_id == vehicle_id and _overlaps(a, start, ends) for a in busy
+            a.vehicle_id == vehicle_id and _overlaps(a, start - pad, ends + pad) for a in busy
         ):
-            rep = _pick_rep(reps, busy, zone, start, ends, preferred_staff_id)
+            rep = _pick_rep(reps, busy, zone, start, ends, preferred_staff_id, pad)
             if rep is not None or not reps:
                 slots.append(Slot(start, ends, rep.id if rep else None))
-        start += STEP
+        start += policy.step
     return slots
 
 
@@ -94,6 +110,7 @@ def nearest_open_slots(
     count: int = 3,
     preferred_staff_id: int | None = None,
     ignoring: int | None = None,
+    policy: BookingPolicy = DEFAULT_POLICY,
 ) -> list[Slot]:
     """The `count` open slots closest in time to `around` (same day first, then later days)."""
     dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
@@ -108,6 +125,7 @@ def nearest_open_slots(
             day=day,
             preferred_staff_id=preferred_staff_id,
             ignoring=ignoring,
+            policy=policy,
         )
         if len(found) >= count and offset > 0:
             break
@@ -125,6 +143,7 @@ def book(
     conversation_id: int | None,
     preferred_staff_id: int | None = None,
     source: str = "assistant",
+    policy: BookingPolicy = DEFAULT_POLICY,
 ) -> AppointmentRecord:
     """Book the slot starting at `starts_at`, or raise `SlotUnavailable` with alternatives.
 
@@ -132,7 +151,7 @@ def book(
     constraint on PostgreSQL, triggers on SQLite): of concurrent bookings of one slot exactly
     one commits, the others get "slot taken" and the nearest open slots.
     """
-    match = _claim(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None)
+    match = _claim(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None, policy)
     try:
         with uow.session.begin_nested():
             return appointments.create_appointment(
@@ -149,14 +168,26 @@ def book(
     except IntegrityError as exc:
         if not is_overlap(exc):
             raise
-    raise _taken(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None)
+    raise _taken(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, None, policy)
 
 
-def reschedule(uow: UnitOfWork, *, appointment_id: int, starts_at: datetime) -> AppointmentRecord:
+def reschedule(
+    uow: UnitOfWork,
+    *,
+    appointment_id: int,
+    starts_at: datetime,
+    policy: BookingPolicy = DEFAULT_POLICY,
+) -> AppointmentRecord:
     """Move a standing appointment to `starts_at` (same vehicle), or raise `SlotUnavailable`."""
     current = appointments.get_appointment(uow, appointment_id=appointment_id)
     match = _claim(
-        uow, current.dealership_id, current.vehicle_id, starts_at, current.staff_id, current.id
+        uow,
+        current.dealership_id,
+        current.vehicle_id,
+        starts_at,
+        current.staff_id,
+        current.id,
+        policy,
     )
     try:
         with uow.session.begin_nested():
@@ -172,7 +203,13 @@ def reschedule(uow: UnitOfWork, *, appointment_id: int, starts_at: datetime) -> 
             raise
     uow.session.expire_all()  # the row still holds the refused values
     raise _taken(
-        uow, current.dealership_id, current.vehicle_id, starts_at, current.staff_id, current.id
+        uow,
+        current.dealership_id,
+        current.vehicle_id,
+        starts_at,
+        current.staff_id,
+        current.id,
+        policy,
     )
 
 
@@ -191,6 +228,7 @@ def _taken(
     starts_at: datetime,
     preferred_staff_id: int | None,
     ignoring: int | None,
+    policy: BookingPolicy,
 ) -> SlotUnavailable:
     alternatives = nearest_open_slots(
         uow,
@@ -199,6 +237,7 @@ def _taken(
         around=starts_at,
         preferred_staff_id=preferred_staff_id,
         ignoring=ignoring,
+        policy=policy,
     )
     return SlotUnavailable("slot taken", alternatives)
 
@@ -210,6 +249,7 @@ def _claim(
     starts_at: datetime,
     preferred_staff_id: int | None,
     ignoring: int | None,
+    policy: BookingPolicy,
 ) -> Slot:
     dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
     local_day = starts_at.astimezone(ZoneInfo(dealer.timezone)).date()
@@ -220,32 +260,26 @@ def _claim(
         day=local_day,
         preferred_staff_id=preferred_staff_id,
         ignoring=ignoring,
+        policy=policy,
     )
     match = next((s for s in slots if s.starts_at == starts_at), None)
-    if match is None:
-        vehicle = vehicles.get_vehicle_by_id(uow, vehicle_id=vehicle_id)
-        length = timedelta(minutes=dealer.test_drive_minutes)
-        held = [
-            a
-            for a in _standing(uow, dealership_id, starts_at, starts_at + length)
-            if a.id != ignoring and a.vehicle_id == vehicle_id
-        ]
-        if vehicle.status is not VehicleStatus.AVAILABLE:
-            reason = f"vehicle is {vehicle.status.value}"
-        elif held:
-            reason = "slot taken"
-        else:
-            reason = "that time is not open"
-        alternatives = nearest_open_slots(
-            uow,
-            dealership_id=dealership_id,
-            vehicle_id=vehicle_id,
-            around=starts_at,
-            preferred_staff_id=preferred_staff_id,
-            ignoring=ignoring,
-        )
-        raise SlotUnavailable(reason, alternatives)
-    return match
+    if match is not None:
+        return match
+    vehicle = vehicles.get_vehicle_by_id(uow, vehicle_id=vehicle_id)
+    length = timedelta(minutes=dealer.test_drive_minutes)
+    held = [
+        a
+        for a in _standing(uow, dealership_id, starts_at, starts_at + length)
+        if a.id != ignoring and a.vehicle_id == vehicle_id
+    ]
+    if vehicle.status is not VehicleStatus.AVAILABLE:
+        reason = f"vehicle is {vehicle.status.value}"
+    elif held:
+        reason = "slot taken"
+    else:
+        reason = "that time is not open"
+    taken = _taken(uow, dealership_id, vehicle_id, starts_at, preferred_staff_id, ignoring, policy)
+    raise SlotUnavailable(reason, taken.alternatives)
 
 
 def _standing(
@@ -274,13 +308,16 @@ def _pick_rep(
     start: datetime,
     end: datetime,
     preferred: int | None,
+    pad: timedelta,
 ) -> StaffRecord | None:
     local_start, local_end = start.astimezone(zone).time(), end.astimezone(zone).time()
 
     def free(rep: StaffRecord) -> bool:
         shift = rep.shifts[start.astimezone(zone).weekday()]
         on_shift = shift[0] <= local_start and local_end <= (shift[1] or time.max)
-        return on_shift and not any(a.staff_id == rep.id and _overlaps(a, start, end) for a in busy)
+        return on_shift and not any(
+            a.staff_id == rep.id and _overlaps(a, start - pad, end + pad) for a in busy
+        )
 
     candidates = [r for r in reps if free(r)]
     for rep in candidates:

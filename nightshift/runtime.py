@@ -108,7 +108,13 @@ def open_runtime(
     dispatcher = Dispatcher(store, build_senders(settings, store, bus), clock)
     embedder = get_embedder(models_dir or settings.data_dir / "models")
     knowledge = KnowledgeBase(settings.data_dir / "chroma", embedder)
-    deps = AgentDeps(store=store, knowledge=knowledge, clock=clock)
+    deps = AgentDeps(
+        store=store,
+        knowledge=knowledge,
+        clock=clock,
+        booking=settings.booking_policy,
+        public_base_url=settings.public_base_url,
+    )
     engine = build_engine(settings, deps, embedder)
     try:
         with open_checkpointer(settings.database_url) as checkpointer:

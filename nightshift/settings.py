@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from crm_store.availability import BookingPolicy
 
 
 def _env(*names: str) -> AliasChoices:
@@ -65,6 +67,24 @@ class Settings(BaseSettings):
     )
 
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+    booking_lead_minutes: int = Field(
+        60,
+        ge=0,
+        le=7 * 24 * 60,
+        validation_alias=_env("NIGHTSHIFT_BOOKING_LEAD_MINUTES", "booking_lead_minutes"),
+    )
+    booking_buffer_minutes: int = Field(
+        0,
+        ge=0,
+        le=240,
+        validation_alias=_env("NIGHTSHIFT_BOOKING_BUFFER_MINUTES", "booking_buffer_minutes"),
+    )
+    booking_step_minutes: int = Field(
+        30,
+        ge=5,
+        le=240,
+        validation_alias=_env("NIGHTSHIFT_BOOKING_STEP_MINUTES", "booking_step_minutes"),
+    )
     reminder_hours: str = Field(
         "24,2", validation_alias=_env("NIGHTSHIFT_REMINDER_HOURS", "reminder_hours")
     )
@@ -117,6 +137,14 @@ class Settings(BaseSettings):
                 f"expected whole hours before the appointment, e.g. 24,2; got {value!r}"
             )
         return ",".join(parts)
+
+    @property
+    def booking_policy(self) -> BookingPolicy:
+        return BookingPolicy(
+            lead_time=timedelta(minutes=self.booking_lead_minutes),
+            buffer=timedelta(minutes=self.booking_buffer_minutes),
+            step=timedelta(minutes=self.booking_step_minutes),
+        )
 
     @property
     def reminder_offsets(self) -> list[int]:

@@ -222,7 +222,7 @@ def _booking_text(
             with_whom=with_whom,
             address=dealer.address or dealer.name,
             bring=bring,
-        )
+        ) + (f" Add it to your calendar: {done['calendar']}" if done.get("calendar") else "")
     if result.get("status") not in (None, "available"):
         similar = _similar(by_name, exclude=result.get("stock"))
         return prompts.render(
