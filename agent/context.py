@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -37,6 +37,9 @@ class AgentDeps:
     clock: Clock
     booking: BookingPolicy = DEFAULT_POLICY
     public_base_url: str = ""  # for the shopper's calendar link; none when empty
+    # The escalation rules in code (`handoff.detect`, injected by nightshift): the reasons a
+    # message needs a person, most important first; the offline engine hands off on them.
+    escalation: Callable[[str], Sequence[str]] | None = None
     inventory: InventoryCache = field(init=False)
 
     def __post_init__(self) -> None:

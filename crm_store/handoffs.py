@@ -1,17 +1,41 @@
-"""Handoffs to a human: why, triggered by which message, and the structured summary."""
+"""Handoffs to a human: why, triggered by which message, the structured summary, and the
+audit trail of routing (paged whom, when, by which rule; acks, reroutes, claims, hand-backs).
+
+A conversation has at most one live handoff (open, paged or claimed): a second escalation
+adds its reasons to it instead of paging again. Creating one queues its routing job in the
+same transaction, so no handoff is ever left unrouted, even across a restart.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from crm_store.models import Handoff
+from crm_store import conversations, jobs
+from crm_store.errors import InvalidValue
+from crm_store.models import Handoff, HandoffStep
 from crm_store.records import HandoffRecord, from_row
 from crm_store.timeline import add_event
-from crm_store.types import HandoffStatus
+from crm_store.types import ConversationMode, HandoffStatus
 from crm_store.uow import UnitOfWork
+
+ROUTE_JOB = "handoff_route"
+LIVE = (HandoffStatus.OPEN, HandoffStatus.PAGED, HandoffStatus.CLAIMED)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffStepRecord:
+    id: int
+    handoff_id: int
+    at: datetime
+    action: str  # created | paged | queued | acked | rerouted | claimed | replied | handed_back
+    staff_id: int | None
+    rule: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
 
 
 def create_handoff(
@@ -25,8 +49,19 @@ def create_handoff(
     trigger_message_id: int | None = None,
     note: str | None = None,
     summary: dict[str, Any] | None = None,
+    urgent: bool = False,
 ) -> HandoffRecord:
-    """Record a handoff and put its summary on the customer's timeline."""
+    """Record a handoff (or add the reasons to the conversation's live one) and queue its
+    routing; the handoff is on the customer's timeline either way."""
+    live = _live_row(uow, conversation_id)
+    if live is not None:
+        added = [r for r in reasons if r not in live.reasons]
+        if added:
+            live.reasons = [*live.reasons, *added]
+            live.urgent = live.urgent or urgent
+            live.updated_at = uow.now()
+            record_step(uow, handoff_id=live.id, action="reasons_added", detail={"reasons": added})
+        return _record(live)
     now = uow.now()
     row = Handoff(
         dealership_id=dealership_id,
@@ -38,6 +73,7 @@ def create_handoff(
         note=note,
         status=HandoffStatus.OPEN,
         summary=dict(summary or {}),
+        urgent=urgent,
         created_at=now,
         updated_at=now,
     )
@@ -49,9 +85,202 @@ def create_handoff(
         customer_id=customer_id,
         conversation_id=conversation_id,
         kind="handoff_created",
-        data={"handoff_id": row.id, "reasons": list(reasons), "summary": row.summary},
+        data={"handoff_id": row.id, "reasons": list(reasons), "note": note},
+    )
+    record_step(uow, handoff_id=row.id, action="created", detail={"reasons": list(reasons)})
+    jobs.schedule(
+        uow, kind=ROUTE_JOB, key=f"handoff:{row.id}:route:0", payload={"handoff_id": row.id}
     )
     return _record(row)
+
+
+def get_handoff(uow: UnitOfWork, *, handoff_id: int) -> HandoffRecord:
+    return _record(_get(uow, handoff_id))
+
+
+def live_for_conversation(uow: UnitOfWork, *, conversation_id: int) -> HandoffRecord | None:
+    row = _live_row(uow, conversation_id)
+    return None if row is None else _record(row)
+
+
+def set_summary(uow: UnitOfWork, *, handoff_id: int, summary: dict[str, Any]) -> HandoffRecord:
+    """Write the structured summary into the handoff and onto the customer's timeline."""
+    row = _get(uow, handoff_id)
+    row.summary = dict(summary)
+    row.updated_at = uow.now()
+    add_event(
+        uow,
+        dealership_id=row.dealership_id,
+        customer_id=row.customer_id,
+        conversation_id=row.conversation_id,
+        kind="handoff_summary",
+        data={"handoff_id": row.id, "summary": dict(summary)},
+    )
+    return _record(row)
+
+
+def page(uow: UnitOfWork, *, handoff_id: int, staff_id: int, rule: str) -> HandoffRecord:
+    """The handoff is now waiting for `staff_id` to acknowledge the page."""
+    row = _get(uow, handoff_id)
+    rerouted = row.assigned_staff_id is not None and row.assigned_staff_id != staff_id
+    row.status = HandoffStatus.PAGED
+    row.assigned_staff_id = staff_id
+    row.acked_at = None
+    row.updated_at = uow.now()
+    record_step(
+        uow,
+        handoff_id=row.id,
+        action="rerouted" if rerouted else "paged",
+        staff_id=staff_id,
+        rule=rule,
+    )
+    return _record(row)
+
+
+def queue(
+    uow: UnitOfWork, *, handoff_id: int, until: datetime, staff_id: int | None, rule: str
+) -> HandoffRecord:
+    """Nobody is paged now (after hours): the handoff waits for `staff_id` at `until`."""
+    row = _get(uow, handoff_id)
+    row.status = HandoffStatus.OPEN
+    row.assigned_staff_id = staff_id
+    row.updated_at = uow.now()
+    record_step(
+        uow,
+        handoff_id=row.id,
+        action="queued",
+        staff_id=staff_id,
+        rule=rule,
+        detail={"until": until.isoformat()},
+    )
+    return _record(row)
+
+
+def ack(uow: UnitOfWork, *, handoff_id: int, staff_id: int, via: str) -> HandoffRecord:
+    """The paged person has it (idempotent); no reroute will follow."""
+    row = _get(uow, handoff_id)
+    if row.acked_at is None:
+        row.acked_at = uow.now()
+        row.assigned_staff_id = staff_id
+        row.updated_at = uow.now()
+        record_step(uow, handoff_id=row.id, action="acked", staff_id=staff_id, detail={"via": via})
+    return _record(row)
+
+
+def claim(uow: UnitOfWork, *, handoff_id: int, staff_id: int) -> HandoffRecord:
+    """A person takes over the conversation: the assistant stays silent in it from now."""
+    row = _get(uow, handoff_id)
+    if row.status is HandoffStatus.RESOLVED:
+        raise InvalidValue("status", row.status.value, "a handoff that is still open")
+    now = uow.now()
+    if row.acked_at is None:
+        row.acked_at = now
+    row.status = HandoffStatus.CLAIMED
+    row.assigned_staff_id = staff_id
+    row.claimed_at = row.claimed_at or now
+    row.updated_at = now
+    conversations.set_mode(
+        uow, conversation_id=row.conversation_id, mode=ConversationMode.HUMAN, staff_id=staff_id
+    )
+    record_step(uow, handoff_id=row.id, action="claimed", staff_id=staff_id)
+    return _record(row)
+
+
+def hand_back(uow: UnitOfWork, *, handoff_id: int, staff_id: int) -> HandoffRecord:
+    """The person hands the conversation back to the assistant; the handoff is resolved."""
+    row = _get(uow, handoff_id)
+    now = uow.now()
+    row.status = HandoffStatus.RESOLVED
+    row.resolved_at = now
+    row.updated_at = now
+    conversations.set_mode(
+        uow, conversation_id=row.conversation_id, mode=ConversationMode.BOT, staff_id=staff_id
+    )
+    record_step(uow, handoff_id=row.id, action="handed_back", staff_id=staff_id)
+    return _record(row)
+
+
+def awaiting_ack_by(uow: UnitOfWork, *, staff_id: int) -> HandoffRecord | None:
+    """The latest handoff paged to `staff_id` that they have not acknowledged yet."""
+    row = uow.session.scalar(
+        sa.select(Handoff)
+        .where(
+            Handoff.assigned_staff_id == staff_id,
+            Handoff.status == HandoffStatus.PAGED,
+            Handoff.acked_at.is_(None),
+        )
+        .order_by(Handoff.updated_at.desc(), Handoff.id.desc())
+        .limit(1)
+    )
+    return None if row is None else _record(row)
+
+
+def record_step(
+    uow: UnitOfWork,
+    *,
+    handoff_id: int,
+    action: str,
+    staff_id: int | None = None,
+    rule: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> HandoffStepRecord:
+    row = HandoffStep(
+        handoff_id=handoff_id,
+        at=uow.now(),
+        action=action,
+        staff_id=staff_id,
+        rule=rule,
+        detail=dict(detail or {}),
+    )
+    uow.session.add(row)
+    uow.flush()
+    return _step(row)
+
+
+def steps(uow: UnitOfWork, *, handoff_id: int) -> list[HandoffStepRecord]:
+    rows = uow.session.scalars(
+        sa.select(HandoffStep).where(HandoffStep.handoff_id == handoff_id).order_by(HandoffStep.id)
+    )
+    return [_step(row) for row in rows]
+
+
+def paged_staff(uow: UnitOfWork, *, handoff_id: int) -> list[int]:
+    """Everyone paged for this handoff so far, in order (the ladder moves past them)."""
+    return [
+        s.staff_id
+        for s in steps(uow, handoff_id=handoff_id)
+        if s.action in ("paged", "rerouted") and s.staff_id is not None
+    ]
+
+
+def live_load(uow: UnitOfWork, *, dealership_id: int) -> dict[int, int]:
+    """How many live handoffs each staff member holds (fair rotation pages the least loaded)."""
+    rows = uow.session.execute(
+        sa.select(Handoff.assigned_staff_id, sa.func.count())
+        .where(
+            Handoff.dealership_id == dealership_id,
+            Handoff.status.in_(LIVE),
+            Handoff.assigned_staff_id.is_not(None),
+        )
+        .group_by(Handoff.assigned_staff_id)
+    )
+    return {int(staff_id or 0): int(count) for staff_id, count in rows}
+
+
+def last_paged(uow: UnitOfWork, *, dealership_id: int) -> dict[int, datetime]:
+    """When each staff member was last paged for any of the dealership's handoffs (fair
+    rotation: with equal load, whoever has waited longest gets the next page)."""
+    rows = uow.session.execute(
+        sa.select(HandoffStep.staff_id, sa.func.max(HandoffStep.at))
+        .join(Handoff, Handoff.id == HandoffStep.handoff_id)
+        .where(
+            Handoff.dealership_id == dealership_id,
+            HandoffStep.action.in_(("paged", "rerouted")),
+            HandoffStep.staff_id.is_not(None),
+        )
+        .group_by(HandoffStep.staff_id)
+    )
+    return {int(staff_id): at for staff_id, at in rows if staff_id is not None}
 
 
 def list_handoffs(
@@ -63,7 +292,26 @@ def list_handoffs(
     return [_record(row) for row in uow.session.scalars(query.order_by(Handoff.id))]
 
 
+def _live_row(uow: UnitOfWork, conversation_id: int) -> Handoff | None:
+    return uow.session.scalar(
+        sa.select(Handoff)
+        .where(Handoff.conversation_id == conversation_id, Handoff.status.in_(LIVE))
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    )
+
+
+def _get(uow: UnitOfWork, handoff_id: int) -> Handoff:
+    return uow.get(Handoff, handoff_id, "handoff")
+
+
 def _record(row: Handoff) -> HandoffRecord:
     return from_row(
         HandoffRecord, row, reasons=tuple(str(r) for r in row.reasons), summary=dict(row.summary)
+    )
+
+
+def _step(row: HandoffStep) -> HandoffStepRecord:
+    return HandoffStepRecord(
+        row.id, row.handoff_id, row.at, row.action, row.staff_id, row.rule, dict(row.detail)
     )

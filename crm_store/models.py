@@ -278,6 +278,23 @@ class Handoff(Base):
     updated_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    acked_at: Mapped[datetime | None]
+    urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class HandoffStep(Base):
+    """The audit trail of a handoff: who was paged when and by which rule, acks, reroutes,
+    claims, replies and hand-backs."""
+
+    __tablename__ = "handoff_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handoff_id: Mapped[int] = _fk("handoffs.id")
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(sa.String(30))
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    rule: Mapped[str | None] = mapped_column(sa.String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class TimelineEvent(Base):

@@ -193,6 +193,11 @@ class HandoffRecord:
     assigned_staff_id: int | None
     summary: dict[str, Any]
     created_at: datetime
+    updated_at: datetime
+    acked_at: datetime | None
+    claimed_at: datetime | None
+    resolved_at: datetime | None
+    urgent: bool
 
 
 @dataclass(frozen=True, slots=True)

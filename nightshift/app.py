@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
-from nightshift import api, appointments_api, calendar_api, logs, staff_api
+from nightshift import api, appointments_api, calendar_api, handoff_api, logs, staff_api
 from nightshift.channel_wiring import RuntimeUnavailable, mount_channels
 from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
@@ -81,6 +81,7 @@ def create_app(
     app.include_router(staff_api.router)
     app.include_router(appointments_api.router)
     app.include_router(calendar_api.router)
+    app.include_router(handoff_api.router)
     return app
 
 

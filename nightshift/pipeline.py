@@ -37,8 +37,9 @@ from crm_store.locks import conversation_lock
 from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
-from nightshift import compliance, logs
+from nightshift import compliance, escalation, logs
 from nightshift.appointment_jobs import reply_to_reminder
+from nightshift.handoff_flow import HandoffFlow
 
 log = logging.getLogger("nightshift.pipeline")
 # Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
@@ -80,6 +81,7 @@ class Pipeline:
         bus: Bus | None = None,
         on_queued: Callable[[], None] | None = None,
         on_turn_queued: Callable[[], None] | None = None,
+        handoffs: HandoffFlow | None = None,
     ) -> None:
         self.deps = deps
         self.graph = graph
@@ -87,6 +89,7 @@ class Pipeline:
         self.bus = bus
         self.on_queued = on_queued or (lambda: None)
         self.on_turn_queued = on_turn_queued or (lambda: None)
+        self.handoffs = handoffs
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="graph")
         self._running: set[TurnContext] = set()
         self._running_lock = threading.Lock()
@@ -105,7 +108,15 @@ class Pipeline:
 
     def accept(self, inbound: InboundMessage, *, queue_turn: bool = True) -> Accepted:
         """Store the message at once, idempotently by its channel id (persist first), and
-        with it, in the same transaction, the durable job that will answer it."""
+        with it, in the same transaction, the durable job that will answer it. A text from a
+        staff member's phone is their answer to a page (HandoffFlow.staff_message), never a
+        shopper's message."""
+        if inbound.channel == "sms" and self.handoffs is not None:
+            member = self.handoffs.staff_member(inbound.dealership, inbound.sender)
+            if member is not None:
+                accepted = self.handoffs.staff_message(member, inbound)
+                self.on_turn_queued()  # the answer to the staff member is a job too
+                return accepted
         with self.deps.store.unit_of_work() as uow:
             convo = self._resolve(uow, inbound)
             stored = messages.record_message(
@@ -184,6 +195,7 @@ class Pipeline:
         with conversation_lock(store, convo.id):
             self._publish(convo, {"type": "typing"})
             ctx = self._context(dealer, shopper, convo)
+            before = escalation.live_handoff(store, convo.id)
             try:
                 text = with_media_note(inbound.body, len(inbound.media))
                 state = self._pool.submit(self._run, text, accepted.message_id, ctx).result(
@@ -198,6 +210,18 @@ class Pipeline:
                 why = "engine timed out" if timed_out else f"engine error: {exc!r}"
                 return self._fallback(result, convo, shopper, inbound, why, job_id)
             reply, violations = str(state.get("reply") or ""), list(state.get("violations") or [])
+            notice = escalation.after_turn(
+                store,
+                self.handoffs,
+                dealer=dealer,
+                convo=convo,
+                text=inbound.body,
+                message_id=accepted.message_id,
+                state=state,
+                before=before,
+            )
+            if notice:
+                reply = f"{reply} {notice}".strip()
             if violations:
                 self._record_violations(convo, violations)
             result.violations = violations

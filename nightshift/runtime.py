@@ -21,12 +21,14 @@ from contracts.clock import Clock, SystemClock
 from crm_store import conversations, dealerships, knowledge_docs
 from crm_store.db import Store
 from crm_store.types import Channel
+from handoff.detect import detect
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
 from nightshift.appointment_jobs import AppointmentJobs
 from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
 from nightshift.delivery import Dispatcher
+from nightshift.handoff_flow import HandoffFlow
 from nightshift.jobs import JobRunner
 from nightshift.mail import Mailer, build_mailer
 from nightshift.pipeline import BACKGROUND_TURNS, TURN_JOB, Pipeline
@@ -47,6 +49,7 @@ class Runtime:
     dispatcher: Dispatcher
     jobs: JobRunner
     mailer: Mailer
+    handoffs: HandoffFlow
 
 
 def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Channel, Sender]:
@@ -105,7 +108,8 @@ def open_runtime(
     clock = clock or SystemClock()
     store = Store(settings.database_url, clock=clock)
     bus: LocalBus = RedisBus(settings.redis_url) if settings.redis_url else LocalBus()
-    dispatcher = Dispatcher(store, build_senders(settings, store, bus), clock)
+    senders = build_senders(settings, store, bus)
+    dispatcher = Dispatcher(store, senders, clock)
     embedder = get_embedder(models_dir or settings.data_dir / "models")
     knowledge = KnowledgeBase(settings.data_dir / "chroma", embedder)
     deps = AgentDeps(
@@ -114,6 +118,7 @@ def open_runtime(
         clock=clock,
         booking=settings.booking_policy,
         public_base_url=settings.public_base_url,
+        escalation=lambda text: detect(text).reasons,
     )
     engine = build_engine(settings, deps, embedder)
     try:
@@ -128,9 +133,13 @@ def open_runtime(
             )
             mailer = build_mailer(settings)
             follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
+            flow = HandoffFlow(
+                store, settings, senders[Channel.SMS], mailer, slots_of=_slots_reader(graph)
+            )
+            pipeline.handoffs = flow
             runner = JobRunner(
                 store,
-                {TURN_JOB: pipeline.run_turn_job, **follow_ups.handlers()},
+                {TURN_JOB: pipeline.run_turn_job, **follow_ups.handlers(), **flow.handlers()},
                 # A turn gives up after the engine timeout; only a dead worker's turn is
                 # still claimed when its lease runs out.
                 lease=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),
@@ -155,6 +164,7 @@ def open_runtime(
                     dispatcher,
                     runner,
                     mailer,
+                    flow,
                 )
             finally:
                 runner.stop()
@@ -164,6 +174,16 @@ def open_runtime(
         if isinstance(bus, RedisBus):
             bus.close()
         store.dispose()
+
+
+def _slots_reader(graph: Any) -> Any:
+    """The conversation's slots as last checkpointed (for a handoff summary built later)."""
+
+    def slots_of(conversation_id: int) -> dict[str, Any]:
+        snapshot = graph.get_state({"configurable": {"thread_id": str(conversation_id)}})
+        return dict((snapshot.values or {}).get("slots") or {})
+
+    return slots_of
 
 
 def sync_world_knowledge(store: Store, knowledge: KnowledgeBase, slug: str) -> int:

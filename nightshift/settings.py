@@ -102,6 +102,36 @@ class Settings(BaseSettings):
     )
     smtp_starttls: bool = Field(True, validation_alias=_env("SMTP_STARTTLS", "smtp_starttls"))
     mail_from: str = Field("nightshift@localhost", validation_alias=_env("MAIL_FROM", "mail_from"))
+    handoff_ack_minutes: float = Field(
+        5,
+        gt=0,
+        le=240,
+        validation_alias=_env("NIGHTSHIFT_HANDOFF_ACK_MINUTES", "handoff_ack_minutes"),
+    )
+    handoff_pagers: str = Field(
+        "sms,email", validation_alias=_env("NIGHTSHIFT_HANDOFF_PAGERS", "handoff_pagers")
+    )
+    handoff_webhook_url: str | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_HANDOFF_WEBHOOK_URL", "handoff_webhook_url")
+    )
+    handoff_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_HANDOFF_WEBHOOK_SECRET", "handoff_webhook_secret")
+    )
+    on_call_manager: str | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_ON_CALL_MANAGER", "on_call_manager")
+    )
+    adf_lead_email: str | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_ADF_LEAD_EMAIL", "adf_lead_email")
+    )
+    secret_key: SecretStr | None = Field(
+        None, validation_alias=_env("NIGHTSHIFT_SECRET_KEY", "secret_key")
+    )
+    staff_link_hours: float = Field(
+        72,
+        gt=0,
+        le=24 * 90,
+        validation_alias=_env("NIGHTSHIFT_STAFF_LINK_HOURS", "staff_link_hours"),
+    )
     inline_worker: bool = Field(
         True, validation_alias=_env("NIGHTSHIFT_INLINE_WORKER", "inline_worker")
     )
@@ -121,6 +151,11 @@ class Settings(BaseSettings):
         "smtp_host",
         "smtp_username",
         "smtp_password",
+        "handoff_webhook_url",
+        "handoff_webhook_secret",
+        "on_call_manager",
+        "adf_lead_email",
+        "secret_key",
         mode="before",
     )
     @classmethod
@@ -137,6 +172,19 @@ class Settings(BaseSettings):
                 f"expected whole hours before the appointment, e.g. 24,2; got {value!r}"
             )
         return ",".join(parts)
+
+    @field_validator("handoff_pagers")
+    @classmethod
+    def _pagers(cls, value: str) -> str:
+        names = [part.strip().lower() for part in value.split(",") if part.strip()]
+        unknown = sorted(set(names) - {"sms", "email", "webhook"})
+        if unknown:
+            raise ValueError(f"unknown pager {unknown[0]!r}; expected any of sms, email, webhook")
+        return ",".join(names)
+
+    @property
+    def pagers(self) -> list[str]:
+        return [part for part in self.handoff_pagers.split(",") if part]
 
     @property
     def booking_policy(self) -> BookingPolicy:

@@ -232,7 +232,12 @@ def test_guardrail_replaces_a_violating_model_reply(
     assert kind in {v.split(":", 1)[0] for v in result.violations}, result.violations
     reply = only_reply(result)
     assert reply.startswith(DISCLOSURE + " ")
-    assert reply.removeprefix(DISCLOSURE + " ") in prompts.templates()["safe_reply"]
+    # "best price" is negotiation: the rules in code hand off even though the model did not,
+    # and the shopper is told when a person will answer (Friday night: tomorrow at 9)
+    safe, _, notice = reply.removeprefix(DISCLOSURE + " ").partition(" I can't negotiate")
+    assert safe in prompts.templates()["safe_reply"]
+    assert notice.endswith("follow up with you at 9:00 AM tomorrow.")
+    assert [e.data["reasons"] for e in events if e.kind == "handoff_created"] == [["negotiation"]]
     [event] = [e for e in events if e.kind == "guardrail_violation"]
     assert event.conversation_id == convo.id
     assert event.data["violations"] == result.violations
@@ -345,7 +350,8 @@ def test_model_requests_a_human_for_negotiation(
 
     assert openai_fake.problems == []
     [handoff] = found
-    assert handoff.reasons == ("negotiation",)
+    # the model's reason first; the rules in code add what it left out ("I'll buy it")
+    assert handoff.reasons == ("negotiation", "purchase_intent")
     assert handoff.note == "Wants a lower price on the F-150."
     [(name, tool_result)] = openai_fake.requests[1].tool_results()
     assert (name, tool_result) == (

@@ -20,7 +20,12 @@ from agent.context import AgentDeps, TurnContext
 from agent.engines import EngineStep
 from agent.engines.offline import compose
 from agent.engines.offline.cache import CachedEmbedder
-from agent.engines.offline.intents import HANDOFF_INTENTS, EmbedderLike, IntentClassifier
+from agent.engines.offline.intents import (
+    HANDOFF_INTENTS,
+    REASON_INTENTS,
+    EmbedderLike,
+    IntentClassifier,
+)
 from agent.engines.offline.understand import Understanding, understand
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
@@ -76,6 +81,9 @@ class OfflineEngine:
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
         intent = "photo_only" if m.photos and not m.text.strip() else _refine(m, slots)
+        reasons = self.deps.escalation(m.text) if self.deps.escalation and m.text else ()
+        if reasons and reasons[0] in REASON_INTENTS:
+            intent = REASON_INTENTS[reasons[0]]  # the rules in code decide a handoff
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
         if intent in ("out_of_scope",):

@@ -1,9 +1,9 @@
 """Intent classification for the offline engine: sharp rules first, then nearest neighbours
 over the embeddings of a bundled, labelled example set (`examples.yaml`).
 
-Rules carry the cases where a look-alike must not trigger: "do you offer financing?" is a
-knowledge question, "can I get approved with a 600 credit score?" is a financing application;
-"what's the price?" is a vehicle question, "what's your best price?" is negotiation.
+Rules carry the sharp cases (AI disclosure, hours, cancel, reschedule). Whether a message needs
+a person (and which reason) is decided by the escalation rules in `handoff.detect`, injected
+as `AgentDeps.escalation`; the handoff labels of the example set stay as a fallback.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ HANDOFF_INTENTS = {
     "complaint": "complaint",
     "purchase_intent": "purchase_intent",
 }
+REASON_INTENTS = {reason: intent for intent, reason in HANDOFF_INTENTS.items()}
 
 _RULES: list[tuple[str, str]] = [
     (
@@ -39,50 +40,6 @@ _RULES: list[tuple[str, str]] = [
         r"|\b(am i|is this) (talking|chatting|texting|speaking) (to|with) (a |an )?"
         r"(bot|robot|ai|human|real|person|machine|computer)"
         r"|\bis this (a |an )?(bot|robot|ai|real person|human|automated)\b",
-    ),
-    (
-        "human_request",
-        r"\b(talk|speak|chat|text) (to|with) (a |an |some|your |the )?"
-        r"(human|person|someone|somebody|real|salesperson|sales ?(man|rep)|manager|rep|agent)"
-        r"|\b(get|need|want) (a |an )?(human|real person|person|manager|salesperson)\b"
-        r"|\b(call|phone) me\b|\bhave (someone|somebody|a person) (call|text|contact)",
-    ),
-    (
-        "complaint",
-        r"\b(terrible|horrible|awful|worst|ridiculous|unacceptable|scam|rip ?off|ripped off|"
-        r"furious|angry|upset|disappointed|rude|lied|complain|complaint|still broken|"
-        r"never again|fix (this|it) now|want a refund|lemon)\b",
-    ),
-    (
-        "negotiation",
-        r"\b(best|lowest|final|bottom[- ]line|rock bottom) (price|deal|number|offer)\b"
-        r"|\bout[- ]the[- ]door\b|\botd\b|\b(can|could|would|will) (you|u|ya) (do|go|take|"
-        r"accept|come down|knock|drop|meet)\b[^?]*(\d|k\b|lower|less|down|off|price)"
-        r"|\b(any|a) (discount|deal|rebate|incentive|special)s?\b|\bnegotia|\bhaggle"
-        r"|\bknock (it |some |anything )?off\b|\bwiggle room\b|\bcome down on\b"
-        r"|\blowest (you|u) (can|will|would)\b|\bmatch (a|their|this|the) (price|quote|offer)",
-    ),
-    (
-        "financing_application",
-        r"\b(credit score|my credit|bad credit|no credit|get approved|pre-?approv|approval odds"
-        r"|finance application|apply for (financing|a loan|credit)|what (rate|apr|interest)"
-        r"|interest rate|apr\b|down payment|monthly payment|payments? (be|would be|of)"
-        r"|\$?\d{2,4} ?(a|per|/) ?(month|mo)\b|co-?sign|lease (deal|payment|terms))",
-    ),
-    (
-        "trade_in_valuation",
-        r"\b(what('?s| is| would)|how much) (is )?my (car|truck|suv|vehicle|van|\d{4}|old)"
-        r"[^?]*\b(worth|get|give|value)|\btrade[- ]?in (value|worth|price|offer|quote)"
-        r"|\bhow much (would|will|can) (you|u) (give|pay|offer)[^?]*\b(my|for)\b"
-        r"|\bvalue (of )?my\b|\bappraise my\b|\b(trade|trading) in my\b"
-        r"|\b(give|pay|offer) (me )?for my (car|truck|suv|vehicle|van|\d{4})\b",
-    ),
-    (
-        "purchase_intent",
-        r"\b(buy|purchase|take) (it|this|that|the \w+) (today|tonight|now|this week)"
-        r"|\bready to (buy|purchase|sign|do (this|it))|\bi'?ll take it\b|\bwant to buy\b"
-        r"|\b(put|leave|make|place) (down )?(a )?deposit|\bhold (it|the \w+) for me\b"
-        r"|\bwhere do i sign\b|\bi want (it|this one|that one)\b",
     ),
     ("cancel", r"\b(cancel|won'?t be (able to )?(make|come)|call off)\b"),
     (

@@ -1,0 +1,199 @@
+"""The handoff page and its API, reached only through the signed, expiring link in a page
+(`/staff/handoffs/{id}/{staff_id}?exp=...&sig=...`): the summary, the transcript and the audit
+trail; ack, claim (the assistant goes silent), reply to the shopper on their channel, and hand
+the conversation back to the assistant. Staff accounts and a console come later.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+
+from agent import prompts
+from crm_store import conversations, customers, dealerships, handoffs, outbox, staff
+from crm_store.records import HandoffRecord, StaffRecord
+from crm_store.types import Author, Channel, ConversationMode
+from crm_store.uow import UnitOfWork
+from nightshift import links, transcript
+from nightshift.deps import SettingsDep, StoreDep
+from nightshift.handoff_page import handoff_page
+
+router = APIRouter(tags=["handoffs"])
+
+
+class Signed(BaseModel):
+    handoff_id: int
+    staff_id: int
+
+
+def signed(
+    request: Request,
+    handoff_id: int,
+    staff_id: int,
+    settings: SettingsDep,
+    store: StoreDep,
+    exp: Annotated[int, Query(description="expiry of the link (unix time)")],
+    sig: Annotated[str, Query(min_length=64, max_length=64, description="the link's signature")],
+) -> Signed:
+    """403 unless the link was signed by this instance for this handoff and staff member and
+    has not expired."""
+    problem = links.check(
+        links.secret_key(settings),
+        f"/staff/handoffs/{handoff_id}/{staff_id}",
+        exp,
+        sig,
+        store.clock.now(),
+    )
+    if problem:
+        raise HTTPException(status_code=403, detail=problem)
+    return Signed(handoff_id=handoff_id, staff_id=staff_id)
+
+
+SignedDep = Annotated[Signed, Depends(signed)]
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(min_length=1, max_length=1600, description="the message to the shopper")
+
+
+@router.get("/staff/handoffs/{handoff_id}/{staff_id}", response_class=HTMLResponse)
+def page(link: SignedDep, store: StoreDep) -> HTMLResponse:
+    """The handoff page a paged salesperson opens from the SMS or e-mail."""
+    with store.reading() as uow:
+        found = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
+    return HTMLResponse(handoff_page(dealer.name, found.id))
+
+
+@router.get("/api/handoffs/{handoff_id}/{staff_id}")
+def details(link: SignedDep, store: StoreDep) -> dict[str, Any]:
+    """Everything the page shows: handoff, summary, audit trail, transcript, who is acting."""
+    with store.reading() as uow:
+        return _details(uow, link)
+
+
+@router.post("/api/handoffs/{handoff_id}/{staff_id}/ack")
+def ack(link: SignedDep, store: StoreDep) -> dict[str, Any]:
+    with store.unit_of_work() as uow:
+        member = _member(uow, link)
+        handoffs.ack(uow, handoff_id=link.handoff_id, staff_id=member.id, via="page")
+    return details(link, store)
+
+
+@router.post("/api/handoffs/{handoff_id}/{staff_id}/claim")
+def claim(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
+    """Take the conversation over: the assistant stays silent; the shopper is told."""
+    with store.unit_of_work() as uow:
+        member = _member(uow, link)
+        _claim(uow, link, member)
+    _kick(request)
+    return details(link, store)
+
+
+@router.post("/api/handoffs/{handoff_id}/{staff_id}/reply", status_code=201)
+def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> dict[str, Any]:
+    """Send the shopper a message on their channel (claims the conversation first)."""
+    with store.unit_of_work() as uow:
+        member = _member(uow, link)
+        found = _claim(uow, link, member)
+        convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
+        send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
+        handoffs.record_step(uow, handoff_id=found.id, action="replied", staff_id=member.id)
+    _kick(request)
+    return details(link, store)
+
+
+@router.post("/api/handoffs/{handoff_id}/{staff_id}/hand-back")
+def hand_back(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
+    """Give the conversation back to the assistant; the shopper is told."""
+    with store.unit_of_work() as uow:
+        member = _member(uow, link)
+        found = handoffs.hand_back(uow, handoff_id=link.handoff_id, staff_id=member.id)
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
+        text = prompts.render(
+            "handed_back", str(found.id), name=member.name, dealership=dealer.name
+        )
+        send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
+    _kick(request)
+    return details(link, store)
+
+
+def send_to_shopper(
+    uow: UnitOfWork, conversation_id: int, text: str, author: Author, staff_id: int | None
+) -> None:
+    """Store a message to the shopper and queue it on their channel (SMS or web chat)."""
+    convo = conversations.get_conversation(uow, conversation_id=conversation_id)
+    shopper = customers.get_customer(uow, customer_id=convo.customer_id)
+    recipient = shopper.phone if convo.channel is Channel.SMS else convo.public_id
+    outbox.send_message(
+        uow,
+        conversation_id=convo.id,
+        channel=convo.channel,
+        recipient=recipient or "",
+        body=text,
+        author=author,
+        staff_id=staff_id,
+    )
+
+
+def _claim(uow: UnitOfWork, link: Signed, member: StaffRecord) -> HandoffRecord:
+    current = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
+    convo = conversations.get_conversation(uow, conversation_id=current.conversation_id)
+    if convo.mode is ConversationMode.HUMAN and current.assigned_staff_id == member.id:
+        return current
+    found = handoffs.claim(uow, handoff_id=link.handoff_id, staff_id=member.id)
+    dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
+    text = prompts.render("claimed", str(found.id), name=member.name, dealership=dealer.name)
+    send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
+    return found
+
+
+def _member(uow: UnitOfWork, link: Signed) -> StaffRecord:
+    member = staff.get_staff(uow, staff_id=link.staff_id)
+    found = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
+    if member.dealership_id != found.dealership_id:
+        raise HTTPException(status_code=403, detail="this link is not valid")
+    return member
+
+
+def _details(uow: UnitOfWork, link: Signed) -> dict[str, Any]:
+    found = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
+    member = _member(uow, link)
+    convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
+    team = {m.id: m.name for m in staff.list_staff(uow, dealership_id=found.dealership_id)}
+    return {
+        "handoff": {
+            "id": found.id,
+            "status": found.status.value,
+            "reasons": list(found.reasons),
+            "confidence": found.confidence,
+            "urgent": found.urgent,
+            "assigned_to": team.get(found.assigned_staff_id or 0),
+            "acked": found.acked_at is not None,
+            "created_at": found.created_at.isoformat(),
+            "note": found.note,
+        },
+        "acting_as": {"id": member.id, "name": member.name, "handle": member.handle},
+        "conversation": {"public_id": convo.public_id, "mode": convo.mode.value},
+        "summary": found.summary,
+        "steps": [
+            {
+                "at": s.at.isoformat(),
+                "action": s.action,
+                "staff": team.get(s.staff_id or 0),
+                "rule": s.rule,
+                "detail": s.detail,
+            }
+            for s in handoffs.steps(uow, handoff_id=found.id)
+        ],
+        "transcript": transcript.as_dict(transcript.build(uow, convo)),
+    }
+
+
+def _kick(request: Request) -> None:
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is not None:
+        runtime.dispatcher.kick()

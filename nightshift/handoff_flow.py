@@ -1,0 +1,406 @@
+"""From escalation to a person: the structured summary, the routing ladder, pages (SMS,
+e-mail, signed JSON webhook), ack timeouts that reroute, the ADF lead, and the staff's SMS
+replies to a page. Every step is a durable job (crm_store.jobs), so a restart loses no page
+and a failed page is retried; every decision is in the handoff's audit trail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import httpx
+
+from contracts.channels import Sender
+from contracts.messages import Accepted, InboundMessage, OutboundMessage
+from crm_store import (
+    appointments,
+    conversations,
+    customers,
+    dealerships,
+    handoffs,
+    jobs,
+    messages,
+    staff,
+    vehicles,
+)
+from crm_store.db import Store
+from crm_store.errors import NotFound
+from crm_store.handoffs import ROUTE_JOB
+from crm_store.jobs import JobRecord
+from crm_store.phones import normalise_phone
+from crm_store.records import HandoffRecord, StaffRecord, VehicleRecord
+from crm_store.types import Author, HandoffStatus
+from crm_store.uow import UnitOfWork
+from handoff import routing
+from handoff.adf import adf_lead
+from handoff.detect import URGENT_REASONS, sentiment
+from handoff.summary import Summary, build_summary
+from nightshift import links, logs
+from nightshift.jobs import Handler
+from nightshift.mail import Mailer
+from nightshift.settings import Settings
+
+log = logging.getLogger("nightshift.handoff")
+ACK_TIMEOUT_JOB = "handoff_ack_timeout"
+STAFF_SMS_JOB = "staff_sms"
+PAGE_EMAIL_JOB = "handoff_email"
+PAGE_WEBHOOK_JOB = "handoff_webhook"
+ADF_JOB = "handoff_adf"
+ACK_WORDS = re.compile(r"^\W*(1|ok|okay|ack|yes|y|got it|on it|mine|claim|taking it)\W*$", re.I)
+REASON_WORDS = {
+    "human_requested": "asked for a person",
+    "negotiation": "price negotiation",
+    "financing": "financing",
+    "trade_in": "trade-in value",
+    "complaint": "COMPLAINT",
+    "purchase_intent": "READY TO BUY",
+    "unanswered": "question the assistant could not answer",
+    "other": "needs a person",
+}
+
+
+class HandoffFlow:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        sms: Sender,
+        mailer: Mailer,
+        slots_of: Callable[[int], dict[str, Any]],
+        http: httpx.Client | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.sms = sms
+        self.mailer = mailer
+        self.slots_of = slots_of
+        self.http = http or httpx.Client(timeout=10)
+        self.key = links.secret_key(settings)
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            ROUTE_JOB: self.route,
+            ACK_TIMEOUT_JOB: self.ack_timeout,
+            STAFF_SMS_JOB: self.staff_sms,
+            PAGE_EMAIL_JOB: self.page_email,
+            PAGE_WEBHOOK_JOB: self.page_webhook,
+            ADF_JOB: self.adf_email,
+        }
+
+    def link(self, handoff_id: int, staff_id: int | None) -> str:
+        """The signed, expiring link to the handoff page, acting as `staff_id`."""
+        path = f"/staff/handoffs/{handoff_id}"
+        signed = links.signed_path(
+            self.key,
+            f"{path}/{staff_id or 0}",
+            self.store.clock.now(),
+            timedelta(hours=self.settings.staff_link_hours),
+        )
+        return f"{self.settings.public_base_url.rstrip('/')}{signed}"
+
+    # -- summary ------------------------------------------------------------------------
+
+    def summarize(self, handoff_id: int, slots: dict[str, Any] | None = None) -> Summary:
+        """(Re)build the handoff's structured summary from the store and the conversation's
+        slots, and write it into the handoff and the customer's timeline."""
+        with self.store.unit_of_work() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=handoff_id)
+            state = slots if slots is not None else self.slots_of(found.conversation_id)
+            summary = self._summary(uow, found, state)
+            handoffs.set_summary(uow, handoff_id=handoff_id, summary=dict(summary))
+        return summary
+
+    def _summary(self, uow: UnitOfWork, found: HandoffRecord, slots: dict[str, Any]) -> Summary:
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
+        shopper = customers.get_customer(uow, customer_id=found.customer_id)
+        convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
+        said = [
+            m
+            for m in messages.list_messages(uow, conversation_id=convo.id)
+            if m.author is Author.SHOPPER
+        ]
+        last = said[-1].body if said else ""
+        stocks = [slots.get("vehicle_of_interest"), *(slots.get("vehicles_shown") or [])]
+        cars: list[VehicleRecord] = []
+        for stock in (s for s in stocks if s):
+            try:
+                cars.append(vehicles.get_vehicle(uow, dealership_id=dealer.id, stock=str(stock)))
+            except NotFound:
+                continue
+        upcoming = appointments.upcoming_for_customer(uow, customer_id=shopper.id)
+        appt = upcoming[0] if upcoming else None
+        appt_car = vehicles.get_vehicle_by_id(uow, vehicle_id=appt.vehicle_id) if appt else None
+        appt_rep = staff.get_staff(uow, staff_id=appt.staff_id) if appt and appt.staff_id else None
+        if appt_car is not None and all(c.stock != appt_car.stock for c in cars):
+            cars.insert(0, appt_car)
+        base = self.settings.public_base_url.rstrip("/")
+        return build_summary(
+            handoff_id=found.id,
+            created_at=found.created_at,
+            dealership=dealer,
+            customer=shopper,
+            channel=convo.channel.value,
+            reasons=found.reasons,
+            confidence=found.confidence,
+            slots=slots,
+            vehicles=cars[:5],
+            appointment=appt,
+            appointment_vehicle=appt_car,
+            appointment_staff=appt_rep,
+            last_question=last,
+            sentiment=sentiment(" ".join(m.body for m in said[-3:])),
+            transcript_url=f"{base}/staff/handoffs/{found.id}#transcript",
+        )
+
+    # -- routing ------------------------------------------------------------------------
+
+    def route(self, job: JobRecord) -> None:
+        handoff_id = int(job.payload["handoff_id"])
+        with self.store.reading() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=handoff_id)
+        if found.status in (HandoffStatus.CLAIMED, HandoffStatus.RESOLVED) or found.acked_at:
+            return
+        if not found.summary:
+            self.summarize(handoff_id)
+        with self.store.unit_of_work() as uow:
+            first = not handoffs.paged_staff(uow, handoff_id=handoff_id)
+            self._route(uow, handoffs.get_handoff(uow, handoff_id=handoff_id))
+            if first and self.settings.adf_lead_email:
+                jobs.schedule(
+                    uow, kind=ADF_JOB, key=f"handoff:{handoff_id}:adf", payload=job.payload
+                )
+
+    def ack_timeout(self, job: JobRecord) -> None:
+        with self.store.unit_of_work() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
+            waited_for = int(job.payload["staff_id"])
+            if (
+                found.status is not HandoffStatus.PAGED
+                or found.acked_at is not None
+                or found.assigned_staff_id != waited_for
+            ):
+                return
+            handoffs.record_step(
+                uow,
+                handoff_id=found.id,
+                action="no_ack",
+                staff_id=waited_for,
+                detail={"minutes": self.settings.handoff_ack_minutes},
+            )
+            self._route(uow, found)
+
+    def _route(self, uow: UnitOfWork, found: HandoffRecord) -> None:
+        now = uow.now()
+        trail = handoffs.steps(uow, handoff_id=found.id)
+        since_queue = max((i for i, s in enumerate(trail) if s.action == "queued"), default=-1)
+        this_round = [
+            s
+            for s in trail[since_queue + 1 :]
+            if s.action in ("paged", "rerouted") and s.staff_id is not None
+        ]
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
+        shopper = customers.get_customer(uow, customer_id=found.customer_id)
+        team = staff.list_staff(uow, dealership_id=dealer.id)
+        decision = routing.route(
+            staff=team,
+            now=now,
+            timezone=dealer.timezone,
+            owner_id=shopper.assigned_staff_id,
+            paged=[s.staff_id for s in this_round if s.staff_id is not None],
+            urgent=found.urgent or bool(URGENT_REASONS & set(found.reasons)),
+            load=handoffs.live_load(uow, dealership_id=dealer.id),
+            last_paged=handoffs.last_paged(uow, dealership_id=dealer.id),
+            on_call=self.settings.on_call_manager,
+        )
+        n = len(trail)
+        if decision.staff_id is not None and decision.at is None:
+            member = next(m for m in team if m.id == decision.staff_id)
+            handoffs.page(uow, handoff_id=found.id, staff_id=member.id, rule=decision.rule)
+            self._queue_pages(uow, found, member, n)
+            jobs.schedule(
+                uow,
+                kind=ACK_TIMEOUT_JOB,
+                key=f"handoff:{found.id}:ack:{n}",
+                run_at=now + timedelta(minutes=self.settings.handoff_ack_minutes),
+                payload={"handoff_id": found.id, "staff_id": member.id},
+            )
+            logs.event(log, "handoff_paged", handoff=found.id, staff=member.id, rule=decision.rule)
+            return
+        until = decision.at or now + timedelta(hours=1)
+        handoffs.queue(
+            uow, handoff_id=found.id, until=until, staff_id=decision.staff_id, rule=decision.rule
+        )
+        jobs.schedule(
+            uow,
+            kind=ROUTE_JOB,
+            key=f"handoff:{found.id}:route:{n}",
+            run_at=until,
+            payload={"handoff_id": found.id},
+        )
+        logs.event(log, "handoff_queued", handoff=found.id, until=until.isoformat())
+
+    # -- pages --------------------------------------------------------------------------
+
+    def _queue_pages(
+        self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord, n: int
+    ) -> None:
+        payload = {"handoff_id": found.id, "staff_id": member.id}
+        for pager in self.settings.pagers:
+            key = f"handoff:{found.id}:page:{n}:{pager}"
+            if pager == "sms" and member.phone:
+                body = self.page_text(uow, found, member)
+                jobs.schedule(
+                    uow, kind=STAFF_SMS_JOB, key=key, payload={"to": member.phone, "body": body}
+                )
+            elif pager == "email" and member.email:
+                jobs.schedule(uow, kind=PAGE_EMAIL_JOB, key=key, payload=payload)
+            elif pager == "webhook" and self.settings.handoff_webhook_url:
+                jobs.schedule(uow, kind=PAGE_WEBHOOK_JOB, key=key, payload=payload)
+
+    def page_text(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord) -> str:
+        """A short page: why, who, what about, the last words, how to take it, the link."""
+        summary = found.summary or {}
+        who = (
+            (summary.get("customer") or {}).get("name")
+            or (summary.get("customer") or {}).get("phone")
+            or "a shopper"
+        )
+        cars = summary.get("vehicles") or []
+        about = f" re {cars[0]['year']} {cars[0]['model']} ({cars[0]['stock']})" if cars else ""
+        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
+        last = str(summary.get("last_question") or "")[:70]
+        return (
+            f'Nightshift: {why} - {who}{about}. "{last}" Reply 1 to take it. '
+            f"{self.link(found.id, member.id)}"
+        )
+
+    def staff_sms(self, job: JobRecord) -> None:
+        result = self.sms.send(
+            OutboundMessage(0, 0, "sms", str(job.payload["to"]), str(job.payload["body"]), "system")
+        )
+        if not result.ok and not result.permanent:
+            raise RuntimeError(f"page not sent: {result.error or result.error_code}")
+        if not result.ok:
+            logs.event(log, "page_refused", level=logging.WARNING, code=result.error_code)
+
+    def page_email(self, job: JobRecord) -> None:
+        with self.store.reading() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
+            member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
+        if not member.email:
+            return
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = member.email
+        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
+        message["Subject"] = f"Handoff #{found.id}: {why}"
+        message.set_content(summary_text(found.summary, self.link(found.id, member.id)))
+        self.mailer.send(message)
+
+    def page_webhook(self, job: JobRecord) -> None:
+        url = self.settings.handoff_webhook_url
+        if not url:
+            return
+        with self.store.reading() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
+            member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
+        body = json.dumps(
+            {
+                "event": "handoff.paged",
+                "handoff_id": found.id,
+                "reasons": list(found.reasons),
+                "staff": {"handle": member.handle, "name": member.name},
+                "link": self.link(found.id, member.id),
+                "summary": found.summary,
+            },
+            sort_keys=True,
+        ).encode()
+        secret = self.settings.handoff_webhook_secret
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            digest = hmac.new(secret.get_secret_value().encode(), body, hashlib.sha256).hexdigest()
+            headers["X-Nightshift-Signature"] = f"sha256={digest}"
+        response = self.http.post(url, content=body, headers=headers)
+        if response.status_code >= 300:
+            raise RuntimeError(f"webhook answered {response.status_code}")
+
+    def adf_email(self, job: JobRecord) -> None:
+        target = self.settings.adf_lead_email
+        if not target:
+            return
+        with self.store.reading() as uow:
+            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
+        xml = adf_lead(found.summary)  # type: ignore[arg-type]
+        message = EmailMessage()
+        message["From"] = self.settings.mail_from
+        message["To"] = target
+        message["Subject"] = f"ADF lead: handoff #{found.id}"
+        message.set_content(xml.decode("utf-8"), subtype="xml")
+        self.mailer.send(message)
+
+    # -- the staff member's SMS answer to a page -----------------------------------------
+
+    def staff_member(self, dealership: str, phone: str) -> StaffRecord | None:
+        try:
+            e164 = normalise_phone(phone)
+        except ValueError:
+            return None
+        with self.store.reading() as uow:
+            dealer_id = dealerships.id_for_slug(uow, slug=dealership)
+            return staff.find_staff_by_phone(uow, dealership_id=dealer_id, phone=e164)
+
+    def staff_message(self, member: StaffRecord, inbound: InboundMessage) -> Accepted:
+        """Handle a staff member's text (idempotently by its message id): nothing is stored as
+        a shopper's message and no assistant turn follows."""
+        answer = self.staff_reply(member, inbound.body)
+        key = f"staff-sms:{inbound.channel_message_id or secrets.token_hex(8)}"
+        with self.store.unit_of_work() as uow:
+            jobs.schedule(
+                uow, kind=STAFF_SMS_JOB, key=key, payload={"to": inbound.sender, "body": answer}
+            )
+        return Accepted(inbound, 0, 0, "", created=False)
+
+    def staff_reply(self, member: StaffRecord, text: str) -> str:
+        """Ack the latest page to `member` ("1", "ok", ...); the text to send back."""
+        if not ACK_WORDS.match(text):
+            return "Nightshift: reply 1 to take the latest handoff paged to you."
+        with self.store.unit_of_work() as uow:
+            waiting = handoffs.awaiting_ack_by(uow, staff_id=member.id)
+            if waiting is None:
+                return "Nightshift: no handoff is waiting for you right now."
+            handoffs.ack(uow, handoff_id=waiting.id, staff_id=member.id, via="sms")
+        first = member.name.split()[0]
+        return f"Thanks {first}, it's yours: {self.link(waiting.id, member.id)}"
+
+
+def summary_text(summary: dict[str, Any], link: str) -> str:
+    """The summary as plain text (page e-mail, ADF comments)."""
+    customer = summary.get("customer") or {}
+    lines = [
+        f"Reasons: {', '.join(summary.get('reasons') or [])}",
+        f"Customer: {customer.get('name') or '-'}, {customer.get('phone') or '-'}, "
+        f"{customer.get('email') or '-'} ({summary.get('channel', '-')})",
+        f'Last message: "{summary.get("last_question", "")}"',
+        f"Sentiment: {summary.get('sentiment', '-')}",
+    ]
+    for car in summary.get("vehicles") or []:
+        lines.append(
+            f"Vehicle: {car['year']} {car['make']} {car['model']} {car.get('trim') or ''}"
+            f" stock {car['stock']} ${float(car['price']):,.0f} ({car['status']})"
+        )
+    if appt := summary.get("appointment"):
+        lines.append(f"Appointment: {appt['starts_at']} {appt['stock']} with {appt.get('staff')}")
+    for key in ("budget", "trade_in", "financing"):
+        if summary.get(key):
+            lines.append(f"{key.replace('_', '-').capitalize()}: {summary[key]}")
+    lines += [f"Next step: {summary.get('next_step', '')}", f"Handoff page: {link}"]
+    return "\n".join(lines)
