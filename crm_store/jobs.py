@@ -131,6 +131,13 @@ def pending(uow: UnitOfWork, *, kinds: Iterable[str] | None = None) -> list[JobR
     return [_record(row) for row in uow.session.scalars(query.order_by(Job.run_at, Job.id))]
 
 
+def count(uow: UnitOfWork, *, kinds: Iterable[str]) -> int:
+    """Every job of `kinds` ever scheduled, whatever its status."""
+    return (
+        uow.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind.in_(list(kinds)))) or 0
+    )
+
+
 def next_due(uow: UnitOfWork, *, kinds: Iterable[str]) -> datetime | None:
     """When the soonest pending job of `kinds` is due (None when there is none)."""
     return uow.session.scalar(

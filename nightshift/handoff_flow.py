@@ -40,7 +40,7 @@ from crm_store.phones import normalise_phone
 from crm_store.records import HandoffRecord, StaffRecord, VehicleRecord
 from crm_store.types import Author, HandoffStatus
 from crm_store.uow import UnitOfWork
-from handoff import routing
+from handoff import details, routing
 from handoff.adf import adf_lead
 from handoff.detect import URGENT_REASONS, sentiment
 from handoff.summary import Summary, build_summary
@@ -129,7 +129,9 @@ class HandoffFlow:
             if m.author is Author.SHOPPER
         ]
         last = said[-1].body if said else ""
-        stocks = [slots.get("vehicle_of_interest"), *(slots.get("vehicles_shown") or [])]
+        texts = [m.body for m in said]
+        interest = slots.get("vehicle_of_interest")
+        stocks = [interest] if interest else list(slots.get("vehicles_shown") or [])[:3]
         cars: list[VehicleRecord] = []
         for stock in (s for s in stocks if s):
             try:
@@ -151,8 +153,13 @@ class HandoffFlow:
             channel=convo.channel.value,
             reasons=found.reasons,
             confidence=found.confidence,
-            slots=slots,
-            vehicles=cars[:5],
+            slots={
+                **slots,
+                "budget": slots.get("budget") or details.budget(texts),
+                "trade_in": details.trade_in(texts) or slots.get("trade_in"),
+                "financing": details.financing(texts) or slots.get("financing"),
+            },
+            vehicles=cars[:4],
             appointment=appt,
             appointment_vehicle=appt_car,
             appointment_staff=appt_rep,

@@ -222,6 +222,7 @@ class Pipeline:
             )
             if notice:
                 reply = f"{reply} {notice}".strip()
+            self.on_turn_queued()  # a handoff or booking of this turn has jobs to run now
             if violations:
                 self._record_violations(convo, violations)
             result.violations = violations
