@@ -10,11 +10,16 @@ from contracts.messages import Accepted, InboundMessage, OutboundMessage, SendRe
 
 class Inbox(Protocol):
     """The pipeline's front door: `accept` stores a message at once (idempotently);
-    `process_later` runs the assistant's turn in the background."""
+    `process_later` runs the assistant's turn in the background. `receive` is the fastest
+    durable hand-over for a provider's webhook: the message (with its provider id) is stored
+    with one write and everything else, the turn included, happens in the background; it
+    returns False for a repeat delivery."""
 
     def accept(self, inbound: InboundMessage) -> Accepted: ...
 
     def process_later(self, accepted: Accepted) -> None: ...
+
+    def receive(self, inbound: InboundMessage) -> bool: ...
 
 
 class Sender(Protocol):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from crm_store.models import Job
 from crm_store.types import JobStatus
@@ -56,6 +57,29 @@ def schedule(
     uow.session.add(row)
     uow.flush()
     return _record(row)
+
+
+def schedule_new(
+    uow: UnitOfWork, *, kind: str, key: str, payload: dict[str, Any], run_at: datetime | None = None
+) -> bool:
+    """`schedule` in one statement (INSERT ... ON CONFLICT DO NOTHING), for hot paths such as
+    a webhook; returns False when a job with `key` already exists."""
+    now = uow.now()
+    values = {
+        "kind": kind,
+        "key": key,
+        "payload": payload,
+        "status": JobStatus.PENDING,
+        "run_at": run_at or now,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    dialect = uow.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Job).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = uow.session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def claim(
@@ -136,6 +160,12 @@ def count(uow: UnitOfWork, *, kinds: Iterable[str]) -> int:
     return (
         uow.session.scalar(sa.select(sa.func.count(Job.id)).where(Job.kind.in_(list(kinds)))) or 0
     )
+
+
+def handled(uow: UnitOfWork, *, kinds: Iterable[str]) -> list[JobRecord]:
+    """Jobs of `kinds` that are no longer pending (done, failed or cancelled), oldest first."""
+    query = sa.select(Job).where(Job.status != JobStatus.PENDING, Job.kind.in_(list(kinds)))
+    return [_record(row) for row in uow.session.scalars(query.order_by(Job.id))]
 
 
 def next_due(uow: UnitOfWork, *, kinds: Iterable[str]) -> datetime | None:

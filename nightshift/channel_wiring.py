@@ -39,6 +39,9 @@ class LateInbox(_Late):
     def process_later(self, accepted: Accepted) -> None:
         self.runtime().pipeline.process_later(accepted)
 
+    def receive(self, inbound: InboundMessage) -> bool:
+        return self.runtime().pipeline.receive(inbound)
+
 
 class LateStore(_Late):
     def unit_of_work(self) -> UnitOfWork:

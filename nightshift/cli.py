@@ -62,6 +62,7 @@ def serve(
 def worker() -> None:
     """Run queued jobs (assistant turns, reminders, ack timeouts) and send the outbox, in
     this process, until stopped; the web process then runs with NIGHTSHIFT_INLINE_WORKER=false."""
+    import os
     import signal
     import threading
 
@@ -70,6 +71,10 @@ def worker() -> None:
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    if settings.worker_nice:
+        # Beside a web process on the same machine, webhooks (which Twilio times) come
+        # first; a turn can wait the few milliseconds.
+        os.nice(settings.worker_nice)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -47,6 +47,7 @@ log = logging.getLogger("nightshift.pipeline")
 # a model turn mostly waits on the network, so many can wait together.
 BACKGROUND_TURNS = {"offline": 2, "openai": 16}
 TURN_JOB = "turn"
+INBOUND_JOB = "inbound"
 
 
 @dataclass
@@ -140,6 +141,38 @@ class Pipeline:
             logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
         return Accepted(inbound, stored.message.id, convo.id, convo.public_id, stored.created)
 
+    def receive(self, inbound: InboundMessage) -> bool:
+        """Store a provider's message with one write (a durable job keyed by its channel id)
+        and leave the rest to the job runner: customer, conversation, message, turn. A repeat
+        delivery stores nothing and returns False. Without a channel id: accept, then turn."""
+        if not inbound.channel_message_id:
+            accepted = self.accept(inbound)
+            self.process_later(accepted)
+            return accepted.created
+        with self.deps.store.unit_of_work() as uow:
+            created = jobs.schedule_new(
+                uow,
+                kind=INBOUND_JOB,
+                key=f"in:{inbound.channel}:{inbound.channel_message_id}",
+                payload={"inbound": asdict(inbound)},
+            )
+        if created:
+            self.on_turn_queued()
+        return created
+
+    def run_inbound_job(self, job: JobRecord) -> None:
+        """The job runner's handler for a received message: store it, then its turn. This job
+        is the only owner of the message's turn (a repeat delivery made no job), so after a
+        crash the retry answers the stored message; the reply commits the job's completion."""
+        inbound = _inbound_of(job.payload)
+        accepted = self.accept(inbound, queue_turn=False)
+        if accepted.message_id == 0:
+            return  # a staff member's answer to a page, handled by accept
+        owned = Accepted(
+            inbound, accepted.message_id, accepted.conversation_id, accepted.public_id, True
+        )
+        self.process(owned, job_id=job.id)
+
     def process_later(self, accepted: Accepted) -> None:
         """Have the job runner take the stored turn now (webhooks answer before the
         assistant thinks); a repeat delivery queued nothing."""
@@ -149,11 +182,9 @@ class Pipeline:
     def run_turn_job(self, job: JobRecord) -> None:
         """The job runner's handler for a queued turn; the reply and the job's completion
         are committed together, so a turn retried after a crash never answers twice."""
-        data = dict(job.payload["inbound"])
-        data["media"] = tuple(Attachment(**m) for m in data.get("media") or ())
         p = job.payload
         accepted = Accepted(
-            InboundMessage(**data), p["message_id"], p["conversation_id"], p["public_id"], True
+            _inbound_of(p), p["message_id"], p["conversation_id"], p["public_id"], True
         )
         self.process(accepted, job_id=job.id)
 
@@ -351,3 +382,9 @@ class Pipeline:
                 kind="guardrail_violation",
                 data={"violations": violations},
             )
+
+
+def _inbound_of(payload: dict[str, Any]) -> InboundMessage:
+    data = dict(payload["inbound"])
+    data["media"] = tuple(Attachment(**m) for m in data.get("media") or ())
+    return InboundMessage(**data)

@@ -31,7 +31,7 @@ from nightshift.delivery import Dispatcher
 from nightshift.handoff_flow import HandoffFlow
 from nightshift.jobs import JobRunner
 from nightshift.mail import Mailer, build_mailer
-from nightshift.pipeline import BACKGROUND_TURNS, TURN_JOB, Pipeline
+from nightshift.pipeline import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB, Pipeline
 from nightshift.settings import Settings
 
 
@@ -139,7 +139,12 @@ def open_runtime(
             pipeline.handoffs = flow
             runner = JobRunner(
                 store,
-                {TURN_JOB: pipeline.run_turn_job, **follow_ups.handlers(), **flow.handlers()},
+                {
+                    TURN_JOB: pipeline.run_turn_job,
+                    INBOUND_JOB: pipeline.run_inbound_job,
+                    **follow_ups.handlers(),
+                    **flow.handlers(),
+                },
                 # A turn gives up after the engine timeout; only a dead worker's turn is
                 # still claimed when its lease runs out.
                 lease=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),

@@ -11,6 +11,7 @@ from twilio.request_validator import RequestValidator
 
 from crm_store import conversations, messages, migrate
 from crm_store.db import Store
+from crm_store.errors import NotFound
 from crm_store.types import Author, DeliveryStatus
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.settings import Settings
@@ -37,8 +38,12 @@ def _world(tmp_path: Path, models_dir: Path) -> Settings:
 
 
 def _replies(store: Store) -> list[tuple[str, DeliveryStatus]]:
+    """The replies in the first conversation (none until the job runner has stored it)."""
     with store.unit_of_work() as uow:
-        convo = conversations.get_conversation(uow, conversation_id=1)
+        try:
+            convo = conversations.get_conversation(uow, conversation_id=1)
+        except NotFound:
+            return []
         return [
             (m.body, m.delivery_status)
             for m in messages.list_messages(uow, conversation_id=convo.id)

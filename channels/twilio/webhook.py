@@ -120,15 +120,14 @@ def twilio_router(
         except _Rejected as rejected:
             return rejected.response
         try:
-            accepted = await run_in_threadpool(inbox.accept, inbound)
+            created = await run_in_threadpool(inbox.receive, inbound)  # stored; turn follows
         except NotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
-        await run_in_threadpool(inbox.process_later, accepted)  # no-op for a repeat
         log.info(
             "twilio_inbound sid=%s from=%s created=%s media=%d",
             inbound.channel_message_id,
             mask(inbound.sender),
-            accepted.created,
+            created,
             len(inbound.media),
         )
         return Response(EMPTY_TWIML, media_type="application/xml")

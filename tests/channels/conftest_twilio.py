@@ -24,9 +24,9 @@ from twilio.request_validator import RequestValidator
 from channels.twilio import twilio_router
 from contracts.channels import Inbox
 from contracts.messages import Accepted, InboundMessage
-from crm_store import conversations, customers, dealerships, messages
+from crm_store import conversations, customers, dealerships, jobs, messages
 from crm_store.records import CustomerRecord, MessageRecord
-from nightshift.pipeline import Pipeline
+from nightshift.pipeline import INBOUND_JOB, Pipeline
 from nightshift.runtime import Runtime
 
 SLUG = "harbor-point-honda"
@@ -62,6 +62,11 @@ class SyncInbox:
 
     def process_later(self, accepted: Accepted) -> None:
         self.pipeline.process(accepted)
+
+    def receive(self, inbound: InboundMessage) -> bool:
+        accepted = self.accept(inbound)
+        self.process_later(accepted)
+        return accepted.created
 
 
 def build_app(
@@ -159,6 +164,17 @@ def shopper_record(runtime: Runtime, phone: str = SHOPPER) -> CustomerRecord | N
     with runtime.store.unit_of_work() as uow:
         dealer = dealerships.get_dealership(uow, slug=SLUG)
         return customers.find_by_phone(uow, dealership_id=dealer.id, phone=phone)
+
+
+def received(runtime: Runtime) -> list[tuple[str, str]]:
+    """(MessageSid, body) of every message the webhook stored for the pipeline, at once
+    durable (the inbound jobs), whether or not the job runner has handled them yet."""
+    with runtime.store.reading() as uow:
+        found = jobs.pending(uow, kinds=[INBOUND_JOB]) + jobs.handled(uow, kinds=[INBOUND_JOB])
+    return sorted(
+        (str(j.payload["inbound"]["channel_message_id"]), str(j.payload["inbound"]["body"]))
+        for j in found
+    )
 
 
 def transcript(runtime: Runtime, phone: str = SHOPPER) -> list[MessageRecord]:

@@ -15,6 +15,7 @@ from tests.channels.conftest_twilio import (
     SMS_PATH,
     build_app,
     client_fixture,  # noqa: F401  (registers the `client` fixture)
+    received,
     signed_post,
     sms_form,
     transcript,
@@ -38,6 +39,9 @@ def test_signed_message_is_stored_and_answered_with_empty_twiml(
     assert response.status_code == 200
     assert response.text == EMPTY_TWIML
     assert response.headers["content-type"].startswith("application/xml")
+    # durable before the answer: the message is stored for the pipeline with its MessageSid
+    assert received(runtime) == [("SM001", "how much is your doc fee")]
+    wait_until(lambda: len(transcript(runtime)) >= 1)  # then in the conversation
     [stored, *_] = transcript(runtime)
     assert (stored.author, stored.body, stored.channel_message_id) == (
         Author.SHOPPER,
@@ -64,14 +68,14 @@ def test_forged_signature_is_refused_and_nothing_is_stored(
     assert wrong_token.status_code == 403
     missing = client.post(SMS_PATH, data=form)
     assert missing.status_code == 403
-    assert transcript(runtime) == []
+    assert transcript(runtime) == [] and received(runtime) == []
 
 
 def test_signature_for_another_host_is_refused(client: TestClient, runtime: Runtime) -> None:
     form = sms_form("hi", "SM003")
     response = signed_post(client, SMS_PATH, form, signed_url="https://evil.example" + SMS_PATH)
     assert response.status_code == 403
-    assert transcript(runtime) == []
+    assert transcript(runtime) == [] and received(runtime) == []
 
 
 def test_behind_a_proxy_the_public_url_is_what_is_verified(
@@ -85,7 +89,7 @@ def test_behind_a_proxy_the_public_url_is_what_is_verified(
     )
     assert signed_for_local.status_code == 403
     assert signed_post(client, SMS_PATH, form).status_code == 200
-    assert [m.channel_message_id for m in transcript(runtime)][:1] == ["SM004"]
+    assert received(runtime) == [("SM004", "hi there")]
 
 
 def test_query_string_is_part_of_the_signed_url(client: TestClient, runtime: Runtime) -> None:
@@ -124,6 +128,7 @@ def test_mms_media_are_stored_on_the_message(client: TestClient, runtime: Runtim
         MediaContentType1="image/png",
     )
     assert signed_post(client, SMS_PATH, form).status_code == 200
+    wait_until(lambda: any(m.channel_message_id == "MM007" for m in transcript(runtime)))
     [inbound] = [m for m in transcript(runtime) if m.channel_message_id == "MM007"]
     assert inbound.media == (
         Media(url=f"{base}/ME0", content_type="image/jpeg"),
@@ -140,13 +145,13 @@ def test_missing_fields_are_named(client: TestClient, runtime: Runtime) -> None:
         assert response.json()["error"].startswith(f"{field}: missing")
     bad_media = signed_post(client, SMS_PATH, sms_form("hi", "SM009", NumMedia="two"))
     assert bad_media.status_code == 400 and "NumMedia" in bad_media.json()["error"]
-    assert transcript(runtime) == []
+    assert transcript(runtime) == [] and received(runtime) == []
 
 
 def test_number_of_no_dealership_is_refused(client: TestClient, runtime: Runtime) -> None:
     response = signed_post(client, SMS_PATH, sms_form("hi", "SM010", To="+15555550000"))
     assert response.status_code == 404 and "+15555550000" in response.json()["error"]
-    assert transcript(runtime) == []
+    assert transcript(runtime) == [] and received(runtime) == []
 
 
 def test_without_a_token_only_loopback_clients_are_accepted(runtime: Runtime) -> None:
@@ -155,7 +160,7 @@ def test_without_a_token_only_loopback_clients_are_accepted(runtime: Runtime) ->
     with TestClient(app, client=("203.0.113.9", 40000)) as remote:
         response = remote.post(SMS_PATH, data=form)
         assert response.status_code == 403 and "loopback" in response.json()["error"]
-    assert transcript(runtime) == []
+    assert transcript(runtime) == [] and received(runtime) == []
     with TestClient(app, client=("127.0.0.1", 40000)) as local:
         assert local.post(SMS_PATH, data=form).status_code == 200
-    assert [m.body for m in transcript(runtime)][:1] == ["hi"]
+    assert received(runtime) == [("SM011", "hi")]

@@ -21,7 +21,7 @@ from crm_store.db import Store
 from crm_store.jobs import JobRecord
 from crm_store.types import Author, JobStatus
 from nightshift.jobs import JobRunner
-from nightshift.pipeline import TURN_JOB
+from nightshift.pipeline import INBOUND_JOB, TURN_JOB
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.settings import Settings
 from nightshift.world import apply_world, load_world_file
@@ -160,7 +160,7 @@ def test_a_separate_worker_process_answers_what_the_web_process_accepted(
         time.sleep(1.0)
         with store.reading() as uow:  # the web process answers nothing by itself
             assert outbox.total(uow) == 0
-            assert len(jobs.pending(uow, kinds=[TURN_JOB])) == 1
+            assert len(jobs.pending(uow, kinds=[INBOUND_JOB])) == 1  # stored, not answered
         worker = subprocess.Popen(
             [NIGHTSHIFT, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -177,6 +177,27 @@ def test_a_separate_worker_process_answers_what_the_web_process_accepted(
         assert worker.returncode == 0, err
         with store.reading() as uow:
             assert outbox.total(uow) == 1 and outbox.pending_count(uow) == 0
-            assert jobs.pending(uow, kinds=[TURN_JOB]) == []
+            assert jobs.pending(uow, kinds=[INBOUND_JOB]) == []
         assert b"SMS NOT SENT" in err and b"$85" in err  # sent by the worker's log transport
     store.dispose()
+
+
+def test_a_received_sms_is_stored_and_answered_after_a_restart_once(
+    tmp_path: Path, models_dir: Path, clock: FrozenClock
+) -> None:
+    _demo(tmp_path, models_dir, clock)
+    settings = demo_settings(tmp_path)
+    inbound = InboundMessage(SLUG, "sms", PHONE, "how much is your doc fee", "SM-R4")
+    with open_runtime(settings, clock=clock, models_dir=models_dir) as first:
+        assert first.pipeline.receive(inbound) is True
+        assert first.pipeline.receive(inbound) is False  # Twilio's retry stores nothing new
+        # the process dies here: the message is durable, not yet in a conversation
+    with open_runtime(settings, clock=clock, models_dir=models_dir) as second:
+        assert second.jobs.run_due() == 1
+        assert second.pipeline.receive(inbound) is False  # nor after it was handled
+        assert second.jobs.run_due() == 0
+        with second.store.reading() as uow:
+            stored = messages.find_by_channel_id(uow, channel="sms", channel_message_id="SM-R4")
+        assert stored is not None and stored.body == "how much is your doc fee"
+        replies = _replies(second.store, stored.conversation_id)
+        assert len(replies) == 1 and "$85" in replies[0]
