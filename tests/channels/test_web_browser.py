@@ -119,3 +119,41 @@ def test_widget_chat_reload_and_live_staff_message(web: WebWorld, server: str) -
         finally:
             browser.close()
     assert problems == []
+
+
+def test_a_refused_message_says_why_and_can_be_retried(web: WebWorld, server: str) -> None:
+    """A widget embedded with a dealership the server does not know (a typo in the tag): the
+    shopper's message is not silently lost; it says it was not sent, why, and offers Retry."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+        return
+    from fastapi.responses import HTMLResponse
+
+    from channels.web.page import demo_page
+
+    @web.app.get("/typo", response_class=HTMLResponse)
+    def typo() -> str:
+        return demo_page(web.dealership_name, "harbor-pointe-honda")
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/typo")
+            page.get_by_role("button", name="Chat with us").click()
+            box = page.get_by_label("Type your message")
+            box.type("is the tacoma still there")
+            box.press("Enter")
+            note = page.get_by_role("alert")
+            expect(note).to_contain_text("Not sent", timeout=REPLY_TIMEOUT_MS)
+            expect(note).to_contain_text("harbor-pointe-honda")
+            retry = note.get_by_role("button", name="Retry")
+            retry.click()
+            expect(page.get_by_role("alert")).to_contain_text("Not sent", timeout=REPLY_TIMEOUT_MS)
+            expect(page.get_by_role("log").locator(".shopper")).to_have_count(1)
+        finally:
+            browser.close()

@@ -59,6 +59,9 @@
     ".assistant{align-self:flex-start;background:#e9edf2}",
     ".staff{align-self:flex-start;background:#fff4d6;border:1px solid #f0d68a}",
     ".pending{opacity:.7}",
+    ".failed{outline:2px solid #b3261e}",
+    ".fail{display:block;font-size:12px;font-weight:600;color:#b3261e;margin-top:4px;white-space:normal}",
+    ".fail button{margin-left:6px;font:inherit;color:#fff;background:#b3261e;border:0;border-radius:4px;padding:2px 8px;cursor:pointer}",
     ".typing{padding:0 14px 6px;font-size:13px;color:#5b6472;min-height:20px}",
     ".form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e7ec}",
     "textarea{flex:1;resize:none;border:1px solid #b8c2cf;border-radius:8px;padding:8px;font-size:15px;min-height:40px;max-height:120px}",
@@ -100,7 +103,7 @@
 
   var seen = {};        // server message ids already rendered
   var pending = [];     // shopper messages not yet acknowledged: {id, text, el}
-  var ws = null, attempt = 0, timer = null, started = false;
+  var ws = null, attempt = 0, timer = null, started = false, refused = null;
 
   function label(author) {
     return author === "shopper" ? "You" : author === "staff" ? "Team" : "Assistant";
@@ -154,12 +157,46 @@
     } else if (frame.type === "typing") {
       typing.textContent = name === "our dealership" ? "Typing..." : name + " is typing...";
     } else if (frame.type === "error") {
-      pending = pending.filter(function (p) {
-        if (p.id === frame.id) { p.el.classList.add("failed"); p.el.title = frame.message; return false; }
-        return true;
-      });
+      if (frame.id) {
+        pending = pending.filter(function (p) {
+          if (p.id === frame.id) { markFailed(p, frame.message); return false; }
+          return true;
+        });
+      } else if (frame.field === "dealership") {
+        // The server refused the chat itself (a mistyped data-dealership): reconnecting will
+        // not help, so say so on every waiting message instead of retrying forever.
+        refused = frame.message || "this chat is not available";
+        var failed = pending;
+        pending = [];
+        failed.forEach(function (p) { markFailed(p, frame.message); });
+      }
       if (frame.field === "session") { session = store("session", randomId(16)); }
     }
+  }
+
+  // A message the server refused stays visible, says why, and can be sent again.
+  function markFailed(p, why) {
+    p.el.classList.remove("pending");
+    p.el.classList.add("failed");
+    var note = document.createElement("span");
+    note.className = "fail";
+    note.setAttribute("role", "alert");
+    note.textContent = "Not sent" + (why ? ": " + why : "") + ".";
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.textContent = "Retry";
+    retry.addEventListener("click", function () {
+      p.el.removeChild(note);
+      p.el.classList.remove("failed");
+      p.el.classList.add("pending");
+      pending.push(p);
+      if (!send({ type: "message", id: p.id, text: p.text }) && !ws) {
+        refused = null;
+        connect();  // sent after the next hello
+      }
+    });
+    note.appendChild(retry);
+    p.el.appendChild(note);
   }
 
   function connect() {
@@ -172,6 +209,7 @@
     };
     ws.onclose = function () {
       ws = null;
+      if (refused) { return; }
       var delay = Math.min(MAX_BACKOFF, 500 * Math.pow(2, attempt)) * (0.8 + Math.random() * 0.4);
       attempt += 1;
       timer = setTimeout(connect, Math.min(MAX_BACKOFF, delay));
@@ -206,6 +244,7 @@
     if (text.length > MAX_TEXT) { text = text.slice(0, MAX_TEXT); }
     input.value = "";
     var msg = { id: "c" + Date.now().toString(36) + randomId(4), text: text, el: render("shopper", text) };
+    if (refused) { markFailed(msg, refused); input.focus(); return; }
     msg.el.classList.add("pending");
     pending.push(msg);
     send({ type: "message", id: msg.id, text: text });  // else sent after the next hello
