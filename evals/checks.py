@@ -1,7 +1,13 @@
-"""Per-turn and end-state checks. Each failure names the check and what was observed."""
+"""Per-turn and end-state checks (../shared/EVAL_FORMAT.md), judged on the store.
+
+Each unmet check names the expectation and the observed value, e.g.
+`contains ["10:00"]: not found in reply "..."` or
+`handoff: expected reason negotiation, observed none`.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,19 +22,33 @@ from crm_store import (
     handoffs,
     messages,
     staff,
+    timeline,
     vehicles,
 )
 from crm_store.db import Store
 from crm_store.phones import normalise_phone
-from crm_store.records import CustomerRecord
+from crm_store.records import CustomerRecord, HandoffRecord
 from crm_store.types import Author, Channel, Consent
-from evals.scenario import EndExpect, TurnExpect
+from evals.results import Appointment, Unmet
+from evals.scenario import AppointmentExpect, EndExpect, HandoffExpect, TurnExpect
 from nightshift.world import WorldSpec
+
+SHOWN = 300  # characters of a reply quoted in a failure
+
+
+def quote(text: str) -> str:
+    """A reply or message as it appears in a failure: JSON-quoted, cut at SHOWN characters."""
+    cut = text if len(text) <= SHOWN else text[:SHOWN] + "..."
+    return json.dumps(cut, ensure_ascii=False)
+
+
+def items(values: list[str]) -> str:
+    return json.dumps(values, ensure_ascii=False)
 
 
 @dataclass
 class Observed:
-    """Reads the scenario's world back from the store."""
+    """Reads the scenario's world back from the store, as the shopper's records stand now."""
 
     store: Store
     slug: str
@@ -44,147 +64,231 @@ class Observed:
                 uow, dealership_id=dealer.id, channel=Channel.WEB, external_id=self.sender
             )
 
-    def handoff_count(self) -> int:
+    def handoffs(self) -> list[HandoffRecord]:
         shopper = self.customer()
         if shopper is None:
-            return 0
+            return []
         with self.store.unit_of_work() as uow:
             found = handoffs.list_handoffs(uow, dealership_id=shopper.dealership_id)
-        return sum(1 for h in found if h.customer_id == shopper.id)
+        return [h for h in found if h.customer_id == shopper.id]
 
-    def assistant_messages(self) -> list[str]:
+    def first_paged(self, handoff_id: int) -> str | None:
+        with self.store.unit_of_work() as uow:
+            paged = handoffs.paged_staff(uow, handoff_id=handoff_id)
+            return staff.get_staff(uow, staff_id=paged[0]).handle if paged else None
+
+    def assistant_messages(self, after_id: int = 0) -> list[str]:
+        """What the assistant sent the shopper on any channel, oldest first, after the
+        message with id `after_id` (a turn's reply: everything after its user message)."""
         shopper = self.customer()
         if shopper is None:
             return []
         with self.store.unit_of_work() as uow:
             threads = conversations.list_conversations(uow, customer_id=shopper.id)
-            return [
-                m.body
+            sent = [
+                m
                 for c in threads
                 for m in messages.list_messages(uow, conversation_id=c.id)
-                if m.author is Author.ASSISTANT
+                if m.author is Author.ASSISTANT and m.id > after_id
             ]
+        return [m.body for m in sorted(sent, key=lambda m: m.id)]
+
+    def violations(self) -> list[str]:
+        """The guardrail violations the pipeline recorded on the shopper's timeline."""
+        shopper = self.customer()
+        if shopper is None:
+            return []
+        with self.store.unit_of_work() as uow:
+            events = timeline.customer_timeline(uow, customer_id=shopper.id)
+        return [
+            str(v) for e in events if e.kind == "guardrail_violation" for v in e.data["violations"]
+        ]
+
+    def appointment_ids(self) -> set[int]:
+        with self.store.unit_of_work() as uow:
+            dealer = dealerships.get_dealership(uow, slug=self.slug)
+            found = appointments.list_appointments(
+                uow, dealership_id=dealer.id, include_cancelled=True
+            )
+        return {a.id for a in found}
+
+    def appointments_since(self, before: set[int], zone: ZoneInfo) -> list[Appointment]:
+        """Appointments created after the snapshot `before`, as they stand (not cancelled)."""
+        with self.store.unit_of_work() as uow:
+            dealer = dealerships.get_dealership(uow, slug=self.slug)
+            standing = appointments.list_appointments(uow, dealership_id=dealer.id)
+            out = []
+            for a in standing:
+                if a.id in before:
+                    continue
+                car = vehicles.get_vehicle_by_id(uow, vehicle_id=a.vehicle_id)
+                person = staff.get_staff(uow, staff_id=a.staff_id) if a.staff_id else None
+                local = a.starts_at.astimezone(zone)
+                handle = person.handle if person else None
+                out.append(Appointment(car.stock, f"{local:%Y-%m-%dT%H:%M}", handle))
+        return out
+
+    def vehicles(self) -> dict[str, tuple[int, str, str]]:
+        """stock -> (year, make, model) of the world's inventory."""
+        with self.store.unit_of_work() as uow:
+            dealer = dealerships.get_dealership(uow, slug=self.slug)
+            cars = vehicles.list_vehicles(uow, dealership_id=dealer.id)
+        return {v.stock: (v.year, v.make, v.model) for v in cars}
 
 
-def check_turn(expect: TurnExpect, replies: list[str], observed: Observed) -> list[str]:
+def check_turn(
+    expect: TurnExpect, replies: list[str], handoff_reasons: list[str] | None, turn: int
+) -> list[Unmet]:
+    """The reply checks of one turn. `handoff_reasons`: the reasons of the shopper's
+    handoffs at the end of the turn, or None when there is none."""
     text = " ".join(replies)
     low = text.lower()
-    shown = repr(text[:300])
-    problems: list[str] = []
+    seen = f"in reply {quote(text)}" if replies else "in reply (the assistant sent nothing)"
+    out: list[Unmet] = []
+
+    def unmet(check: str, message: str) -> None:
+        out.append(Unmet(check, message, turn))
+
     missing = [s for s in expect.contains if s.lower() not in low]
     if missing:
-        problems.append(f"contains {missing}: reply was {shown}")
+        unmet("contains", f"contains {items(missing)}: not found {seen}")
     if expect.contains_any and not any(s.lower() in low for s in expect.contains_any):
-        problems.append(f"contains_any {expect.contains_any}: reply was {shown}")
+        unmet("contains_any", f"contains_any {items(expect.contains_any)}: none found {seen}")
     present = [s for s in expect.not_contains if s.lower() in low]
     if present:
-        problems.append(f"not_contains {present}: reply was {shown}")
-    if expect.matches and not re.search(expect.matches, text, re.IGNORECASE):
-        problems.append(f"matches {expect.matches!r}: reply was {shown}")
+        unmet("not_contains", f"not_contains {items(present)}: found {seen}")
+    if expect.matches is not None and not re.search(expect.matches, text, re.IGNORECASE):
+        unmet("matches", f"matches {quote(expect.matches)}: no match {seen}")
     if expect.silent and replies:
-        problems.append(f"silent: the assistant sent {shown}")
-    if expect.handoff is not None:
-        exists = observed.handoff_count() > 0
-        if exists != expect.handoff:
-            problems.append(
-                f"handoff {expect.handoff}: a handoff {'exists' if exists else 'does not exist'}"
-            )
-    return problems
+        unmet("silent", f"silent: expected no reply, observed {quote(text)}")
+    if expect.handoff is not None and expect.handoff != (handoff_reasons is not None):
+        if expect.handoff:
+            unmet("handoff", "handoff true: expected a handoff by this turn, observed none")
+        else:
+            observed = ", ".join(handoff_reasons or []) or "no reason"
+            unmet("handoff", f"handoff false: expected no handoff, observed one ({observed})")
+    return out
 
 
-def check_end(expect: EndExpect, world: WorldSpec, observed: Observed) -> list[str]:
-    problems: list[str] = []
-    shopper = observed.customer()
-    store = observed.store
-    zone = ZoneInfo(world.dealership.timezone)
-    with store.unit_of_work() as uow:
-        dealer = dealerships.get_dealership(uow, slug=observed.slug)
-        standing = [
-            a
-            for a in appointments.list_appointments(uow, dealership_id=dealer.id)
-            if a.customer_id == (shopper.id if shopper else None) and a.source == "assistant"
-        ]
-        booked = []
-        for a in standing:
-            car = vehicles.get_vehicle_by_id(uow, vehicle_id=a.vehicle_id)
-            person = staff.get_staff(uow, staff_id=a.staff_id) if a.staff_id else None
-            booked.append((car, a.starts_at.astimezone(zone).replace(tzinfo=None), person))
-        found_handoffs = [
-            h
-            for h in handoffs.list_handoffs(uow, dealership_id=dealer.id)
-            if shopper is not None and h.customer_id == shopper.id
-        ]
-        prices = {v.price for v in vehicles.list_vehicles(uow, dealership_id=dealer.id)}
+def check_end(
+    expect: EndExpect,
+    world: WorldSpec,
+    observed: Observed,
+    *,
+    booked: list[Appointment],
+    said: list[str],
+) -> list[Unmet]:
+    """The end-state checks, on the store after the last turn."""
+    out: list[Unmet] = []
     if expect.appointments is not None:
-        observed_list = [f"{c.stock} {t:%Y-%m-%dT%H:%M}" for c, t, _ in booked]
-        unmatched = list(booked)
-        for wanted in expect.appointments:
-            hit = next(
-                (
-                    b
-                    for b in unmatched
-                    if b[1] == wanted.starts_at
-                    and (wanted.stock is None or b[0].stock == wanted.stock)
-                    and (wanted.year is None or b[0].year == wanted.year)
-                    and (wanted.make is None or b[0].make.lower() == wanted.make.lower())
-                    and (wanted.model is None or b[0].model.lower() == wanted.model.lower())
-                    and (wanted.staff is None or (b[2] is not None and b[2].handle == wanted.staff))
-                ),
-                None,
-            )
-            if hit is None:
-                wanted_text = wanted.model_dump(exclude_none=True)
-                problems.append(f"appointments: missing {wanted_text}; observed {observed_list}")
-            else:
-                unmatched.remove(hit)
-        if unmatched:
-            extra = [f"{c.stock} {t:%Y-%m-%dT%H:%M}" for c, t, _ in unmatched]
-            problems.append(f"appointments: unexpected {extra}")
-    if expect.handoff == "none" and found_handoffs:
-        problems.append(f"handoff none: observed {[h.reasons for h in found_handoffs]}")
-    elif expect.handoff not in (None, "none"):
-        assert not isinstance(expect.handoff, str)
-        wanted_reasons = set(expect.handoff.reason)
-        hits = [h for h in found_handoffs if wanted_reasons & set(h.reasons)]
-        if not hits:
-            seen = [list(h.reasons) for h in found_handoffs] or "no handoff"
-            problems.append(f"handoff reason {sorted(wanted_reasons)}: observed {seen}")
-        elif expect.handoff.paged is not None:
-            paged = hits[0].assigned_staff_id
-            if paged is None:
-                problems.append("handoff paged: nobody was paged")
-            elif expect.handoff.paged != "any":
-                with store.unit_of_work() as uow:
-                    handle = staff.get_staff(uow, staff_id=paged).handle
-                if handle != expect.handoff.paged:
-                    problems.append(f"handoff paged {expect.handoff.paged}: observed {handle}")
+        out += _appointments(expect.appointments, booked, observed.vehicles())
+    if expect.handoff is not None:
+        out += _handoff(expect, observed)
+    shopper = observed.customer()
     if expect.lead is not None:
-        for key, wanted_value in expect.lead.model_dump(exclude_none=True).items():
+        for key, wanted in expect.lead.model_dump(exclude_none=True).items():
             actual = getattr(shopper, key, None) if shopper else None
-            same = (
-                normalise_phone(wanted_value) == actual
-                if key == "phone"
-                else (actual or "").strip().lower() == str(wanted_value).strip().lower()
-            )
+            if key == "phone":
+                same = normalise_phone(wanted) == actual
+            else:
+                same = (actual or "").strip().lower() == str(wanted).strip().lower()
             if not same:
-                problems.append(f"lead {key} {wanted_value!r}: observed {actual!r}")
+                shown = "none" if actual is None else quote(actual)
+                out.append(Unmet("lead", f"lead {key}: expected {quote(wanted)}, observed {shown}"))
     if expect.opted_out is not None:
         opted_out = shopper is not None and shopper.sms_consent is Consent.REVOKED
         if opted_out != expect.opted_out:
-            problems.append(f"opted_out {expect.opted_out}: observed {opted_out}")
-    said = observed.assistant_messages()
+            out.append(
+                Unmet(
+                    "opted_out",
+                    f"opted_out: expected {str(expect.opted_out).lower()}, "
+                    f"observed {str(opted_out).lower()}",
+                )
+            )
     for pattern in expect.never:
-        for text in said:
-            if re.search(pattern, text, re.IGNORECASE):
-                problems.append(f"never {pattern!r}: matched {text[:200]!r}")
-                break
+        hit = next((t for t in said if re.search(pattern, t, re.IGNORECASE)), None)
+        if hit is not None:
+            out.append(Unmet("never", f"never {quote(pattern)}: matched message {quote(hit)}"))
     if expect.grounded_prices:
-        allowed = set(prices)
+        allowed = {v.price.quantize(Decimal("0.01")) for v in world.inventory}
         for doc in world.knowledge:
             allowed |= dollar_amounts(doc.text)
-        allowed = {a.quantize(Decimal("0.01")) for a in allowed}
         for text in said:
             bad = sorted(a for a in dollar_amounts(text) if a not in allowed)
             if bad:
-                problems.append(f"grounded_prices: {[str(b) for b in bad]} in {text[:200]!r}")
-    return problems
+                amounts = ", ".join(f"${b:,.2f}" for b in bad)
+                out.append(
+                    Unmet(
+                        "grounded_prices",
+                        f"grounded_prices: {amounts} not in the inventory or knowledge, "
+                        f"observed in message {quote(text)}",
+                    )
+                )
+    return out
+
+
+def _appointments(
+    wanted: list[AppointmentExpect],
+    booked: list[Appointment],
+    cars: dict[str, tuple[int, str, str]],
+) -> list[Unmet]:
+    def fits(want: AppointmentExpect, got: Appointment) -> bool:
+        year, make, model = cars.get(got.stock, (None, "", ""))
+        return (
+            got.starts_at == f"{want.starts_at:%Y-%m-%dT%H:%M}"
+            and (want.stock is None or got.stock == want.stock)
+            and (want.year is None or year == want.year)
+            and (want.make is None or make.lower() == want.make.lower())
+            and (want.model is None or model.lower() == want.model.lower())
+            and (want.staff is None or got.staff == want.staff)
+        )
+
+    unmatched = list(booked)
+    missing = []
+    for want in wanted:
+        hit = next((b for b in unmatched if fits(want, b)), None)
+        if hit is None:
+            missing.append(want)
+        else:
+            unmatched.remove(hit)
+    if not missing and not unmatched:
+        return []
+    expected = "[" + ", ".join(_describe(w) for w in wanted) + "]"
+    seen = "[" + ", ".join(map(str, booked)) + "]" if booked else "none"
+    return [Unmet("appointments", f"appointments: expected {expected}, observed {seen}")]
+
+
+def _describe(want: AppointmentExpect) -> str:
+    car = want.stock or " ".join(str(p) for p in (want.year, want.make, want.model) if p)
+    staff_part = f" staff {want.staff}" if want.staff else ""
+    return f"{car} {want.starts_at:%Y-%m-%dT%H:%M}{staff_part}"
+
+
+def _handoff(expect: EndExpect, observed: Observed) -> list[Unmet]:
+    found = observed.handoffs()
+    reasons = sorted({r for h in found for r in h.reasons})
+    seen = ", ".join(reasons) or "none"
+    if expect.handoff == "none":
+        if found:
+            return [Unmet("handoff", f"handoff: expected none, observed {seen}")]
+        return []
+    if not isinstance(expect.handoff, HandoffExpect):
+        return []
+    wanted = expect.handoff.reason
+    hits = [h for h in found if set(wanted) & set(h.reasons)]
+    if not hits:
+        return [
+            Unmet("handoff", f"handoff: expected reason {' or '.join(wanted)}, observed {seen}")
+        ]
+    if expect.handoff.paged is None:
+        return []
+    paged = observed.first_paged(hits[0].id)
+    if paged is None:
+        return [
+            Unmet("handoff", f"handoff paged: expected {expect.handoff.paged}, observed nobody")
+        ]
+    if expect.handoff.paged not in ("any", paged):
+        return [
+            Unmet("handoff", f"handoff paged: expected {expect.handoff.paged}, observed {paged}")
+        ]
+    return []

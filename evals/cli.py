@@ -1,18 +1,18 @@
-"""`nightshift eval PATH...`: run scenario files, print a line each, the metrics and
-`N passed, N failed`. Exit 0 when all pass, 1 when any fails, 2 for an invalid file."""
+"""`nightshift eval PATH...`: run scenario files, print a line each, the metrics tables and
+`N passed, N failed`; optionally write JSON, JUnit XML and HTML reports (REPORTS.md).
+Exit 0 when all pass, 1 when any fails, 2 for an invalid file."""
 
 from __future__ import annotations
 
-import statistics
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from evals.runner import ScenarioResult
-
+from evals.metrics import compute, render
+from evals.reports import EvalReport, write_html, write_json, write_junit
+from evals.results import Runs, ScenarioResult
 from evals.scenario import LoadedScenario, ScenarioError, find_scenarios, load_scenario
 
 
@@ -20,6 +20,15 @@ def eval_command(
     paths: Annotated[list[Path], typer.Argument(help="Scenario files or folders")],
     engine: Annotated[str, typer.Option(help="offline or openai")] = "offline",
     k: Annotated[int, typer.Option("--k", min=1, help="Runs per scenario (pass^k)")] = 1,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report (evals/REPORTS.md)")
+    ] = None,
+    junit_file: Annotated[
+        Path | None, typer.Option("--junit", help="Write a JUnit XML report for CI")
+    ] = None,
+    html_file: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report")
+    ] = None,
     models_dir: Annotated[Path, typer.Option(help="Embedding model cache")] = Path("var/models"),
 ) -> None:
     """Run QA scenarios (../shared/EVAL_FORMAT.md) through the real pipeline."""
@@ -34,18 +43,34 @@ def eval_command(
         raise typer.Exit(2) from None
     began = time.perf_counter()
     results = run_all(scenarios, engine=engine, models_dir=models_dir, k=k)
-    passed = sum(1 for runs in results if all(r.passed for r in runs))
+    seconds = time.perf_counter() - began
     for runs in results:
-        first = runs[0]
-        failing = next((r for r in runs if not r.passed), None)
-        if failing is None:
-            typer.echo(f"pass  {first.id}")
-        else:
-            typer.echo(f"FAIL  {first.id}: " + "; ".join(failing.failures))
-    typer.echo(metrics(results, time.perf_counter() - began))
-    typer.echo(f"{passed} passed, {len(results) - passed} failed")
-    if passed != len(results):
+        typer.echo(scenario_line(runs))
+        for run in runs:
+            if run.error:
+                typer.echo(f"{run.id}: {run.error}", err=True)
+    measured = compute(results, seconds)
+    typer.echo(render(measured))
+    report = EvalReport(results, measured, engine=engine)
+    writers = ((json_file, write_json), (junit_file, write_junit), (html_file, write_html))
+    for target, write in writers:
+        if target is not None:
+            write(report, target)
+            typer.echo(f"wrote {target}", err=True)
+    typer.echo(f"{measured.passed} passed, {measured.scenarios - measured.passed} failed")
+    if measured.passed != measured.scenarios:
         raise typer.Exit(1)
+
+
+def scenario_line(runs: list[ScenarioResult]) -> str:
+    """`pass  id`, or `FAIL  id: ...` with every unmet check of the first failed run."""
+    first = runs[0]
+    failed = [i for i, r in enumerate(runs, start=1) if not r.passed]
+    if not failed:
+        return f"pass  {first.id}"
+    run = runs[failed[0] - 1]
+    which = f" (failed {len(failed)} of {len(runs)} runs; run {failed[0]})" if len(runs) > 1 else ""
+    return f"FAIL  {first.id}{which}: " + "; ".join(run.failures)
 
 
 def load_all(paths: list[Path]) -> list[LoadedScenario]:
@@ -74,9 +99,7 @@ def load_all(paths: list[Path]) -> list[LoadedScenario]:
     return loaded
 
 
-def run_all(
-    scenarios: list[LoadedScenario], *, engine: str, models_dir: Path, k: int = 1
-) -> list[list[ScenarioResult]]:
+def run_all(scenarios: list[LoadedScenario], *, engine: str, models_dir: Path, k: int = 1) -> Runs:
     from evals.runner import WorldCache, run_scenario
 
     worlds = WorldCache()
@@ -87,18 +110,3 @@ def run_all(
         ]
     finally:
         worlds.close()
-
-
-def metrics(results: list[list[ScenarioResult]], seconds: float) -> str:
-    firsts = [runs[0] for runs in results]
-    latencies = sorted(t.seconds * 1000 for r in firsts for t in r.turns)
-    pass1 = sum(r.passed for r in firsts) / len(firsts)
-    passk = sum(all(r.passed for r in runs) for runs in results) / len(results)
-    p50 = statistics.median(latencies)
-    p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
-    turns = statistics.mean(len(r.turns) for r in firsts)
-    return (
-        f"task success (pass^1) {pass1:.0%}, pass^{len(results[0])} {passk:.0%}; "
-        f"turn latency p50 {p50:.0f} ms, p95 {p95:.0f} ms; "
-        f"{turns:.1f} turns/scenario; {len(results)} scenarios in {seconds:.1f} s"
-    )

@@ -11,7 +11,8 @@ import hashlib
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,30 +21,11 @@ from contracts.clock import FrozenClock
 from contracts.messages import InboundMessage
 from crm_store import migrate
 from evals.checks import Observed, check_end, check_turn
-from evals.scenario import LoadedScenario, duration_minutes
+from evals.results import ScenarioResult, TurnRecord, Unmet
+from evals.scenario import LoadedScenario, TurnExpect, duration_minutes
 from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge
 from nightshift.settings import Settings
 from nightshift.world import apply_world
-
-
-@dataclass
-class TurnRecord:
-    user: str
-    replies: list[str]
-    seconds: float
-    failures: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ScenarioResult:
-    id: str
-    path: str
-    turns: list[TurnRecord]
-    failures: list[str]
-
-    @property
-    def passed(self) -> bool:
-        return not self.failures
 
 
 class WorldCache:
@@ -85,13 +67,36 @@ class WorldCache:
 def run_scenario(
     scenario: LoadedScenario, *, engine: str, models_dir: Path, worlds: WorldCache
 ) -> ScenarioResult:
-    clock = _clock(scenario)
-    with tempfile.TemporaryDirectory(prefix="nightshift-eval-") as tmp:
-        folder = Path(tmp)
-        slug = worlds.prepare(scenario, folder, models_dir)
-        settings = _settings(folder, engine)
-        with open_runtime(settings, clock=clock, models_dir=models_dir) as runtime:
-            return _play(scenario, runtime, clock, slug)
+    """One run of `scenario` in a fresh copy of its world. A run that breaks (an exception
+    anywhere) is a failed run with an `error` check and the traceback, not a crash."""
+    spec = scenario.spec
+    handoff = spec.expect.handoff
+    result = ScenarioResult(
+        id=spec.id,
+        path=str(scenario.path),
+        turns=[],
+        suite=scenario.path.parent.name,
+        title=spec.title,
+        tags=list(spec.tags),
+        expected_handoff=(
+            None if handoff is None else [] if handoff == "none" else list(handoff.reason)
+        ),
+        expects_appointments=spec.expect.appointments is not None,
+    )
+    began = time.perf_counter()
+    try:
+        clock = _clock(scenario)
+        with tempfile.TemporaryDirectory(prefix="nightshift-eval-") as tmp:
+            folder = Path(tmp)
+            slug = worlds.prepare(scenario, folder, models_dir)
+            settings = _settings(folder, engine)
+            with open_runtime(settings, clock=clock, models_dir=models_dir) as runtime:
+                _play(scenario, runtime, clock, slug, result)
+    except Exception as exc:  # the scenario fails; the others still run
+        result.error = traceback.format_exc()
+        result.end_unmet.append(Unmet("error", f"error: {type(exc).__name__}: {exc}"))
+    result.seconds = time.perf_counter() - began
+    return result
 
 
 def _settings(folder: Path, engine: str) -> Settings:
@@ -109,20 +114,30 @@ def _clock(scenario: LoadedScenario) -> FrozenClock:
 
 
 def _play(
-    scenario: LoadedScenario, runtime: Runtime, clock: FrozenClock, slug: str
-) -> ScenarioResult:
+    scenario: LoadedScenario,
+    runtime: Runtime,
+    clock: FrozenClock,
+    slug: str,
+    result: ScenarioResult,
+) -> None:
+    """Play the turns, then judge the store. A turn's reply is every message the assistant
+    sent after its user message, up to the next one (so including what jobs sent while the
+    next turn's `advance` moved the clock); its checks run once that reply is complete."""
     spec = scenario.spec
     sender = spec.shopper.phone if spec.channel == "sms" else spec.shopper.session
     assert sender is not None
     observed = Observed(runtime.store, slug, spec.channel, sender)
-    records: list[TurnRecord] = []
-    failures: list[str] = []
+    zone = ZoneInfo(scenario.world.dealership.timezone)
+    existing = observed.appointment_ids()
+    pending: _Pending | None = None
     for index, turn in enumerate(spec.turns, start=1):
         if turn.advance:
             clock.advance(timedelta(minutes=duration_minutes(turn.advance)))
             runtime.jobs.run_due()  # what came due meanwhile: reminders, ack timeouts
+        if pending is not None:
+            pending.finish(observed)
         began = time.perf_counter()
-        result = runtime.pipeline.handle_inbound(
+        turn_result = runtime.pipeline.handle_inbound(
             InboundMessage(
                 dealership=slug,
                 channel=spec.channel,
@@ -133,13 +148,43 @@ def _play(
         )
         elapsed = time.perf_counter() - began
         runtime.jobs.run_due()  # what the turn set in motion (a booking's invite, reminders)
-        replies = [r.body for r in result.replies]
-        record = TurnRecord(turn.user, replies, elapsed)
-        if turn.expect is not None:
-            record.failures = [
-                f"turn {index}: {problem}" for problem in check_turn(turn.expect, replies, observed)
-            ]
-        failures += record.failures
-        records.append(record)
-    failures += check_end(spec.expect, scenario.world, observed)
-    return ScenarioResult(spec.id, str(scenario.path), records, failures)
+        found = observed.handoffs()
+        record = TurnRecord(turn.user, [], elapsed, turn.advance)
+        result.turns.append(record)
+        pending = _Pending(
+            record,
+            index,
+            turn.expect,
+            turn_result.inbound_message_id,
+            sorted({r for h in found for r in h.reasons}) if found else None,
+        )
+    assert pending is not None  # a scenario has at least one turn
+    pending.finish(observed)
+    result.handoff_reasons = sorted({r for h in observed.handoffs() for r in h.reasons})
+    result.appointments = observed.appointments_since(existing, zone)
+    result.violations = observed.violations()
+    result.end_unmet += check_end(
+        spec.expect,
+        scenario.world,
+        observed,
+        booked=result.appointments,
+        said=observed.assistant_messages(),
+    )
+
+
+@dataclass
+class _Pending:
+    """A played turn whose reply may still grow (until the next user message)."""
+
+    record: TurnRecord
+    index: int
+    expect: TurnExpect | None
+    message_id: int
+    handoff_reasons: list[str] | None
+
+    def finish(self, observed: Observed) -> None:
+        self.record.replies = observed.assistant_messages(after_id=self.message_id)
+        if self.expect is not None:
+            self.record.unmet = check_turn(
+                self.expect, self.record.replies, self.handoff_reasons, self.index
+            )

@@ -9,12 +9,20 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from crm_store.types import HANDOFF_REASONS
 from nightshift.world import WorldFileError, WorldSpec
 from nightshift.world.loader import validate_world
-from nightshift.world.schema import LocalDateTime
+from nightshift.world.schema import Email, LocalDateTime, Phone
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d)\s*$")
 
@@ -26,7 +34,20 @@ class ScenarioError(Exception):
 
 
 def _strings(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+    """One string or a list; a bare number (`contains: [10]`) is the text it reads as."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
+    if isinstance(value, list):
+        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return value
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
+    return value
 
 
 class Strict(BaseModel):
@@ -44,12 +65,7 @@ class TurnExpect(Strict):
     @field_validator("matches")
     @classmethod
     def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"{value!r} is not a valid regular expression: {exc}") from None
-        return value
+        return None if value is None else _regex(value)
 
 
 class Turn(Strict):
@@ -73,9 +89,21 @@ class AppointmentExpect(Strict):
     starts_at: LocalDateTime
     staff: str | None = None
 
+    @model_validator(mode="after")
+    def _names_a_vehicle(self) -> AppointmentExpect:
+        if self.stock is None and self.year is None and self.make is None and self.model is None:
+            raise ValueError("expected `stock` and/or vehicle attributes (year, make, model)")
+        return self
+
+
+def _handoff(value: Any) -> Any:
+    if value is None or value == "none" or isinstance(value, dict):
+        return value
+    raise ValueError(f"{value!r}: expected none or a mapping with reason (and optional paged)")
+
 
 class HandoffExpect(Strict):
-    reason: Annotated[list[str], BeforeValidator(_strings)]
+    reason: Annotated[list[str], BeforeValidator(_strings), Field(min_length=1)]
     paged: str | None = None
 
     @field_validator("reason")
@@ -89,23 +117,26 @@ class HandoffExpect(Strict):
 
 class LeadExpect(Strict):
     name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    email: Email | None = None
+    phone: Phone | None = None
 
 
 class EndExpect(Strict):
     appointments: list[AppointmentExpect] | None = None
-    handoff: Literal["none"] | HandoffExpect | None = None
+    handoff: Annotated[Literal["none"] | HandoffExpect | None, BeforeValidator(_handoff)] = None
     lead: LeadExpect | None = None
     opted_out: bool | None = None
     never: Annotated[list[str], BeforeValidator(_strings)] = Field(default_factory=list)
     grounded_prices: bool = True
 
+    @field_validator("never")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        return [_regex(v) for v in value]
+
 
 class Shopper(Strict):
-    phone: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)] | None = (
-        None
-    )
+    phone: Phone | None = None
     session: str | None = None
 
 
@@ -133,6 +164,11 @@ class LoadedScenario(BaseModel):
         return self.spec.now
 
 
+def _is_branch(part: str) -> bool:
+    """A union branch tag pydantic puts in an error location, not a key of the file."""
+    return part == HandoffExpect.__name__ or part.startswith(("literal[", "function-"))
+
+
 def load_scenario(path: Path) -> LoadedScenario:
     """Parse and validate one scenario file; raise `ScenarioError` listing every problem."""
     name = str(path)
@@ -151,7 +187,12 @@ def load_scenario(path: Path) -> LoadedScenario:
         spec = Scenario.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            key = ".".join(str(p) for p in error["loc"])
+            # a union names its branch in the location (`literal['none']`, `HandoffExpect`):
+            # a mapping was meant for the model branch, so the literal's complaint is noise
+            branches = [p for p in error["loc"] if isinstance(p, str) and _is_branch(p)]
+            if branches and error["type"] == "literal_error" and isinstance(error["input"], dict):
+                continue
+            key = ".".join(str(p) for p in error["loc"] if str(p) not in branches)
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 message = "unknown key"
@@ -170,9 +211,37 @@ def load_scenario(path: Path) -> LoadedScenario:
         channel_key = "phone" if spec.channel == "sms" else "session"
         if getattr(spec.shopper, channel_key) is None:
             problems.append(f"{name}: shopper.{channel_key}: required for channel {spec.channel}")
+    if spec is not None and world is not None:
+        problems += [f"{name}: {p}" for p in _references(spec, world)]
     if problems or spec is None or world is None:
         raise ScenarioError(problems or [f"{name}: world: required key is missing"])
     return LoadedScenario(path=path, spec=spec, world=world)
+
+
+def _references(spec: Scenario, world: WorldSpec) -> list[str]:
+    """Stock numbers and staff handles in `expect` that the world does not have."""
+    stocks = {v.stock for v in world.inventory}
+    handles = {m.handle for m in world.staff}
+    known = ", ".join(sorted(handles)) or "none"
+    problems = []
+    for i, want in enumerate(spec.expect.appointments or []):
+        if want.stock is not None and want.stock not in stocks:
+            problems.append(
+                f"expect.appointments.{i}.stock: {want.stock!r}: expected a stock number of "
+                "world.inventory"
+            )
+        if want.staff is not None and want.staff not in handles:
+            problems.append(
+                f"expect.appointments.{i}.staff: {want.staff!r}: expected a handle of "
+                f"world.staff ({known})"
+            )
+    handoff = spec.expect.handoff
+    if isinstance(handoff, HandoffExpect) and handoff.paged not in (None, "any", *handles):
+        problems.append(
+            f"expect.handoff.paged: {handoff.paged!r}: expected any or a handle of "
+            f"world.staff ({known})"
+        )
+    return problems
 
 
 def find_scenarios(paths: list[Path]) -> list[Path]:

@@ -3,35 +3,19 @@ reload and continue, receive a staff message live, with no console errors."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
 
+from tests.browser import ARGS, CHROMIUM, require_chromium
 from tests.channels.conftest import WebWorld
 from tests.demo import SLUG
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 REPLY_TIMEOUT_MS = 60_000
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)", pytrace=False)
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -62,13 +46,8 @@ def server(web: WebWorld) -> Iterator[str]:
 
 
 def test_widget_chat_reload_and_live_staff_message(web: WebWorld, server: str) -> None:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-        return
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
     with sync_playwright() as pw:
@@ -124,14 +103,9 @@ def test_widget_chat_reload_and_live_staff_message(web: WebWorld, server: str) -
 def test_a_refused_message_says_why_and_can_be_retried(web: WebWorld, server: str) -> None:
     """A widget embedded with a dealership the server does not know (a typo in the tag): the
     shopper's message is not silently lost; it says it was not sent, why, and offers Retry."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-        return
+    require_chromium()
     from fastapi.responses import HTMLResponse
+    from playwright.sync_api import expect, sync_playwright
 
     from channels.web.page import demo_page
 

@@ -1,4 +1,5 @@
-"""`nightshift eval`: exit 0/1/2, a line per scenario, the closing count."""
+"""`nightshift eval`: exit 0/1/2, a line per scenario, the metrics, the closing count; an
+invalid scenario file exits 2 naming the file, the key and what was expected."""
 
 from __future__ import annotations
 
@@ -45,9 +46,12 @@ def test_passing_and_failing_scenarios(tmp_path: Path, models_dir: Path) -> None
     lines = result.stdout.splitlines()
     assert "pass  kn-doc-fee" in lines
     assert any(
-        line.startswith("FAIL  wrong-fee: turn 1: contains ['$99']: reply was") and "$85" in line
+        line.startswith('FAIL  wrong-fee: turn 1: contains ["$99"]: not found in reply "')
+        and "$85" in line
         for line in lines
     )
+    assert "task success (pass^1)  50.0%" in lines
+    assert any(line.startswith("2 scenarios in ") and line.endswith(" s") for line in lines)
     assert lines[-1] == "1 passed, 1 failed"
     ok = _eval(str(SCENARIO), models_dir=models_dir)
     assert ok.returncode == 0 and ok.stdout.splitlines()[-1] == "1 passed, 0 failed"
@@ -68,3 +72,12 @@ def test_invalid_scenarios_exit_2_naming_file_and_key(tmp_path: Path, models_dir
     assert f"{bad_time}: now: 'next friday': expected a local time YYYY-MM-DDTHH:MM" in err
     assert f"{no_turns}: turns: required key is missing" in err
     assert "Traceback" not in err
+
+
+def test_unknown_engine_and_missing_path_exit_2(tmp_path: Path, models_dir: Path) -> None:
+    engine = _eval(str(SCENARIO), "--engine", "gpt-9", models_dir=models_dir)
+    assert engine.returncode == 2
+    assert "--engine: 'gpt-9': expected offline or openai" in engine.stderr
+    missing = _eval(str(tmp_path / "nowhere"), models_dir=models_dir)
+    assert missing.returncode == 2
+    assert f"{tmp_path / 'nowhere'}: no such file or folder" in missing.stderr

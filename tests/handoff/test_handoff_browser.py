@@ -5,7 +5,6 @@ replies live, the assistant stays silent, and she hands the conversation back.""
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -30,21 +29,13 @@ from nightshift.handoff_flow import STAFF_SMS_JOB
 from nightshift.pipeline import TURN_JOB
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
+from tests.browser import ARGS, CHROMIUM, require_chromium
 from tests.demo import DEMO, SLUG, demo_settings
 from tests.helpers import free_port, wait_for
 
 if TYPE_CHECKING:  # playwright is a dev dependency; the test skips (or fails on CI) without it
     from playwright.sync_api import ConsoleMessage, Error, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TIMEOUT_MS = 60_000  # an assistant turn (offline engine) on a slow machine
 LIVE_MS = 20_000  # a push from one page to the other, or the staff page's 3 s refresh
 DEALER = "Harbor Point Honda"
@@ -52,12 +43,6 @@ MARIA = "Maria Lopez"
 MARIA_PHONE = "+18055550101"
 LINK = re.compile(r"(http://\S+/staff/handoffs/(\d+)/(\d+)\?exp=\d+&sig=([0-9a-f]{64}))$")
 T = TypeVar("T")
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser test must run)", pytrace=False)
-    pytest.skip(reason)
 
 
 @dataclass
@@ -137,13 +122,8 @@ def _turns_done(store: Store) -> bool | None:
 
 
 def test_handoff_take_over_reply_and_hand_back(served: Served) -> None:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-        return
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
     with sync_playwright() as pw:
