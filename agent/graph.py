@@ -22,6 +22,7 @@ from agent.engines import Engine
 from agent.guardrails import GuardContext, check_reply, contact_key
 from agent.slots import slot_updates
 from agent.state import AgentState
+from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
 from crm_store import customers, dealerships, knowledge_docs
 
@@ -108,6 +109,7 @@ def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list
             allowed_contacts=frozenset(contacts),
             system_prompt=prompts.text("system.md"),
             approved_texts=tuple(texts),
+            internal_names=frozenset(TOOLS),
         ),
     )
     reply = draft.strip()

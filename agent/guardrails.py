@@ -1,10 +1,12 @@
 """The output guardrail: every reply is checked before it leaves, whatever the engine.
 
 A reply fails when it states a dollar amount that is neither an inventory price nor written in
-the dealership's knowledge, when it offers, discounts, approves or promises, when it shows
-contact details of anyone but this shopper and the dealership, or when it repeats the system
-prompt. A failing reply is replaced by a safe one; the violations are returned for logging and
-counting.
+the dealership's knowledge, when it offers, discounts, approves or promises (a price hold, an
+approval, "in writing"; "I can't promise that" is fine), when it shows contact details of
+anyone but this shopper and the dealership, when it repeats the system prompt or names the
+agent's tools, when it plays a persona a shopper asked for ("Developer mode enabled", "As your
+uncle ..."), when it insults, or when it is not a chat reply at all (code, an essay). A failing
+reply is replaced by a safe one; the violations are returned for logging and counting.
 """
 
 from __future__ import annotations
@@ -34,6 +36,47 @@ _COMMITMENT = re.compile(
     r")",
     re.IGNORECASE,
 )
+# Promises the dealership never makes in a chat; a negation just before ("I can't promise the
+# price won't change") makes it a refusal, not a promise.
+_PROMISE = re.compile(
+    r"\b(?:i|we) (?:promise|guarantee|swear|assure you)\b"
+    r"|\b(?:put|get|have|give|confirm|send)\b[^.?!]{0,30}\bin writing\b"
+    r"|\b(?:price|rate|deal|quote)(?: is| will be| stays?| remains?)? (?:locked|held|frozen"
+    r"|protected|guaranteed)\b|\block(?:ed|ing)? in (?:the |that |this |your |a )?(?:price|rate"
+    r"|deal|quote|\$)|\b(?:won'?t|will not|never) (?:go up|increase|change|rise)\b"
+    r"|\byou(?:'ll| will) (?:definitely |certainly |surely |easily )?(?:be approved|get approved"
+    r"|qualify for (?:financing|a loan|credit)|be financed)\b"
+    r"|\bhonou?r (?:that|the|this|your) (?:\w+ )?(?:price|quote|offer)\b"
+    r"|\b(?:sell|give|let)\b[^.?!]{0,40}\bat (?:dealer )?(?:cost|invoice)\b"
+    r"|\b(?:you'?ve|you have|we'?ve|we have) (?:got )?(?:a|yourself a) deal\b"
+    r"|(?<!choice )(?<!decision )(?<!call )\bis (?:all )?yours\b|\bit'?s (?:all )?yours\b"
+    r"|^\W*(?:approved|confirmed|agreed)\W*$",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|cannot|unable|can'?t|won'?t|don'?t|doesn'?t|isn'?t|aren'?t)\b", re.I
+)
+# A persona or "mode" a shopper talked the model into.
+_PERSONA = re.compile(
+    r"\b(?:developer|dev|god|admin|debug|jailbreak|jailbroken|unrestricted|unfiltered|dan) mode\b"
+    r"|\bmode (?:enabled|activated|unlocked|engaged)\b|\bjailbr(?:eak|oken)\b|\bdo anything now\b"
+    r"|\b(?:as|i am|i'm) (?:dan|your (?:uncle|dad|father|brother|cousin|friend|grandpa|aunt|mom"
+    r"|buddy))\b|\bno (?:rules|restrictions|limits|filters|guidelines) (?:apply|here|for me"
+    r"|anymore|now)\b|\bstay(?:ing)? in character\b|^\W*(?:dan|uncle \w+)\s*:",
+    re.IGNORECASE,
+)
+_ABUSIVE = re.compile(
+    r"\b(?:stupid|idiot\w*|moron\w*|dumb(?:ass)?|loser|shut up|pathetic|screw you|go to hell"
+    r"|piss off|jackass|fuck\w*|shit\w*|bitch\w*|asshole\w*|bastard\w*|damn\w*|crap\w*)\b",
+    re.IGNORECASE,
+)
+# Not a chat reply: code, or an essay (the assistant writes two or three SMS-sized sentences).
+_CODE = re.compile(
+    r"```|^\s*(?:def \w+\(|import \w+|from [\w.]+ import |class \w+[:(]|function \w*\(|<script)",
+    re.MULTILINE,
+)
+MAX_REPLY_CHARS = 1200
+_IDENTIFIER = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
 def dollar_amounts(text: str) -> set[Decimal]:
@@ -57,6 +100,7 @@ class GuardContext:
     allowed_contacts: frozenset[str] = frozenset()  # digits of phones, lower-case e-mails
     system_prompt: str = ""
     approved_texts: tuple[str, ...] = ()  # the dealership's own published wording
+    internal_names: frozenset[str] = frozenset()  # tool names; never said to a shopper
 
 
 @dataclass(frozen=True)
@@ -78,6 +122,16 @@ def check_reply(text: str, ctx: GuardContext) -> Verdict:
         # offer") are quoted, not promised; anything else with such words is refused.
         if match is not None and not any(_words(sentence) in a for a in approved):
             problems.append(f"commitment:{match.group(0).lower()}")
+        for promise in _PROMISE.finditer(sentence):
+            before = sentence[: promise.start()].split()[-5:]
+            if not _NEGATION.search(" ".join(before)) and not any(
+                _words(sentence) in a for a in approved
+            ):
+                problems.append(f"commitment:{promise.group(0).lower().strip()}")
+        if (persona := _PERSONA.search(sentence)) is not None:
+            problems.append(f"persona:{persona.group(0).lower().strip()}")
+        if (insult := _ABUSIVE.search(sentence)) is not None:
+            problems.append(f"abusive:{insult.group(0).lower()}")
     for phone in _PHONE.findall(text):
         digits = re.sub(r"\D", "", phone)[-10:]
         if not any(c.endswith(digits) for c in ctx.allowed_contacts):
@@ -87,6 +141,13 @@ def check_reply(text: str, ctx: GuardContext) -> Verdict:
             problems.append("foreign_contact:email")
     if ctx.system_prompt and _leaks(text, ctx.system_prompt):
         problems.append("system_prompt_leak")
+    internal = ctx.internal_names | set(_IDENTIFIER.findall(ctx.system_prompt))
+    if internal & set(_IDENTIFIER.findall(text.lower())):
+        problems.append("system_prompt_leak:tool_name")
+    if _CODE.search(text):
+        problems.append("off_task:code")
+    if len(text) > MAX_REPLY_CHARS:
+        problems.append(f"off_task:length:{len(text)}")
     return Verdict(ok=not problems, violations=tuple(problems))
 
 

@@ -12,12 +12,31 @@ _STOP = frozenset(
     """a about am an and any are as at be by can could do does for from get got guys have how
     i if in is it its me my of on or our please should so that the their them there they this
     to u us was we what when where which who why will with would you your y'all ya hi hey
-    dealership dealer car cars vehicle vehicles""".split()  # noqa: SIM905
+    dealership dealer car cars vehicle vehicles yall ur im pls plz take work just also
+    know tell like still""".split()  # noqa: SIM905
 )
 
 
+_SHORT = {
+    "mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+    "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday",
+    "sat": "saturday", "sun": "sunday", "hrs": "hours", "hr": "hour", "appt": "appointment",
+    "address": "location", "located": "location", "addy": "location",
+}  # fmt: skip
+
+
+def _word(token: str) -> str:
+    """A token spelled out ("wed" -> "wednesday", "address" -> "location") and without its
+    plural "s" ("trade-ins" -> "trade in", "fees" -> "fee")."""
+    token = _SHORT.get(token, token)
+    return (
+        token[:-1] if len(token) > 2 and token.endswith("s") and not token.endswith("ss") else token
+    )
+
+
 def stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP and len(w) > 1}
+    words = (_word(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP)
+    return {w[:5] for w in words if w not in _STOP and len(w) > 1}
 
 
 def overlap(question: str, text: str) -> float:

@@ -32,7 +32,9 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
                 "vehicle_of_interest": booked["stock"],
                 "offered_slots": None,
             }
-        return {"offered_slots": result.get("alternatives", [])}
+        # The time is not open, but the car it was for is the one under discussion.
+        held = {"vehicle_of_interest": result["stock"]} if result.get("stock") else {}
+        return {"offered_slots": result.get("alternatives", []), **held}
     if name == "cancel_test_drive":
         return {"appointment_id": None, "offered_slots": None}
     if name == "capture_lead":

@@ -35,6 +35,7 @@ SIDE_EFFECTS = frozenset(
 )
 KNOWLEDGE_WEAK = 0.38  # best passage below this blended score: the knowledge does not answer
 LEXICAL_WEIGHT = 0.15
+TITLE_WEIGHT = 0.1  # a question naming a page's topic ("trade-ins", "warranty")
 
 
 def vehicle_view(v: VehicleRecord) -> dict[str, Any]:
@@ -126,7 +127,8 @@ class Toolbox:
             (
                 (
                     p.score
-                    + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}"),
+                    + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}")
+                    + TITLE_WEIGHT * overlap(args.query, p.title),
                     p,
                 )
                 for p in found

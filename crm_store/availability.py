@@ -4,12 +4,14 @@ A slot is open when the dealership is open for the whole drive, it starts after 
 lead time, the vehicle is `available` and has no standing appointment overlapping it, and a
 sales rep is on shift, not `off`, and free (the shopper's assigned rep first, otherwise the
 on-shift rep with the fewest bookings that day).
+
+This module reads the calendars, once per question (not once per day searched), and books;
+the slot arithmetic of one day is `crm_store.slots`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,32 +20,28 @@ from sqlalchemy.exc import IntegrityError
 from crm_store import appointments, dealerships, staff, vehicles
 from crm_store.errors import StoreError
 from crm_store.models import Appointment
-from crm_store.records import AppointmentRecord, StaffRecord
-from crm_store.types import AppointmentStatus, Role, StaffStatus, VehicleStatus
+from crm_store.records import AppointmentRecord
+from crm_store.slots import DEFAULT_POLICY, Booked, BookingPolicy, Request, Slot, day_slots, window
+from crm_store.types import AppointmentStatus, Role, VehicleStatus
 from crm_store.uow import UnitOfWork
 
+__all__ = [
+    "DEFAULT_POLICY",
+    "OVERLAP_SQLSTATE",
+    "SEARCH_DAYS",
+    "BookingPolicy",
+    "Slot",
+    "SlotUnavailable",
+    "book",
+    "is_overlap",
+    "nearest_open_slots",
+    "open_slots_on",
+    "reschedule",
+]
+
 SEARCH_DAYS = 14
-
-
-@dataclass(frozen=True, slots=True)
-class BookingPolicy:
-    """The dealership's booking rules (settings): slots start every `step`, no sooner than
-    `lead_time` from now, with `buffer` kept free before and after each drive of the same car
-    or salesperson (to bring the car back, clean it, and meet the next shopper)."""
-
-    lead_time: timedelta = timedelta(hours=1)
-    buffer: timedelta = timedelta(0)
-    step: timedelta = timedelta(minutes=30)
-
-
-DEFAULT_POLICY = BookingPolicy()
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    starts_at: datetime
-    ends_at: datetime
-    staff_id: int | None
+FIRST_LOAD_DAYS = 2  # nearest_open_slots always looks at two days; most answers need no more
+NEXT_LOAD_DAYS = 7
 
 
 class SlotUnavailable(StoreError):
@@ -69,36 +67,10 @@ def open_slots_on(
 
     `ignoring` leaves one appointment out of the calendars (the one being rescheduled).
     """
-    dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
-    vehicle = vehicles.get_vehicle_by_id(uow, vehicle_id=vehicle_id)
-    if vehicle.status is not VehicleStatus.AVAILABLE or day.weekday() not in dealer.hours:
+    request = _request(uow, dealership_id, vehicle_id, preferred_staff_id, ignoring, policy)
+    if request is None:
         return []
-    zone = ZoneInfo(dealer.timezone)
-    length = timedelta(minutes=dealer.test_drive_minutes)
-    opens, closes = dealer.hours[day.weekday()]
-    start = datetime.combine(day, opens, tzinfo=zone)
-    end_of_day = datetime.combine(day, closes, tzinfo=zone)
-    not_before = uow.now() + policy.lead_time
-    pad = policy.buffer
-    busy = [
-        a for a in _standing(uow, dealership_id, start - pad, end_of_day + pad) if a.id != ignoring
-    ]
-    reps = [
-        s
-        for s in staff.list_staff(uow, dealership_id=dealership_id, role=Role.SALES)
-        if s.status is not StaffStatus.OFF and day.weekday() in s.shifts
-    ]
-    slots: list[Slot] = []
-    while start + length <= end_of_day:
-        ends = start + length
-        if start >= not_before and not any(
-            a.vehicle_id == vehicle_id and _overlaps(a, start - pad, ends + pad) for a in busy
-        ):
-            rep = _pick_rep(reps, busy, zone, start, ends, preferred_staff_id, pad)
-            if rep is not None or not reps:
-                slots.append(Slot(start, ends, rep.id if rep else None))
-        start += policy.step
-    return slots
+    return day_slots(request, day, _booked(uow, dealership_id, request, [day]))
 
 
 def nearest_open_slots(
@@ -112,21 +84,24 @@ def nearest_open_slots(
     ignoring: int | None = None,
     policy: BookingPolicy = DEFAULT_POLICY,
 ) -> list[Slot]:
-    """The `count` open slots closest in time to `around` (same day first, then later days)."""
-    dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
-    local = around.astimezone(ZoneInfo(dealer.timezone))
+    """The `count` open slots closest in time to `around` (same day first, then later days).
+
+    The calendars are read once for the first two days and, only when those do not hold
+    `count` slots, once per following week, up to `SEARCH_DAYS` days.
+    """
+    request = _request(uow, dealership_id, vehicle_id, preferred_staff_id, ignoring, policy)
+    if request is None:
+        return []
+    first = around.astimezone(request.zone).date()
+    days = [first + timedelta(days=offset) for offset in range(SEARCH_DAYS)]
     found: list[Slot] = []
-    for offset in range(SEARCH_DAYS):
-        day = local.date() + timedelta(days=offset)
-        found += open_slots_on(
-            uow,
-            dealership_id=dealership_id,
-            vehicle_id=vehicle_id,
-            day=day,
-            preferred_staff_id=preferred_staff_id,
-            ignoring=ignoring,
-            policy=policy,
-        )
+    booked: list[Booked] = []
+    loaded = 0
+    for offset, day in enumerate(days):
+        if offset >= loaded:
+            loaded = offset + (NEXT_LOAD_DAYS if offset else FIRST_LOAD_DAYS)
+            booked = _booked(uow, dealership_id, request, days[offset:loaded])
+        found += day_slots(request, day, booked)
         if len(found) >= count and offset > 0:
             break
     found.sort(key=lambda s: (abs((s.starts_at - around).total_seconds()), s.starts_at))
@@ -282,46 +257,57 @@ def _claim(
     raise SlotUnavailable(reason, taken.alternatives)
 
 
-def _standing(
-    uow: UnitOfWork, dealership_id: int, start: datetime, end: datetime
-) -> list[Appointment]:
-    return list(
-        uow.session.scalars(
-            sa.select(Appointment).where(
-                Appointment.dealership_id == dealership_id,
-                Appointment.status != AppointmentStatus.CANCELLED,
-                Appointment.starts_at < end,
-                Appointment.ends_at > start,
-            )
-        )
+def _request(
+    uow: UnitOfWork,
+    dealership_id: int,
+    vehicle_id: int,
+    preferred_staff_id: int | None,
+    ignoring: int | None,
+    policy: BookingPolicy,
+) -> Request | None:
+    """What an availability question needs besides the appointments; None when the car is
+    not `available` (then no day has a slot)."""
+    dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
+    vehicle = vehicles.get_vehicle_by_id(uow, vehicle_id=vehicle_id)
+    if vehicle.status is not VehicleStatus.AVAILABLE:
+        return None
+    return Request(
+        zone=ZoneInfo(dealer.timezone),
+        hours=dealer.hours,
+        length=timedelta(minutes=dealer.test_drive_minutes),
+        vehicle_id=vehicle_id,
+        reps=staff.list_staff(uow, dealership_id=dealership_id, role=Role.SALES),
+        not_before=uow.now() + policy.lead_time,
+        preferred_staff_id=preferred_staff_id,
+        ignoring=ignoring,
+        policy=policy,
     )
 
 
-def _overlaps(appointment: Appointment, start: datetime, end: datetime) -> bool:
-    return appointment.starts_at < end and appointment.ends_at > start
+def _booked(
+    uow: UnitOfWork, dealership_id: int, request: Request, days: list[date]
+) -> list[Booked]:
+    """The standing appointments of `days`, in one query (none when all are closed)."""
+    spans = [span for day in days if (span := window(request, day)) is not None]
+    if not spans:
+        return []
+    return _standing(uow, dealership_id, min(s for s, _ in spans), max(e for _, e in spans))
 
 
-def _pick_rep(
-    reps: list[StaffRecord],
-    busy: list[Appointment],
-    zone: ZoneInfo,
-    start: datetime,
-    end: datetime,
-    preferred: int | None,
-    pad: timedelta,
-) -> StaffRecord | None:
-    local_start, local_end = start.astimezone(zone).time(), end.astimezone(zone).time()
-
-    def free(rep: StaffRecord) -> bool:
-        shift = rep.shifts[start.astimezone(zone).weekday()]
-        on_shift = shift[0] <= local_start and local_end <= (shift[1] or time.max)
-        return on_shift and not any(
-            a.staff_id == rep.id and _overlaps(a, start - pad, end + pad) for a in busy
+def _standing(uow: UnitOfWork, dealership_id: int, start: datetime, end: datetime) -> list[Booked]:
+    """The dealership's appointments overlapping [start, end) that are not cancelled."""
+    rows = uow.session.execute(
+        sa.select(
+            Appointment.id,
+            Appointment.vehicle_id,
+            Appointment.staff_id,
+            Appointment.starts_at,
+            Appointment.ends_at,
+        ).where(
+            Appointment.dealership_id == dealership_id,
+            Appointment.status != AppointmentStatus.CANCELLED,
+            Appointment.starts_at < end,
+            Appointment.ends_at > start,
         )
-
-    candidates = [r for r in reps if free(r)]
-    for rep in candidates:
-        if rep.id == preferred:
-            return rep
-    load = {r.id: sum(1 for a in busy if a.staff_id == r.id) for r in candidates}
-    return min(candidates, key=lambda r: (load[r.id], r.id), default=None)
+    )
+    return [Booked(*row) for row in rows]

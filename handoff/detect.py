@@ -32,6 +32,11 @@ the shopper then asks for a person, a price or a deal, that next message escalat
   light came on again after you fixed it", "nobody called me back", "you guys lied"). Anger
   at another dealer ("the last place was awful") and negated feelings ("I'm not upset, just
   curious") do not count.
+- A token offer anywhere in the message ("sell it to me for $1", "ill give you a dollar for
+  it. deal?") cancels negotiation and purchase_intent: it is a prank, which the assistant
+  declines itself; paging a salesperson (urgently, for purchase intent) would be noise.
+  Percent discounts ("approve 20% off"), "at cost"/invoice, "honor that price" and "put it
+  in writing" are negotiation.
 - purchase_intent: commitment now: a deposit on a given car, "hold it for me", "ready to
   sign", "I'll take it", "I want to buy the tacoma tonight". Wanting "a car" some day, "can
   I put a deposit on a car?" (policy), "I'm paying cash" (a means, not a commitment) and
@@ -111,10 +116,11 @@ _RULES: Mapping[HandoffReason, tuple[tuple[float, re.Pattern[str]], ...]] = {
     for reason, rules in p.RULES.items()
 }
 _SERVICE, _PROBLEM = _compile(p.SERVICE_CUE), _compile(p.PROBLEM_CUE)
-_POLICY, _OTHER_DEALER, _DELAY = (
+_POLICY, _OTHER_DEALER, _DELAY, _TRIFLING_OFFER = (
     _compile(p.POLICY_OPENER),
     _compile(p.OTHER_DEALER),
     _compile(p.DELAY),
+    _compile(p.TRIFLING_OFFER),
 )
 _BOUNDARY = re.compile(r"[!?;:\n\r…()\[\]\"*~]+|(?<!\d)[.,]|[.,](?!\d)")
 _NOISE = re.compile(r"[^a-z0-9$,.| ]+")
@@ -204,6 +210,8 @@ def _accepted(reason: str, confidence: float, norm: str, match: re.Match[str]) -
         return False
     if reason == "complaint" and _OTHER_DEALER.search(sentence):
         return False
+    if reason in ("negotiation", "purchase_intent") and _TRIFLING_OFFER.search(norm):
+        return False  # "a dollar for it. deal?" is a prank: declined, nobody paged
     return not (reason == "purchase_intent" and _DELAY.search(sentence))
 
 

@@ -137,7 +137,8 @@ human_requested
   0.9  \b(?:talk|speak|chat|text|deal|connect me|put me through|transfer me|pass me|hand me off
        |send me) (?:to|with) <TARGET>
   0.85 \b<TARGET> (?:\w+ ){0,2}?(?:call|phone|ring|contact|text|email|reach out to|get back to
-       |get in touch with|follow up with) (?:me|us)\b|\b(?:reach out to|contact|get back to
+       |get in touch with|follow up with|chat with|talk to|talk with|speak to
+       |speak with) (?:me|us)\b|\b(?:reach out to|contact|get back to
        |get in touch with) me\b
   0.85 \b(?:want|need|would like|get me|give me|request|prefer|can i get|could i get|can i have
        |may i have|bring me|send me) (?:a |an |the |your |some )?(?:real |actual |live )?(?:human
@@ -237,6 +238,13 @@ negotiation
   0.8  \b(?:give|get|offer|do) (?:me |us )?(?:a |any |some )?(?:better|lower) (?:price|deal|number
        |offer)\b|\b(?:better|lower) (?:price|offer|quote|deal) (?:at|from|down the street|elsewhere
        |somewhere)\b
+  0.75 \b(?:approve|give|get|want|need|do|apply|take|offer|knock|cut|how about|deserve) (?:me |
+       us |them |him |her |(?:the|this|my) customer )?(?:a |an |another |at least )?\d{1,2} ?percent
+       (?: off|discount)\b
+  0.8  \b(?:sell|sells|selling|give|let|get|buy|what is|price)\b[^|]{0,40}\b(?:at|for) (?:dealer )?
+       (?:cost|invoice)\b|\b(?:dealer )?invoice price\b
+  0.8  \bhonou?r (?:that|the|this|your|its|their) (?:advertised |online |website |listed |\w+ )?
+       (?:price|quote|offer|deal)\b|\b(?:put|get|have|send|give)\b[^|]{0,40}\bin writing\b
   0.75 \b(?:give|get|cut|offer) (?:me |us )?(?:a |some |any |an extra |a little |a bigger )?
        (?:discount|price break|break on (?:the )?price|deal)\b|\b(?:any|a) (?:discount|deal
        |price break) (?:if|for paying|for cash|when|for buying)\b
@@ -528,6 +536,17 @@ OTHER_DEALER = _joined(
     \b(?:other|another|last|previous|different|former|competing) (?:dealer|dealership|dealers|place
     |shop|lot|store)\b|\bdown the (?:street|road)\b|\b(?:carmax|carvana|vroom|craigslist
     |marketplace|private seller)\b
+    """
+)
+# An amount nobody pays for a car ("for $1", "ill give you a dollar for it"): a prank, not a
+# negotiation or a purchase; the assistant declines it itself and pages nobody.
+TRIFLING_OFFER = _joined(
+    r"""
+    (?:(?:\bfor|\b(?:give|pay|offer|take|accept)(?: you)?) (?:like |just |only )?(?:\$ ?[1-9]\d?
+    (?!\d|[.,]\d| ?(?:k|grand|thousand|hundred|million)\b)|(?:a|one) (?:dollar|buck|penny)
+    |[1-9]\d? (?:dollars|bucks)|(?:two|five|ten|twenty) (?:dollars|bucks))|\bone (?:dollar|buck)
+    |(?<![\w$.,])\$ ?[1-9](?!\d|[.,]\d| ?(?:k|grand|thousand|hundred|million)\b))\b
+    (?! ?(?:a|per) (?:month|mo)\b| ?off\b| (?:a|per) mile)
     """
 )
 # "Not now": no purchase intent in the same sentence.

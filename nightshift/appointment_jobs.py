@@ -259,13 +259,16 @@ CANNOT = re.compile(
 )
 
 
+CANCEL = re.compile(r"\b(cancel|call (it )?off)\b", re.I)
+
+
 def reply_to_reminder(store: Store, shopper_id: int, text: str) -> str | None:
     """The answer to "C" (confirms the shopper's next test drive) or "can't make it" (asks
     for a better time; the slot stays held until it is moved); None for anything else, or
     when the shopper has no upcoming test drive."""
     confirm, cannot = CONFIRM.match(text), CANNOT.search(text)
-    if not (confirm or cannot):
-        return None
+    if not (confirm or cannot) or (cannot and CANCEL.search(text)):
+        return None  # "can't make it, cancel it": the assistant cancels
     with store.unit_of_work() as uow:
         upcoming = appointments.upcoming_for_customer(uow, customer_id=shopper_id)
         if not upcoming:

@@ -85,7 +85,8 @@ CUE_WORDS = _set(
     "available availability stock price priced pricing cost test drive drives miles mileage"
     " interested interest looking buy buying purchase lease leasing finance financing see show"
     " have got any trim deal sale sell selling model models car cars vehicle vehicles want still"
-    " left lot inventory quote photos pictures pics best cheapest newest"
+    " left lot inventory quote photos pictures pics best cheapest newest book booking schedule"
+    " appointment appt spin"
 )
 VEHICLE_NOUNS = _set("car cars vehicle vehicles auto autos ride rides")
 OWNER_WORDS = _set("my our mine")
@@ -109,15 +110,16 @@ COMMON_WORDS = _set(
     wrangle year years yesterday your yours according afford support sat sun mon tue wed thu fri
     sunday monday tuesday wednesday thursday friday saturday out one two get got let put set how
     why who yes any all new old big way car you are was has had not but off per via ask its our
-    his her him she own few lot"""
+    his her him she own few lot range grand land"""
 )
 """English words that fuzzy matching ignores (so "plot" is never Pilot, "model" never Model 3)."""
 
 FEATURE_CONCEPTS: tuple[tuple[str, str, str], ...] = (
     ("AWD", r"\b(?:awd|4wd|4x4|4 ?by ?4|(?:all|four|4)[- ]?wheel(?:[- ]drive)?|xdrive)\b",
      r"\b(?:awd|4wd|4x4|xdrive)\b"),
-    ("third row", r"\b(?:third|3rd)[- ]?row\b|\b(?:7|8|seven|eight)[- ]?(?:seats?|seaters?"
-     r"|passengers?)\b|\bseats? (?:7|8|seven|eight)\b", r"\b(?:third|3rd)[- ]row|\b[78]-passenger"),
+    ("third row", r"\b(?:third|3rd)[- ]?row\b|\b(?:3|three)[- ]rows?\b"
+     r"|\b(?:7|8|seven|eight)[- ]?(?:seats?|seaters?|passengers?)\b|\bseats? (?:7|8|seven|eight)\b",
+     r"\b(?:third|3rd)[- ]row|\b[78]-passenger"),
     ("heated seats", r"\bheated (?:front |rear )?seats?\b|\bseat heaters?\b",
      r"\bheated\b.*\bseats?\b"),
     ("Apple CarPlay", r"\b(?:apple )?car ?play\b", r"\bcarplay\b"),
@@ -192,7 +194,9 @@ def joinable(window: list[str], name: str) -> bool:
         return True
     if any(t in JOIN_STOPS for t in window):
         return False
-    return any(len(t) <= 2 or not t.isalpha() for t in window) or window == tokens(name)
+    named = tokens(name)  # "super dutys" is "Super Duty" too
+    plural = [*window[:-1], singular(window[-1])[-1]]
+    return any(len(t) <= 2 or not t.isalpha() for t in window) or named in (window, plural)
 
 
 def contains(words: list[str], seq: list[str]) -> bool:

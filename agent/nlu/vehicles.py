@@ -105,6 +105,17 @@ class InventoryVocabulary:
             first = tokens(name)[0]
             if " " in name and first.isalpha() and len(first) >= 4 and first not in w.COMMON_WORDS:
                 self._models.setdefault(first, model)
+            head = name.split(" ", 1)[0]  # "F-350" of "F-350 Super Duty": the family
+            if " " in name and not compact(head).isalpha() and not compact(head).isdigit():
+                self._models.setdefault(compact(head), Model(head, make))
+            # "super duty" (F-250 Super Duty, F-350 Super Duty), "mach e" (Mustang Mach-E),
+            # "lightning" (F-150 Lightning): the family named after the first word; read only
+            # when written out (never fuzzy), and not when it is a short everyday word.
+            tail = name.split(" ", 1)[1] if " " in name else ""
+            key = compact(tail)
+            long_word = len(key) >= 6 and key not in w.COMMON_WORDS  # "lightning", not "cross"
+            if key.isalpha() and len(key) >= 4 and (len(tokens(tail)) > 1 or long_word):
+                self._models.setdefault(key, Model(tail, make))
 
     @staticmethod
     def _concept_of(text: str) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
-VERSION = "2026-11-25.1"
+VERSION = "2026-11-25.2"
 
 
 @cache

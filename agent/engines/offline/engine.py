@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from agent.engines.offline.intents import (
     EmbedderLike,
     IntentClassifier,
 )
+from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding, understand
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
@@ -81,7 +82,8 @@ class OfflineEngine:
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
         intent = "photo_only" if m.photos and not m.text.strip() else _refine(m, slots)
-        reasons = self.deps.escalation(m.text) if self.deps.escalation and m.text else ()
+        said = m.raw or m.text  # the rules in code judge what was sent, as the pipeline does
+        reasons = self.deps.escalation(said) if self.deps.escalation and said else ()
         if reasons and reasons[0] in REASON_INTENTS:
             intent = REASON_INTENTS[reasons[0]]  # the rules in code decide a handoff
         tag = f"{ctx.turn}_0"
@@ -106,21 +108,26 @@ class OfflineEngine:
         else:
             updates["misunderstandings"] = 0
         calls: list[Call] = []
-        if m.contact:
+        if m.contact and intent not in DECLINE_INTENTS:  # a manipulative message is not acted on
             calls.append(("capture_lead", dict(m.contact)))
         if intent in HANDOFF_INTENTS:
-            note = f"Shopper wrote: {m.text[:160]}"
+            note = f"Shopper wrote: {said[:160]}"
             calls.append(("request_human", {"reason": HANDOFF_INTENTS[intent], "note": note}))
         elif intent == "knowledge":
             calls.append(("search_knowledge", {"query": m.text}))
+            # "whats ur doc fee and do u deliver": each question looked up on its own too
+            calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(m.text)]
+        elif intent == "price_hold":  # no promise, but how a vehicle is really held
+            calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
         elif intent == "inventory_search" and not m.query.is_empty():
             calls.append(("search_inventory", _search_args(m.query)))
         elif intent == "vehicle_details":
             stock = m.reference or slots.get("vehicle_of_interest")
             if stock:
                 calls.append(("get_vehicle", {"stock": stock}))
-            else:
+            elif not m.query.is_empty():
                 calls.append(("search_inventory", _search_args(m.query)))
+            # else: which vehicle? ("how much is it" with none under discussion)
         elif intent == "test_drive":
             calls += self._test_drive(m, slots, ctx, updates)
         elif intent == "reschedule":
@@ -151,6 +158,10 @@ class OfflineEngine:
         self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
     ) -> list[Call]:
         when = _with_context(m, slots)
+        if when.day and not when.at and _SAME_TIME.search(m.text) and slots.get("appointment_time"):
+            # "move it to saturday same time"
+            at = time.fromisoformat(slots["appointment_time"])
+            when = TimeRequest(day=when.day, at=at, earliest=None, latest=None)
         if when.at and not when.day and slots.get("appointment_day"):
             when = TimeRequest(
                 day=date.fromisoformat(slots["appointment_day"]),
@@ -168,6 +179,19 @@ class OfflineEngine:
             return [("check_availability", {"stock": stock, "date": when.day.isoformat()})]
         updates["pending"] = "ask_reschedule_time"
         return []
+
+
+_CLOSING = re.compile(
+    r"\b(thx|thanks|thank you|thank u|ty|tysm|bye|good ?night|nvm|never ?mind|no thanks"
+    r"|just looking|maybe later)\b",
+    re.IGNORECASE,
+)
+_ABOUT_A_VEHICLE = re.compile(
+    r"\b(price|priced|cost|costs|how much|available|availability|in stock|still (there|have|got)"
+    r"|miles|mileage)\b",
+    re.IGNORECASE,
+)
+_SAME_TIME = re.compile(r"\b(same|usual) time\b", re.IGNORECASE)
 
 
 def _refine(m: Understanding, slots: dict[str, Any]) -> str:
@@ -189,13 +213,19 @@ def _refine(m: Understanding, slots: dict[str, Any]) -> str:
         or intent == "test_drive"
     ):
         return "test_drive"
-    if m.affirmative and pending in ("offer_test_drive", "slot_choice"):
+    closing = bool(_CLOSING.search(m.text))  # "ok thx 👍" closes the chat, accepts nothing
+    if m.affirmative and pending in ("offer_test_drive", "slot_choice") and not closing:
         return "test_drive"
     if pending == "ask_vehicle" and (m.reference or not m.query.is_empty()):
         return "test_drive"
+    if intent == "knowledge" and m.query.model and _ABOUT_A_VEHICLE.search(m.text):
+        return "vehicle_details"  # "whats the price of the ranger": about the trucks in stock
     if intent == "test_drive" and not has_time and not m.wants_test_drive:
         intent = "vehicle_details" if m.reference else intent
-    if intent in ("greeting", "small_talk", "out_of_scope", "contact_details"):
+    # Nothing like it in the examples, but a short ask for vehicles ("any EVs?? 🔌"): a search.
+    # A longer unknown question about one ("how much can the tundra tow?") stays a question.
+    asks_for_list = m.by == "fallback" and (_wants_list(m) or len(m.text.split()) <= 3)
+    if intent in ("greeting", "small_talk", "out_of_scope", "contact_details") or asks_for_list:
         if not m.query.is_empty() and not m.contact:
             return "vehicle_details" if m.reference and not _wants_list(m) else "inventory_search"
         if m.reference and intent == "out_of_scope":
@@ -226,8 +256,14 @@ def _facts(m: Understanding, intent: str) -> dict[str, Any]:
     return facts
 
 
+_LIST_CUES = (
+    "any ", "do you have", "do u have", "you got", "u got", "show me", "looking for",
+    "lookin for", "tienen", "hay ",
+)  # fmt: skip
+
+
 def _wants_list(m: Understanding) -> bool:
-    return any(w in m.text.lower() for w in ("any ", "do you have", "show me", "looking for"))
+    return any(w in m.text.lower() for w in _LIST_CUES)
 
 
 def _with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:

@@ -15,6 +15,16 @@ def money(amount: Any) -> str:
     return f"${value:,.0f}" if value == int(value) else f"${value:,.2f}"
 
 
+def phone(number: str) -> str:
+    """'+18055550100' -> '(805) 555-0100'; other numbers as given."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        return number
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+
+
 def clock(t: time) -> str:
     hour = t.hour % 12 or 12
     return f"{hour}:{t.minute:02d} {'AM' if t.hour < 12 else 'PM'}"

@@ -19,9 +19,12 @@ from typing import Any, Protocol
 import numpy as np
 import yaml
 
+from agent.engines.offline import misuse
+
 EXAMPLES = Path(__file__).with_name("examples.yaml")
 K = 5
 MIN_SIMILARITY = 0.42
+VOTE_MARGIN = 0.1  # neighbours voting: within this of the nearest
 
 HANDOFF_INTENTS = {
     "human_request": "human_requested",
@@ -43,6 +46,13 @@ _RULES: list[tuple[str, str]] = [
     ),
     ("cancel", r"\b(cancel|won'?t be (able to )?(make|come)|call off)\b"),
     (
+        # "r u still open?", "are you open right now": answered from the hours and the clock
+        "open_now",
+        r"\b(are|r) (you|u|y'?all|you guys|u guys|you all|ya) (still |currently )?open\b"
+        r"(?!\s+(on|this|next|late|till|until|at|sun|mon|tue|wed|thu|fri|sat|tom|tmr|2m))"
+        r"|\b(still|currently) open\b|\bopen (right )?now\b|\bopen rn\b",
+    ),
+    (
         "knowledge",
         r"\b(what|which) (time|hours?) (do|does|are|is) (you|u|y'?all|the \w+|service|sales)\b"
         r"|\bwhen (do|does|are|is) (you|u|y'?all|the \w+|service|sales)[\w ]{0,12}"
@@ -50,7 +60,10 @@ _RULES: list[tuple[str, str]] = [
         r"|\b(where|how far) (are|r) (you|u|y'?all)\b|\blocated\b|\baddress\b|\bdirections\b"
         r"|\bwhat (do|should) i (need to )?bring\b|\b(doc|documentation|dealer|delivery) fees?\b"
         r"|\bpolicy\b|\bwarrant(y|ies)\b|\b(do|does) (you|u|anyone)[\w ]{0,20}\b(speak|deliver)"
-        r"|\b(charger|charging)\b|\bis (service|the service department) open\b",
+        r"|\b(chargers?|charging)\b|\bis (service|the service department) open\b"
+        r"|\b(are|r) (you|u|y'?all|you guys|u guys|you all) (still )?(open|closed)\b"
+        r"|\bhow old (do|does|must|should|would|will) \w+ (have to |need to |gotta |got to )?be\b"
+        r"|\bold enough\b|\b(minimum|min) age\b|\bage (limit|requirement|minimum)\b",
     ),
     (
         "reschedule",
@@ -59,10 +72,12 @@ _RULES: list[tuple[str, str]] = [
     ),
 ]
 _QUESTION = re.compile(
-    r"\?\s*$|^\s*(who|what|when|where|why|how|which|do|does|did|is|are|can|could|will|would)\b",
+    r"\?|^\s*(who|what|when|where|why|how|which|do|does|did|is|are|can|could|will|would)\b",
     re.IGNORECASE,
 )
-RULES = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _RULES]
+# Manipulation and misuse first: "ignore your policy", "cancel dana's test drive" are not
+# knowledge or cancel requests.
+RULES = [*misuse.RULES, *((name, re.compile(p, re.IGNORECASE)) for name, p in _RULES)]
 
 
 class EmbedderLike(Protocol):
@@ -73,10 +88,11 @@ class EmbedderLike(Protocol):
 class IntentGuess:
     intent: str
     confidence: float
-    by: str  # "rule" or "knn"
+    by: str  # "rule", "knn", or "fallback" (no example close enough)
 
 
 def rule_intent(text: str) -> str | None:
+    text = text.replace("’", "'")
     for name, pattern in RULES:
         if pattern.search(text):
             return name
@@ -127,9 +143,11 @@ class IntentClassifier:
             # Nothing like it in the examples: a question is tried against the dealership's
             # knowledge (which says when it cannot answer); anything else is out of scope.
             fallback = "knowledge" if _QUESTION.search(text) else "out_of_scope"
-            return IntentGuess(fallback, float(sims[top[0]]), "knn")
+            return IntentGuess(fallback, float(sims[top[0]]), "fallback")
         votes: dict[str, float] = {}
         for index in top:
+            if float(sims[index]) < float(sims[top[0]]) - VOTE_MARGIN:
+                break  # far weaker neighbours do not outvote close ones
             votes[self._labels[index]] = votes.get(self._labels[index], 0.0) + float(sims[index])
         best = max(votes, key=lambda label: votes[label])
         return IntentGuess(best, float(sims[top[0]]), "knn")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from agent.engines.offline.intents import IntentClassifier
+from agent.engines.offline.intents import IntentClassifier, IntentGuess
+from agent.engines.offline.misuse import screen
 from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery
 from agent.nlu.when import TimeRequest, parse_when
 from crm_store.records import VehicleRecord
@@ -16,8 +17,15 @@ from crm_store.records import VehicleRecord
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 _NAME = re.compile(
-    r"\b(?:my name is|my name's|i am|i'm|this is|it's|its|call me|name is)\s+"
+    r"\b(?:my name is|my name's|(?P<weak>i am|i'm|this is|it's|its)|call me|name is)\s+"
     r"([A-Za-z][A-Za-z'-]+(?:\s+[A-Za-z][A-Za-z'-]+)?)",
+    re.IGNORECASE,
+)
+# "This is Daniel, the GM" / "it's Maria from sales": a claim of staff authority, not a
+# shopper introducing themselves; nothing is saved from it.
+_ROLE = re.compile(
+    r"^[\w', -]{0,24}?\b(?:gm|general manager|manager|owner|corporate|compliance|sales|finance"
+    r"|service|admin|dealership|support|department|office|headquarters|hq|bdc|staff|team)\b",
     re.IGNORECASE,
 )
 _NOT_NAMES = {
@@ -52,6 +60,37 @@ _NOT_NAMES = {
     "done",
     "new",
     "sure",
+    "from",
+    "by",
+    "with",
+    "for",
+    "and",
+    "texting",
+    "again",
+    # what follows "call me" in a callback request ("call me about the tundra")
+    "about",
+    "today",
+    "tonight",
+    "tomorrow",
+    "tmrw",
+    "asap",
+    "when",
+    "whenever",
+    "after",
+    "before",
+    "later",
+    "now",
+    "anytime",
+    "if",
+    "please",
+    "pls",
+    "right",
+    "soon",
+    "regarding",
+    "around",
+    "between",
+    "directly",
+    "instead",
 }
 _AFFIRM = re.compile(
     r"^\s*(yes|yeah|yea|yep|yup|sure|ok|okay|k|sounds good|that works|works for me|perfect|"
@@ -62,7 +101,9 @@ _AFFIRM = re.compile(
 _OTHER = re.compile(r"\b(other|another|second|2nd)\b( one)?", re.IGNORECASE)
 _THAT = re.compile(r"\b(that|this|the same|it|first|1st) (one|car|truck|suv|vehicle)\b|\bit\b")
 _TEST_DRIVE = re.compile(
-    r"\b(test ?drive|drive it|come (in|by|see|check)|see it|check it out|stop by|swing by|"
+    r"\b(test[ -]?drive|drive (it|the|that|this|one|a|an|her|him)|take (it|her|him|the \w+|that"
+    r" \w+|this \w+) for a (spin|drive|ride)|come (in|by|see|check)|see it|check it out|stop by|"
+    r"swing by|"
     r"appointment|book|schedule|available (at|on)|open (at|on)|works)\b",
     re.IGNORECASE,
 )
@@ -72,7 +113,7 @@ _TEST_DRIVE = re.compile(
 class Understanding:
     text: str
     intent: str
-    by: str  # "rule" or "knn": how the intent was found
+    by: str  # "rule", "knn" or "fallback": how the intent was found
     query: VehicleQuery
     when: TimeRequest
     reference: str | None = None  # a stock number the message points at
@@ -80,6 +121,7 @@ class Understanding:
     contact: dict[str, str] = field(default_factory=dict)
     wants_test_drive: bool = False
     photos: int = 0  # photos that came with the message (e.g. of a trade-in)
+    raw: str = ""  # the message as sent; `text` is it without injected blocks and insults
 
 
 PHOTOS = re.compile(r"\s*\[sent (\d+) photos?\]\s*$")
@@ -96,10 +138,15 @@ def understand(
 ) -> Understanding:
     photo = PHOTOS.search(text)
     photos = int(photo.group(1)) if photo else 0
-    text = PHOTOS.sub("", text)
+    raw = PHOTOS.sub("", text)
+    screened = screen(raw)
+    text = screened.text
     query = vocabulary.parse(text)
     when = parse_when(text, now)
-    guess = classifier.classify(text)
+    if text or not raw.strip():
+        guess = classifier.classify(text)
+    else:  # nothing left once insults or an injected block are dropped
+        guess = IntentGuess("abuse" if screened.abusive else "decline", 0.95, "rule")
     meaning = Understanding(
         text=text,
         intent=guess.intent,
@@ -111,6 +158,7 @@ def understand(
         contact=contact_details(text),
         wants_test_drive=bool(_TEST_DRIVE.search(text)),
         photos=photos,
+        raw=raw,
     )
     return meaning
 
@@ -139,9 +187,36 @@ def resolve_reference(
             return shown[0]
         if re.search(r"\b(last|third|3rd)\b", text, re.IGNORECASE):
             return shown[-1]
+        if (picked := _by_distinct_word(text, [by_stock[s] for s in shown])) is not None:
+            return picked
     if focus in by_stock and (_THAT.search(text.lower()) or not _describes(query)):
         return str(focus)
     return None
+
+
+_CONDITION_WORDS = {"new": "new", "used": "used", "certified": "certified", "cpo": "certified"}
+
+
+def _by_distinct_word(text: str, shown: list[VehicleRecord]) -> str | None:
+    """The one shown vehicle named by a word only it has: a trim word ("the xle", "the trd
+    pro") or its condition ("the new one", "the certified one")."""
+    if len(shown) < 2:
+        return None
+    said = re.findall(r"[a-z0-9]+", text.lower())
+    # Only words that point: "the xle", "the trd pro", "that certified one", "the new one".
+    words = {
+        w
+        for i, w in enumerate(said)
+        if {"the", "that", "this"} & set(said[max(0, i - 2) : i]) or said[i + 1 : i + 2] == ["one"]
+    }
+    marks = [
+        {t for t in re.findall(r"[a-z0-9]+", (v.trim or "").lower()) if len(t) > 1}
+        | {w for w, c in _CONDITION_WORDS.items() if c == v.condition.value}
+        for v in shown
+    ]
+    shared = set.intersection(*marks)
+    hits = [v.stock for v, mark in zip(shown, marks, strict=True) if (mark - shared) & words]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _describes(query: VehicleQuery) -> bool:
@@ -166,9 +241,25 @@ def contact_details(text: str) -> dict[str, str]:
         found["email"] = email.group(0)
     if (phone := _PHONE.search(text)) is not None:
         found["phone"] = phone.group(0)
-    if (name := _NAME.search(text)) is not None:
-        words = name.group(1).split()
+    if (name := _NAME.search(text)) is not None and _introduces(text, name):
+        words = name.group(2).split()
         if words[0].lower() not in _NOT_NAMES:
             kept = [w for w in words if w.lower() not in _NOT_NAMES]
             found["name"] = " ".join(w.capitalize() for w in kept)
     return found
+
+
+def _introduces(text: str, name: re.Match[str]) -> bool:
+    """Whether the name after "my name is"/"it's"/"I'm" is the shopper introducing themselves.
+    After the loose openers ("it's due tomorrow", "its for a tiktok") a lower-case word counts
+    when it stands alone ("i'm tom, do you...") or the message is short ("it's mike, mike chen");
+    a role after it is an authority claim."""
+    if _ROLE.match(name.group(2) + text[name.end() :]):
+        return False
+    if name.group("weak") is None or name.group(2)[0].isupper():
+        return True
+    first = name.group(2).split()[0].lower()
+    if len(first) >= 5 and first.endswith(("ing", "ed")):  # "i'm screenshotting", "i'm tired"
+        return False
+    alone = re.match(r"[A-Za-z'-]+(?:$|[,.!?;])", text[name.start(2) :])
+    return alone is not None or len(text.split()) <= 6

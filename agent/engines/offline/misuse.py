@@ -1,0 +1,203 @@
+"""Messages the offline engine declines instead of answering: manipulation, not questions.
+
+Shoppers (and pranksters) write things a dealership's assistant must not act on: instructions
+dressed up as system messages or staff authority, requests for the system prompt, other
+people's details, role-play personas, "say it's binding" bait, token offers ("$1, no takesies
+backsies"), harmful requests. These are understood, not misunderstood: each gets a polite,
+firm refusal from `agent/prompts/replies.yaml` and never pages a person (a page for a prank is
+noise). Whatever also needs a person (a discount, a credit question, a complaint) is still
+escalated by the rules in `handoff.detect`, which run first.
+
+`screen` also cleans a message before it is classified: fake role blocks (`[SYSTEM]: ...`,
+`<admin>...</admin>`, a JSON "system" payload) are dropped so the shopper's real question is
+answered as if they were never there, and insults are dropped so "are you stupid? do you have
+an f150" is answered about the F-150. A message that was nothing but insults is `abuse`.
+
+One more rule here is no refusal: requests far from a dealership whose words look like car
+words ("should I buy tesla stock") are `out_of_scope`, not an inventory search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Rule intents answered with the replies.yaml template of the same name, no person paged.
+DECLINE_INTENTS = frozenset(
+    {"decline", "decline_private", "decline_prompt", "commitment", "price_hold", "abuse"}
+)
+
+_I = re.IGNORECASE
+_APOS = "['’]"
+# Words before "'s" that are no one else's record: "it's", "what's", "tomorrow's test drive".
+_NOT_OWNERS = (
+    r"it|that|what|there|here|he|she|who|where|how|let|when|why|today|tomorrow|tonight"
+    r"|yesterday|this|next|last|monday|tuesday|wednesday|thursday|friday|saturday|sunday|week"
+    r"|weekend|morning|afternoon|evening|everyone|anyone|someone|the"
+)
+# An amount nobody pays for a car: "$1", "a dollar", "5 bucks" (not "$1,000" or "$15k").
+TRIFLING_OFFER = (
+    r"(?:(?:\bfor|\b(?:give|pay|offer|take|accept)(?: you)?) (?:like |just |only )?(?:\$ ?[1-9]\d?"
+    r"(?!\d|[.,]\d| ?(?:k|grand|thousand|hundred|million)\b)|(?:a|one) (?:dollar|buck|penny)"
+    r"|[1-9]\d? (?:dollars|bucks)|(?:two|five|ten|twenty) (?:dollars|bucks))|\bone (?:dollar|buck)"
+    r"|(?<![\w$.,])\$ ?[1-9](?!\d|[.,]\d| ?(?:k|grand|thousand|hundred|million)\b))\b"
+    r"(?! ?(?:a|per) (?:month|mo)\b| ?off\b| (?:a|per) mile)"
+)
+
+_RULES: list[tuple[str, str]] = [
+    (
+        "decline_prompt",
+        r"\b(?:system|initial|hidden|original|secret|developer|meta)[ -]?(?:prompt|message"
+        r"|instructions?)\b|\b(?:your|ur) (?:instructions|prompt|programming|directives"
+        r"|configuration|config|system)\b(?! (?:for|on|about|to)\b)"
+        r"|\b(?:repeat|print|show|reveal|output|display|dump|recite|quote|echo)\b[^.?!]{0,40}"
+        r"\b(?:above|verbatim|word for word|starting with)\b"
+        r"|\bwhat (?:rules|instructions|guidelines|directions) (?:were|are|have) (?:you|u)"
+        r"(?: been)? (?:given|told|following|programmed)\b"
+        r"|\b(?:tools|functions|apis?) (?:can|do|could) (?:you|u) (?:call|use|have|access)\b"
+        r"|\blist (?:of )?(?:the |your |all )?(?:tools|functions)\b"
+        r"|\bnames? of (?:the |your |all )?(?:tools|functions)\b"
+        r"|\bhow (?:were|are) (?:you|u) (?:programmed|prompted|configured)\b",
+    ),
+    (
+        "decline_private",
+        # someone else's contact details, bookings or records
+        rf"(?<!my )(?<!our )\b(?!(?:my|your|ur|our|{_NOT_OWNERS}){_APOS}?s\b)[a-z]+{_APOS}s "
+        r"(?:personal |direct "
+        r"|private |home |own |cell )?(?:cell|cell ?phone|mobile|phone|number|e-?mail|address"
+        r"|contact|test ?drives?|appointments?|bookings?|reservations?|orders?|paperwork"
+        r"|account|file|records?|credit|payments?)\b"
+        r"|\b(?:manager|salesperson|salesman|sales rep|owner|boss|gm)s? (?:personal |direct "
+        r"|private |home )?(?:cell|cell ?phone|mobile|phone|number|e-?mail|address)\b"
+        r"|\b(?:other|another|previous|last|every|all|your other) (?:customers?|shoppers?"
+        r"|clients?|person|people|buyers?|texters?|guy|lady)\b[^.?!]{0,40}\b(?:numbers?|phones?"
+        r"|e-?mails?|names?|address(?:es)?|info|information|details|contacts?|bought|booked|paid"
+        r"|texted|called|bookings?|appointments?)\b"
+        r"|\b(?:numbers?|phones?|e-?mails?|names?|address(?:es)?|info|information|details"
+        r"|contacts?)(?: number)? (?:of|for) (?:the |your |all |every )?(?:last |previous |other "
+        r"|another )?(?:customers?|shoppers?|clients?|buyers?|salespeople|staff|employees|person"
+        r"|people|guy|lady)\b"
+        r"|\bwho (?:else )?(?:texted|messaged|called|chatted|booked|bought|came in)\b"
+        r"|\bnames? and (?:phone )?numbers\b|\bcustomer (?:list|names|numbers|info"
+        r"|information|data|details|records?)\b"
+        r"|\bwhat (?:did|has) (?!i\b|we\b|you\b|u\b|my\b|it\b)[a-z]+(?: [a-z]+){0,3} (?:book"
+        r"|booked|buy|bought|schedule|scheduled|order|ordered|pay|paid|sign|signed)\b"
+        r"|\b(?:have|got|keep) on file\b|\bon file for me\b",
+    ),
+    (
+        "decline",
+        # instructions to change how the assistant works
+        r"\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,30}\b(?:instructions|rules"
+        r"|prompts?|programming|guidelines|directions|restrictions|polic(?:y|ies)|system)\b"
+        r"|\bfrom now on,? (?:you|always|only|end|start|reply|respond|answer|say|act|call)\b"
+        r"|\b(?:end|start|begin|finish|sign|close) (?:every|each|all|your) (?:answers?"
+        r"|repl(?:y|ies)|responses?|messages?|texts?)\b"
+        rf"|\byou(?: are|{_APOS}re|r) now (?:a|an|my|in|dan|free|unrestricted|allowed|authori[sz]ed"
+        r"|able|permitted)\b|\bnew (?:instructions|rules|system prompt|directive)\b"
+        # personas and role-play
+        r"|\b(?:developer|dev|god|admin|debug|jailbreak|unrestricted|unfiltered|sudo) mode\b"
+        r"|\bjailbr(?:eak|oken)\b|\bdo anything now\b|\bpretend (?:you(?:'re| are)|to be|that you)"
+        rf"|\brole ?play\b|\blet{_APOS}?s play a game\b|\bstay in character\b"
+        rf"|\bact as (?:if|a|an|my)\b|\byou{_APOS}?re my (?:uncle|dad|father|brother|friend"
+        r"|cousin|grandpa|mom|aunt)\b"
+        # bait for binding words, dictated sentences, token offers
+        r"|\blegally binding\b|\btakesies\b|\bbacksies\b|\brepeat after me\b"
+        r"|\b(?:say|type|write|text|reply|respond with)\b[^.?!'\"‘“]{0,15}(?:\s|:)['\"‘“]"
+        r"|\b(?:type|say|write) (?:the word|the words|the phrase|exactly)\b"
+        rf"|{TRIFLING_OFFER}"
+        r"|\b(?:write|tell|make up|create)\b[^.?!]{0,30}\b(?:story|scene|script|poem|song)\b"
+        r"[^.?!]{0,80}\b(?:promis\w*|guarantee\w*|in writing|binding|sign\w*)"
+        # harm
+        r"|\b(?:hack|hacking|crack|phish|dox|ddos|break into)\b(?: into)? (?:my |his |her |their "
+        rf"|an? |the |someone|some |[a-z]+{_APOS}s )"
+        r"|\b(?:get|steal|find|guess|crack|hack|figure out|bypass)\b[^.?!]{0,25}\bpasswords?\b"
+        r"|\bfake (?:id|license|title|registration|pay ?stubs?|insurance)\b",
+    ),
+    (
+        "price_hold",
+        r"\b(?:promise|guarantee|swear|assure|commit)\b[^.?!]{0,50}\b(?:won'?t|wont|will not"
+        r"|doesn'?t|does not|not) (?:go up|change|increase|rise|get sold|sell)\b"
+        r"|\b(?:hold|lock|freeze|keep|save)\b (?:the |that |this |my |your |today'?s )?"
+        r"(?:price|quote|pricing)\b|\bprice (?:lock|hold|freeze|protection)\b"
+        r"|\b(?:price|it) (?:stays?|will stay|remains?) the same\b",
+    ),
+    (
+        "out_of_scope",
+        # far from a dealership: investment tips, whatever the car words in them ("tesla stock")
+        r"\b(?:stock|stocks|crypto|bitcoin) (?:tips?|market|picks?|advice|options)\b"
+        r"|\b(?:buy|sell|invest in|short|own) (?:[a-z]+ )?(?:stocks?|shares)(?= *(?:$|[?.!,]|or\b"
+        r"|right now|now|today|tips))|\b(?:crypto|bitcoin|dogecoin|ethereum)\b",
+    ),
+    (
+        "commitment",
+        r"\b(?:promise|guarantee|swear|pinky swear)\b(?: me| us| that| you| i)\b",
+    ),
+]
+RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, _I)) for name, p in _RULES]
+
+# Fake role markers: "[SYSTEM]:", "<admin>", "</user>", "SYSTEM:" at a line start.
+_MARKER = re.compile(
+    r"[\[<]\s*(?P<close>/)?\s*(?P<role>system|sys|admin|developer|dev|assistant|instructions?"
+    r"|inst|root|override|user|human|customer|shopper)\s*[\]>]\s*:?"
+    r"|^\s*(?P<role2>system|admin|developer|assistant|user)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OWN_ROLES = frozenset({"user", "human", "customer", "shopper"})
+_JSON = re.compile(
+    r"\{[^{}]*[\"'](?:role|system|content|instructions?|policy|prompt)[\"']\s*:[^{}]*\}", _I
+)
+_INSULT = re.compile(
+    r"\bare (?:you|u) (?:stupid|dumb|an idiot|a moron|slow|deaf|blind|broken|kidding me)\b"
+    r"|\b(?:you(?:'re| are| r)? |ur )?(?:so |such an? |a |an |the )?(?:stupid|dumb|useless"
+    r"|worthless|pathetic|idiotic|f\W{0,3}\w*ing|damn|freaking|bloody)"
+    r"(?: (?:ass|piece of \w+))? (?:bot|robot|ai|machine|thing|assistant|program|computer)\b"
+    r"|\byou(?:'re| are| r)? (?:so |such an? |a |an )?(?:stupid|dumb|useless|worthless|idiot"
+    r"|moron|clown|joke|garbage|trash)\b|\bpiece of (?:shit|crap|junk|garbage)\b"
+    r"|\b(?:screw|f\W{0,3}\w{0,2}k|fuck) (?:you|off|this)\b|\bshut up\b|\bgo to hell\b"
+    r"|\bpiss off\b|\b(?:you|this bot|this thing) sucks?\b"
+    r"|\b(?:idiot|moron|dumbass|jackass|stfu|wtf|fuck\w*|shit\w*|damn\w*|dammit|goddamn\w*"
+    r"|bullshit|asshole\w*|bitch\w*|bastard\w*)\b|\bf\*+\w*",
+    re.IGNORECASE,
+)
+_FILLER = frozenset(
+    {"whatever", "ok", "okay", "ugh", "lol", "omg", "seriously", "honestly", "man", "dude"}
+    | {"bro", "you", "u", "ur", "your", "just", "so"}
+)
+
+
+@dataclass(frozen=True)
+class Screened:
+    text: str  # what the shopper asks, without injected blocks or insults
+    injected: bool  # fake role blocks or payloads were dropped
+    abusive: bool  # insults were dropped
+
+
+def screen(text: str) -> Screened:
+    text = text.replace("’", "'")
+    kept = _without_injection(text)
+    injected = kept != text
+    calm = _INSULT.sub(" ", kept)
+    abusive = calm != kept
+    calm = re.sub(r"\s+([,.?!])", r"\1", re.sub(r"\s{2,}", " ", calm))
+    calm = calm.lstrip(" ,.;:-?!").rstrip(" ,;:-")
+    words = re.findall(r"[a-z0-9$]+", calm.lower())
+    if abusive and all(w in _FILLER for w in words):
+        calm = ""
+    return Screened(calm, injected, abusive)
+
+
+def _without_injection(text: str) -> str:
+    """The text outside fake system/admin blocks and JSON 'system' payloads."""
+    text = _JSON.sub(" ", text)
+    kept: list[str] = []
+    keeping, at = True, 0
+    for marker in _MARKER.finditer(text):
+        if keeping:
+            kept.append(text[at : marker.start()])
+        role = (marker.group("role") or marker.group("role2") or "").lower()
+        # after a closing tag ("</admin>", "</user>") whatever follows is the shopper's again
+        keeping = bool(marker.group("close")) or role in _OWN_ROLES
+        at = marker.end()
+    if keeping:
+        kept.append(text[at:])
+    return " ".join(" ".join(kept).split())
