@@ -1,26 +1,22 @@
-"""From escalation to a person: the structured summary, the routing ladder, pages (SMS,
-e-mail, signed JSON webhook), ack timeouts that reroute, the ADF lead, and the staff's SMS
-replies to a page. Every step is a durable job (crm_store.jobs), so a restart loses no page
-and a failed page is retried; every decision is in the handoff's audit trail.
+"""From escalation to a person: the structured summary, the routing ladder, ack timeouts
+that reroute, and the staff's SMS replies to a page (the pages themselves: `pagers`). Every
+step is a durable job (crm_store.jobs), so a restart loses no page and a failed page is
+retried; every decision is in the handoff's audit trail.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
 import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 
 from contracts.channels import Sender
-from contracts.messages import Accepted, InboundMessage, OutboundMessage
+from contracts.messages import Accepted, InboundMessage
 from crm_store import (
     appointments,
     conversations,
@@ -41,31 +37,17 @@ from crm_store.records import HandoffRecord, StaffRecord, VehicleRecord
 from crm_store.types import Author, HandoffStatus
 from crm_store.uow import UnitOfWork
 from handoff import details, routing
-from handoff.adf import adf_lead
 from handoff.detect import URGENT_REASONS, sentiment
 from handoff.summary import Summary, build_summary
 from nightshift import links, logs
 from nightshift.jobs import Handler
 from nightshift.mail import Mailer
+from nightshift.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.handoff")
 ACK_TIMEOUT_JOB = "handoff_ack_timeout"
-STAFF_SMS_JOB = "staff_sms"
-PAGE_EMAIL_JOB = "handoff_email"
-PAGE_WEBHOOK_JOB = "handoff_webhook"
-ADF_JOB = "handoff_adf"
 ACK_WORDS = re.compile(r"^\W*(1|ok|okay|ack|yes|y|got it|on it|mine|claim|taking it)\W*$", re.I)
-REASON_WORDS = {
-    "human_requested": "asked for a person",
-    "negotiation": "price negotiation",
-    "financing": "financing",
-    "trade_in": "trade-in value",
-    "complaint": "COMPLAINT",
-    "purchase_intent": "READY TO BUY",
-    "unanswered": "question the assistant could not answer",
-    "other": "needs a person",
-}
 
 
 class HandoffFlow:
@@ -80,20 +62,15 @@ class HandoffFlow:
     ) -> None:
         self.store = store
         self.settings = settings
-        self.sms = sms
-        self.mailer = mailer
         self.slots_of = slots_of
-        self.http = http or httpx.Client(timeout=10)
         self.key = links.secret_key(settings)
+        self.pagers = Pagers(store, settings, sms, mailer, self.link, http)
 
     def handlers(self) -> dict[str, Handler]:
         return {
             ROUTE_JOB: self.route,
             ACK_TIMEOUT_JOB: self.ack_timeout,
-            STAFF_SMS_JOB: self.staff_sms,
-            PAGE_EMAIL_JOB: self.page_email,
-            PAGE_WEBHOOK_JOB: self.page_webhook,
-            ADF_JOB: self.adf_email,
+            **self.pagers.handlers(),
         }
 
     def link(self, handoff_id: int, staff_id: int | None) -> str:
@@ -232,7 +209,7 @@ class HandoffFlow:
         if decision.staff_id is not None and decision.at is None:
             member = next(m for m in team if m.id == decision.staff_id)
             handoffs.page(uow, handoff_id=found.id, staff_id=member.id, rule=decision.rule)
-            self._queue_pages(uow, found, member, n)
+            self.pagers.queue(uow, found, member, n)
             jobs.schedule(
                 uow,
                 kind=ACK_TIMEOUT_JOB,
@@ -256,103 +233,6 @@ class HandoffFlow:
         logs.event(log, "handoff_queued", handoff=found.id, until=until.isoformat())
 
     # -- pages --------------------------------------------------------------------------
-
-    def _queue_pages(
-        self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord, n: int
-    ) -> None:
-        payload = {"handoff_id": found.id, "staff_id": member.id}
-        for pager in self.settings.pagers:
-            key = f"handoff:{found.id}:page:{n}:{pager}"
-            if pager == "sms" and member.phone:
-                body = self.page_text(uow, found, member)
-                jobs.schedule(
-                    uow, kind=STAFF_SMS_JOB, key=key, payload={"to": member.phone, "body": body}
-                )
-            elif pager == "email" and member.email:
-                jobs.schedule(uow, kind=PAGE_EMAIL_JOB, key=key, payload=payload)
-            elif pager == "webhook" and self.settings.handoff_webhook_url:
-                jobs.schedule(uow, kind=PAGE_WEBHOOK_JOB, key=key, payload=payload)
-
-    def page_text(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord) -> str:
-        """A short page: why, who, what about, the last words, how to take it, the link."""
-        summary = found.summary or {}
-        who = (
-            (summary.get("customer") or {}).get("name")
-            or (summary.get("customer") or {}).get("phone")
-            or "a shopper"
-        )
-        cars = summary.get("vehicles") or []
-        about = f" re {cars[0]['year']} {cars[0]['model']} ({cars[0]['stock']})" if cars else ""
-        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
-        last = str(summary.get("last_question") or "")[:70]
-        return (
-            f'Nightshift: {why} - {who}{about}. "{last}" Reply 1 to take it. '
-            f"{self.link(found.id, member.id)}"
-        )
-
-    def staff_sms(self, job: JobRecord) -> None:
-        result = self.sms.send(
-            OutboundMessage(0, 0, "sms", str(job.payload["to"]), str(job.payload["body"]), "system")
-        )
-        if not result.ok and not result.permanent:
-            raise RuntimeError(f"page not sent: {result.error or result.error_code}")
-        if not result.ok:
-            logs.event(log, "page_refused", level=logging.WARNING, code=result.error_code)
-
-    def page_email(self, job: JobRecord) -> None:
-        with self.store.reading() as uow:
-            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
-            member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
-        if not member.email:
-            return
-        message = EmailMessage()
-        message["From"] = self.settings.mail_from
-        message["To"] = member.email
-        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
-        message["Subject"] = f"Handoff #{found.id}: {why}"
-        message.set_content(summary_text(found.summary, self.link(found.id, member.id)))
-        self.mailer.send(message)
-
-    def page_webhook(self, job: JobRecord) -> None:
-        url = self.settings.handoff_webhook_url
-        if not url:
-            return
-        with self.store.reading() as uow:
-            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
-            member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
-        body = json.dumps(
-            {
-                "event": "handoff.paged",
-                "handoff_id": found.id,
-                "reasons": list(found.reasons),
-                "staff": {"handle": member.handle, "name": member.name},
-                "link": self.link(found.id, member.id),
-                "summary": found.summary,
-            },
-            sort_keys=True,
-        ).encode()
-        secret = self.settings.handoff_webhook_secret
-        headers = {"Content-Type": "application/json"}
-        if secret is not None:
-            digest = hmac.new(secret.get_secret_value().encode(), body, hashlib.sha256).hexdigest()
-            headers["X-Nightshift-Signature"] = f"sha256={digest}"
-        response = self.http.post(url, content=body, headers=headers)
-        if response.status_code >= 300:
-            raise RuntimeError(f"webhook answered {response.status_code}")
-
-    def adf_email(self, job: JobRecord) -> None:
-        target = self.settings.adf_lead_email
-        if not target:
-            return
-        with self.store.reading() as uow:
-            found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
-        xml = adf_lead(found.summary)  # type: ignore[arg-type]
-        message = EmailMessage()
-        message["From"] = self.settings.mail_from
-        message["To"] = target
-        message["Subject"] = f"ADF lead: handoff #{found.id}"
-        message.set_content(xml.decode("utf-8"), subtype="xml")
-        self.mailer.send(message)
 
     # -- the staff member's SMS answer to a page -----------------------------------------
 
@@ -387,27 +267,3 @@ class HandoffFlow:
             handoffs.ack(uow, handoff_id=waiting.id, staff_id=member.id, via="sms")
         first = member.name.split()[0]
         return f"Thanks {first}, it's yours: {self.link(waiting.id, member.id)}"
-
-
-def summary_text(summary: dict[str, Any], link: str) -> str:
-    """The summary as plain text (page e-mail, ADF comments)."""
-    customer = summary.get("customer") or {}
-    lines = [
-        f"Reasons: {', '.join(summary.get('reasons') or [])}",
-        f"Customer: {customer.get('name') or '-'}, {customer.get('phone') or '-'}, "
-        f"{customer.get('email') or '-'} ({summary.get('channel', '-')})",
-        f'Last message: "{summary.get("last_question", "")}"',
-        f"Sentiment: {summary.get('sentiment', '-')}",
-    ]
-    for car in summary.get("vehicles") or []:
-        lines.append(
-            f"Vehicle: {car['year']} {car['make']} {car['model']} {car.get('trim') or ''}"
-            f" stock {car['stock']} ${float(car['price']):,.0f} ({car['status']})"
-        )
-    if appt := summary.get("appointment"):
-        lines.append(f"Appointment: {appt['starts_at']} {appt['stock']} with {appt.get('staff')}")
-    for key in ("budget", "trade_in", "financing"):
-        if summary.get(key):
-            lines.append(f"{key.replace('_', '-').capitalize()}: {summary[key]}")
-    lines += [f"Next step: {summary.get('next_step', '')}", f"Handoff page: {link}"]
-    return "\n".join(lines)

@@ -25,7 +25,7 @@ from crm_store import jobs, migrate
 from crm_store.db import Store
 from crm_store.models import Job
 from nightshift.app import create_app
-from nightshift.handoff_flow import STAFF_SMS_JOB
+from nightshift.pagers import STAFF_SMS_JOB
 from nightshift.pipeline import TURN_JOB
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
