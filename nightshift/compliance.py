@@ -11,6 +11,7 @@ from typing import Literal
 from agent import prompts
 from crm_store import customers
 from crm_store.db import Store
+from crm_store.phones import display_phone
 from crm_store.records import CustomerRecord, DealershipRecord
 from crm_store.types import Consent
 
@@ -35,7 +36,7 @@ def apply(
     store: Store, dealer: DealershipRecord, shopper: CustomerRecord, word: Keyword
 ) -> str | None:
     """Record the consent change (if any) and return the one confirmation to send, if any."""
-    values = {"dealership": dealer.name, "phone": dealer.phone or ""}
+    values = {"dealership": dealer.name, "phone": display_phone(dealer.phone or "")}
     if word == "help":
         return prompts.render("sms_help", **values)
     if word == "start":

@@ -78,7 +78,7 @@ def test_help_answers_with_the_dealership_contact(
 ) -> None:
     _text(sync_client, "help", "SM210")
     [reply] = _replies(runtime)
-    assert "Call us at +18055550100" in reply and "Reply STOP" in reply
+    assert "Call us at (805) 555-0100" in reply and "Reply STOP" in reply
     assert _consent(runtime) is not Consent.REVOKED
 
 

@@ -95,7 +95,7 @@ def test_yes_from_a_subscribed_shopper_is_an_answer(runtime: Runtime) -> None:
 def test_help_names_the_dealership_and_how_to_opt_out(runtime: Runtime) -> None:
     result = runtime.pipeline.handle_inbound(_sms("help"))
     body = result.replies[0].body
-    assert "Harbor Point Honda" in body and "+18055550100" in body and "STOP" in body
+    assert "Harbor Point Honda" in body and "(805) 555-0100" in body and "STOP" in body
 
 
 class _BrokenEngine:

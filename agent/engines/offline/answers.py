@@ -1,0 +1,154 @@
+"""Answers from the dealership's own pages: which page, which two sentences, one answer per
+question when a message asks several, and what to bring to a test drive.
+
+The words come from the pages themselves (`search_knowledge` passages, or the whole page from
+the knowledge record); only the no-match line comes from `agent/prompts/replies.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from agent import prompts
+from agent.engines.offline.intents import EmbedderLike
+from agent.engines.offline.understand import Understanding
+from agent.relevance import overlap
+
+_WHERE = re.compile(r"\b(where|located|location|address|directions|find you)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\b\d{2,6}\s+[A-Z][\w ]*\b(Blvd|Boulevard|St|Street|Ave|Avenue|Rd|Road|Dr|Drive|Way|"
+    r"Hwy|Highway|Pkwy|Parkway|Lane|Ln)\b"
+)
+_NEEDS = re.compile(r"\b(need|bring|requir\w*|documents?|paperwork)\b", re.IGNORECASE)
+_REQUIREMENT = re.compile(r"\b(must|requir\w*|bring|license|proof|documents?)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?![\d])")
+_AMOUNT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*-?\s*([a-z]{2,})", re.IGNORECASE)
+_FIGURE = re.compile(
+    r"\b(how much|cost|fee|price|charge|how many|how long|when|what time|hours?|warrant\w*|"
+    r"open|close)\b",
+    re.IGNORECASE,
+)
+
+
+_QUESTION_BREAK = re.compile(
+    r"\?+\s*|[,;]?\s+(?:and|also|plus|&)\s+(?=(?:do|does|is|are|can|could|what|whats|wat|how"
+    r"|when|where|any|r|u|y'?all)\b)",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE = re.compile(r"\b(it|that|this|they|them|those|these|one)\b", re.IGNORECASE)
+
+
+def bring(results: list[dict[str, Any]]) -> str:
+    """The sentence of the knowledge results that says what to bring to a test drive (licence,
+    insurance), with a leading space to follow the booking line; "" when none says."""
+    sentences = [
+        sentence
+        for result in results
+        for passage in result.get("passages", [])
+        for sentence in _sentences(passage["text"])
+    ]
+    for pattern in (r"\b(license|licence|insurance)\b", r"\bbring\b"):
+        for sentence in sentences:
+            if re.search(pattern, sentence, re.IGNORECASE):
+                return " " + sentence
+    return ""
+
+
+def more_questions(text: str) -> list[str]:
+    """The separate questions of a message that asks several ("whats ur doc fee and do u
+    deliver"), each standing on its own; [] when it asks one, or when a later part leans on
+    an earlier one ("how much is the deposit and is it refundable")."""
+    parts = [p.strip(" ,.!") for p in _QUESTION_BREAK.split(text)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    if len(parts) < 2 or any(_BACK_REFERENCE.search(p) for p in parts[1:]):
+        return []
+    return parts[:3]
+
+
+def knowledge_answers(
+    results: list[dict[str, Any]],
+    m: Understanding,
+    embedder: EmbedderLike,
+    documents: dict[str, str],
+) -> list[str]:
+    """An answer to each question the message asks (`results` are the searches for the whole
+    message and for each of `more_questions`); the whole message when it asks one."""
+    primary, *more = results
+    asked = [
+        (replace(m, text=question), found)
+        for question, found in zip(more_questions(m.text), more, strict=False)
+        if not found.get("weak") and found.get("passages")
+    ]
+    if not asked:  # one question, or its parts alone find nothing: the message as a whole
+        return [knowledge_text(primary, m, embedder, documents)]
+    pages: dict[str, list[str]] = {}  # one answer per page, each sentence once
+    for question, found in asked:
+        title, sentences = _best_sentences(found, question, embedder, documents)
+        kept = pages.setdefault(title, [])
+        kept += [sentence for sentence in sentences if sentence not in kept]
+    return [f"{' '.join(sentences)} (Source: {title})" for title, sentences in pages.items()]
+
+
+def knowledge_text(
+    result: dict[str, Any], m: Understanding, embedder: EmbedderLike, documents: dict[str, str]
+) -> str:
+    """The two sentences of the best-matching page that best answer the question, with the
+    page's title. The whole page is read (not only the retrieved chunk), so the answer can
+    come from its opening sentence, which usually states the topic."""
+    if not result.get("passages"):
+        return prompts.render("no_match", "")
+    title, answer = _best_sentences(result, m, embedder, documents)
+    return f"{' '.join(answer)} (Source: {title})"
+
+
+def _best_sentences(
+    result: dict[str, Any], m: Understanding, embedder: EmbedderLike, documents: dict[str, str]
+) -> tuple[str, list[str]]:
+    """The best page's title and its two sentences that best answer `m`, in page order."""
+    passages = result["passages"]
+    title = passages[0]["title"]
+    text = documents.get(title) or " ".join(p["text"] for p in passages if p["title"] == title)
+    sentences = _sentences(text)
+    vectors = np.asarray(embedder.embed([m.text, *sentences]), dtype=np.float32)
+    similarity = vectors[1:] @ vectors[0]
+    wants_figure = bool(_FIGURE.search(m.text))
+    wants_place = bool(_WHERE.search(m.text))
+    wants_needs = bool(_NEEDS.search(m.text))
+    numbers, amounts = _quantities(m.text)  # "50 miles out": the sentence with 50 miles
+    scores = [
+        float(similarity[i])
+        + 0.25 * overlap(m.text, sentence)
+        + (0.08 if i == 0 else 0.0)
+        + (0.1 if wants_figure and re.search(r"\d", sentence) else 0.0)
+        + (0.2 if wants_place and _ADDRESS.search(sentence) else 0.0)
+        + (0.12 if wants_needs and _REQUIREMENT.search(sentence) else 0.0)
+        + _quantity_bonus(numbers, amounts, sentence)
+        for i, sentence in enumerate(sentences)
+    ]
+    chosen = sorted(sorted(range(len(sentences)), key=lambda i: -scores[i])[:2])
+    return title, [sentences[i] for i in chosen]
+
+
+def _quantities(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """The numbers in `text`, and each with the word after it ("50 miles" -> ("50", "mile"))."""
+    numbers = set(_NUMBER.findall(text))
+    amounts = {(n, u.lower().rstrip("s")) for n, u in _AMOUNT.findall(text)}
+    return numbers, amounts
+
+
+def _quantity_bonus(numbers: set[str], amounts: set[tuple[str, str]], sentence: str) -> float:
+    """A sentence stating the shopper's own quantity (same number and unit) is very likely the
+    answer; the same number alone, likely."""
+    found, stated = _quantities(sentence)
+    if amounts & stated:
+        return 0.35
+    return 0.15 if numbers & found else 0.0
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"$])", " ".join(text.split()))
+    return [p.strip() for p in parts if p.strip()]

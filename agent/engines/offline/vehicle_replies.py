@@ -1,0 +1,197 @@
+"""Replies built from the vehicle tools' results: a booking or reschedule, open times, one
+vehicle's details, and inventory search results (with a similar vehicle when one is gone).
+
+Facts come from the tool results and the dealership record; the words from
+`agent/prompts/replies.yaml`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from agent import prompts
+from agent.context import AgentDeps, TurnContext
+from agent.engines.offline import answers
+from agent.engines.offline import formatting as fmt
+from agent.engines.offline.understand import Understanding
+from crm_store import dealerships
+
+
+def booking_text(
+    by_name: dict[str, list[dict[str, Any]]],
+    seed: str,
+    ctx: TurnContext,
+    deps: AgentDeps,
+    updates: dict[str, Any],
+) -> str:
+    """The reply to a booking or reschedule: confirmed (with what to bring), the vehicle gone,
+    or other times to pick from; "" when neither was tried this turn."""
+    attempts = by_name.get("book_test_drive") or by_name.get("reschedule_test_drive")
+    if not attempts:
+        return ""
+    result = attempts[-1]
+    done = result.get("booked") or result.get("rescheduled")
+    if done:
+        with deps.store.reading() as uow:
+            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        bring = answers.bring(by_name.get("search_knowledge", []))
+        key = "booked" if result.get("booked") else "rescheduled"
+        updates.update(
+            appointment_day=done["starts_at"][:10],
+            appointment_time=done["starts_at"][11:16],
+            rescheduling=None,
+            requested_day=None,
+        )
+        with_whom = f" with {done['staff']}" if done.get("staff") else ""
+        return prompts.render(
+            key,
+            seed,
+            title=done["title"],
+            stock=done["stock"],
+            when=fmt.when(done["starts_at"]),
+            with_whom=with_whom,
+            address=dealer.address or dealer.name,
+            bring=bring,
+        ) + (f" Add it to your calendar: {done['calendar']}" if done.get("calendar") else "")
+    if result.get("status") not in (None, "available"):
+        stock = result.get("stock")
+        return _unavailable_text(by_name, seed, title=stock, status=result["status"], stock=stock)
+    alternatives = result.get("alternatives", [])
+    if not alternatives:
+        return prompts.render("no_times", seed)
+    updates.update(
+        offered_slots=alternatives, pending="slot_choice", requested_day=alternatives[0][:10]
+    )
+    key = "time_booked" if result.get("reason") == "slot taken" else "time_taken"
+    return prompts.render(key, seed, times=fmt.times_list(alternatives))
+
+
+def availability_text(
+    result: dict[str, Any],
+    by_name: dict[str, list[dict[str, Any]]],
+    seed: str,
+    updates: dict[str, Any],
+) -> str:
+    """Open times for a test drive: a few from the window asked for, or the nearest ones."""
+    if result.get("status") not in (None, "available"):
+        title = result.get("title", result["stock"])
+        return _unavailable_text(
+            by_name, seed, title=title, status=result["status"], stock=result.get("stock")
+        )
+    slots = result.get("slots", [])
+    if slots:
+        offered = _spread(slots)
+        updates.update(offered_slots=offered, pending="slot_choice", requested_day=offered[0][:10])
+        return prompts.render(
+            "offer_times", seed, title=result["title"], times=fmt.times_list(offered)
+        )
+    nearest = result.get("nearest", [])
+    if not nearest:
+        return prompts.render("no_times", seed)
+    updates.update(offered_slots=nearest, pending="slot_choice", requested_day=nearest[0][:10])
+    key = "day_closed" if result.get("day_closed") else "window_full"
+    day = (
+        fmt.day_name(datetime.fromisoformat(result["date"] + "T00:00"))
+        if result.get("date")
+        else ""
+    )
+    return prompts.render(key, seed, day=day, times=fmt.times_list(nearest))
+
+
+def _spread(slots: list[str], count: int = 3) -> list[str]:
+    """Up to `count` offered times: the first ones of the window, at least an hour apart
+    when the window is long, so the shopper sees a real choice."""
+    if len(slots) <= count:
+        return slots
+    picked = [slots[0]]
+    for slot in slots[1:]:
+        gap = datetime.fromisoformat(slot) - datetime.fromisoformat(picked[-1])
+        if gap.total_seconds() >= 3600 or len(slots) < 8:
+            picked.append(slot)
+        if len(picked) == count:
+            break
+    return picked
+
+
+def vehicle_text(
+    result: dict[str, Any],
+    by_name: dict[str, list[dict[str, Any]]],
+    m: Understanding,
+    seed: str,
+    updates: dict[str, Any],
+) -> str:
+    """One vehicle's details, then an offer of a test drive (or a similar one, if it's gone)."""
+    if "error" in result:
+        return prompts.render("vehicle_not_found", seed)
+    v = result["vehicle"]
+    if v["status"] != "available":
+        return _unavailable_text(
+            by_name, seed, title=v["title"], status=v["status"], stock=v["stock"]
+        )
+    features = ", ".join(v["features"][:3]) if v["features"] else ""
+    detail = prompts.render(
+        "vehicle_details",
+        seed,
+        line=fmt.vehicle_line(v),
+        features=f" Features: {features}." if features else "",
+    )
+    updates["pending"] = "offer_test_drive"
+    return detail
+
+
+def search_text(
+    results: list[dict[str, Any]], m: Understanding, seed: str, updates: dict[str, Any]
+) -> str:
+    """What the inventory searches found (`results`: the first search, then any wider ones)."""
+    first, last = results[0], results[-1]
+    found = last["vehicles"]
+    if not found:
+        gone = first.get("unavailable_matches") or []
+        if gone:
+            return prompts.render(
+                "only_unavailable", seed, title=gone[0]["title"], status=gone[0]["status"]
+            )
+        return prompts.render("no_match", seed)
+    lines = "; ".join(fmt.vehicle_line(v) for v in found[:3])
+    updates["pending"] = "offer_test_drive"
+    key = "search_results" if first["vehicles"] else "search_relaxed"
+    named = bool(m.query.model or m.query.stock)  # "the silverado", not "a used truck"
+    if not first["vehicles"] and first.get("unavailable_matches") and named:
+        gone = first["unavailable_matches"][0]
+        return prompts.render(
+            "unavailable_with_similar",
+            seed,
+            title=gone["title"],
+            status=gone["status"],
+            lines=lines,
+        )
+    more = last.get("total", len(found)) - min(len(found), 3)
+    extra = f" (+{more} more)" if more > 0 else ""
+    return prompts.render(key, seed, count=last.get("total", len(found)), lines=lines + extra)
+
+
+def _unavailable_text(
+    by_name: dict[str, list[dict[str, Any]]],
+    seed: str,
+    *,
+    title: str | None,
+    status: str,
+    stock: str | None,
+) -> str:
+    """The vehicle asked about is sold or on hold: say so, and offer a similar one that a
+    search this turn found, if any."""
+    similar = _similar(by_name, exclude=stock)
+    return prompts.render("vehicle_unavailable", seed, title=title, status=status, similar=similar)
+
+
+def _similar(by_name: dict[str, list[dict[str, Any]]], exclude: str | None) -> str:
+    for result in reversed(by_name.get("search_inventory", [])):
+        options = [v for v in result.get("vehicles", []) if v["stock"] != exclude]
+        if options:
+            return (
+                " A similar one that is available: "
+                + fmt.vehicle_line(options[0])
+                + ". Want to see it?"
+            )
+    return ""
