@@ -6,7 +6,6 @@ import email
 import email.policy
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
 from email.message import EmailMessage, Message
 from zoneinfo import ZoneInfo
 
@@ -22,13 +21,9 @@ from crm_store.records import (
 )
 from crm_store.types import (
     AppointmentStatus,
-    Condition,
-    Consent,
-    Role,
-    StaffStatus,
-    VehicleStatus,
 )
 from nightshift.invites import Method, appointment_ics, invite_email, invite_uid
+from tests import records
 
 LA = ZoneInfo("America/Los_Angeles")
 NOW = datetime(2026, 2, 20, 16, 5, tzinfo=UTC)
@@ -36,58 +31,10 @@ TOKEN = "tok-Secret_9f3kQ2-abcdefghijklmnop"
 LINK = "https://harborpoint.example/a/xyz"
 HOURS = {day: (time(9), time(18)) for day in range(6)}
 
-DEALER = DealershipRecord(
-    id=1,
-    slug="harbor-point-honda",
-    name="Harbor Point Honda",
-    timezone="America/Los_Angeles",
-    phone="+18055550100",
-    address="1200 Harbor Blvd, Ventura, CA",
-    test_drive_minutes=30,
-    hours=HOURS,
-)
-REP = StaffRecord(
-    id=7,
-    dealership_id=1,
-    handle="maria",
-    name="Maria Lopez",
-    role=Role.SALES,
-    phone="+15550100001",
-    email="maria@harborpoint.example",
-    status=StaffStatus.AVAILABLE,
-    status_changed_at=NOW,
-    shifts=HOURS,
-    active=True,
-)
-CAR = VehicleRecord(
-    id=3,
-    dealership_id=1,
-    stock="U2101",
-    vin="2HGFE2F59MH512345",
-    year=2021,
-    make="Honda",
-    model="Civic",
-    trim="EX",
-    condition=Condition.USED,
-    body="sedan",
-    color="Sonic Gray Pearl",
-    mileage=28450,
-    price=Decimal("23995"),
-    status=VehicleStatus.AVAILABLE,
-    features=(),
-)
-SHOPPER = CustomerRecord(
-    id=11,
-    dealership_id=1,
-    name="Dana Whitfield",
-    phone="+18055550199",
-    email="dana@example.com",
-    assigned_staff_id=7,
-    sms_consent=Consent.GRANTED,
-    sms_consent_at=NOW,
-    sms_consent_source="web",
-    created_at=NOW,
-)
+DEALER = records.dealership(hours=HOURS)
+REP = records.salesperson(status_changed_at=NOW, shifts=HOURS)
+CAR = records.vehicle()
+SHOPPER = records.customer(sms_consent_at=NOW, created_at=NOW)
 
 
 def booking(starts_at: datetime, *, token: str = TOKEN, sequence: int = 2) -> AppointmentRecord:

@@ -16,65 +16,28 @@ from crm_store.records import (
     AppointmentRecord,
     CustomerRecord,
     DealershipRecord,
-    StaffRecord,
     VehicleRecord,
 )
 from crm_store.types import (
     AppointmentStatus,
     Condition,
     Consent,
-    Role,
-    StaffStatus,
     VehicleStatus,
 )
 from handoff.adf import adf_lead, validate_adf
 from handoff.summary import Summary, build_summary
+from tests import records
 
 NOW = datetime(2026, 2, 20, 16, 5, 30, 123456, tzinfo=UTC)
 HOURS = {day: (time(9), time(18)) for day in range(6)}
 QUESTION = 'Is the "EX" <really> $23,995 & no fees?? Tom\'s quote said less 🚗🔥'
 TRANSCRIPT = "https://harborpoint.example/console/conversations/c-77?tab=transcript&x=1"
 
-DEALER = DealershipRecord(
-    id=1,
-    slug="harbor-point-honda",
-    name="Harbor Point Honda & Sons",
-    timezone="America/Los_Angeles",
-    phone="+18055550100",
-    address="1200 Harbor Blvd, Ventura, CA 93001",
-    test_drive_minutes=30,
-    hours=HOURS,
+DEALER = records.dealership(
+    name="Harbor Point Honda & Sons", address="1200 Harbor Blvd, Ventura, CA 93001", hours=HOURS
 )
-REP = StaffRecord(
-    id=7,
-    dealership_id=1,
-    handle="maria",
-    name="Maria Lopez",
-    role=Role.SALES,
-    phone="+15550100001",
-    email="maria@harborpoint.example",
-    status=StaffStatus.AVAILABLE,
-    status_changed_at=NOW,
-    shifts=HOURS,
-    active=True,
-)
-CIVIC = VehicleRecord(
-    id=3,
-    dealership_id=1,
-    stock="U2101",
-    vin="2HGFE2F59MH512345",
-    year=2021,
-    make="Honda",
-    model="Civic",
-    trim="EX",
-    condition=Condition.CERTIFIED,
-    body="sedan",
-    color="Sonic Gray Pearl",
-    mileage=28450,
-    price=Decimal("23995"),
-    status=VehicleStatus.AVAILABLE,
-    features=(),
-)
+REP = records.salesperson(status_changed_at=NOW, shifts=HOURS)
+CIVIC = records.vehicle(condition=Condition.CERTIFIED)
 CRV = VehicleRecord(
     id=4,
     dealership_id=1,
