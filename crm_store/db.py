@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.clock import Clock, SystemClock
 from crm_store.uow import UnitOfWork
+
+BUSY_TIMEOUT_MS = 30000  # how long a statement waits for another process's lock
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -50,7 +54,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -82,7 +86,7 @@ def _begin_immediate(engine: Engine, writers: threading.Lock | None) -> None:
                 raise TimeoutError(f"the database stayed locked for {WRITER_WAIT:.0f} s")
             connection.info[_HOLDS] = True
         try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            _take_write_lock(connection.connection.dbapi_connection)
         except BaseException:
             release(connection)
             raise
@@ -93,6 +97,31 @@ def _begin_immediate(engine: Engine, writers: threading.Lock | None) -> None:
 
     sa.event.listen(engine, "commit", release)
     sa.event.listen(engine, "rollback", release)
+
+
+def _take_write_lock(raw: Any) -> None:
+    """BEGIN IMMEDIATE, retried every 0.5-5 ms while another process holds the write lock.
+
+    SQLite's own busy handler sleeps in steps of up to 100 ms, so a webhook that meets the
+    worker's short write waited up to 100 ms for a lock free after 2; polling in short steps
+    keeps that wait near the lock's real hold time. Other statements keep the busy timeout.
+    """
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.0005
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.005)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Store:

@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         True, validation_alias=_env("NIGHTSHIFT_INLINE_WORKER", "inline_worker")
     )
     worker_nice: int = Field(
-        10, ge=0, le=19, validation_alias=_env("NIGHTSHIFT_WORKER_NICE", "worker_nice")
+        19, ge=0, le=19, validation_alias=_env("NIGHTSHIFT_WORKER_NICE", "worker_nice")
     )
     job_poll_seconds: float = Field(
         1.0, gt=0, le=60, validation_alias=_env("NIGHTSHIFT_JOB_POLL_SECONDS", "job_poll_seconds")
