@@ -4,6 +4,7 @@ the key and what was expected. Unknown keys are errors, never ignored."""
 from __future__ import annotations
 
 import re
+import typing
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -195,9 +196,12 @@ def load_scenario(path: Path) -> LoadedScenario:
             key = ".".join(str(p) for p in error["loc"] if str(p) not in branches)
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                message = "unknown key"
+                known = _known_keys(error["loc"][:-1])
+                message = "unknown key" + (f"; expected one of {known}" if known else "")
             elif error["type"] == "missing":
                 message = "required key is missing"
+                if error["loc"] == ("turns",):
+                    message += "; expected a list of at least one turn (user, expect)"
             problems.append(f"{name}: {key}: {message}")
     world: WorldSpec | None = None
     if isinstance(data.get("world"), dict):
@@ -216,6 +220,29 @@ def load_scenario(path: Path) -> LoadedScenario:
     if problems or spec is None or world is None:
         raise ScenarioError(problems or [f"{name}: world: required key is missing"])
     return LoadedScenario(path=path, spec=spec, world=world)
+
+
+def _known_keys(loc: tuple[Any, ...]) -> str:
+    """The keys allowed where an unknown one was found (for the error message)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return ""
+        model = next(
+            (
+                t
+                for t in (field.annotation, *typing.get_args(field.annotation))
+                for t in (t, *typing.get_args(t))
+                if isinstance(t, type) and issubclass(t, BaseModel)
+            ),
+            None,
+        )
+        if model is None:
+            return ""
+    return ", ".join(getattr(model, "model_fields", {}))
 
 
 def _references(spec: Scenario, world: WorldSpec) -> list[str]:

@@ -109,9 +109,13 @@ def _local_datetime(value: Any) -> datetime:
         if value.tzinfo is not None:
             raise ValueError(f"{value!r}: expected a local time without an offset")
         return value
+    expected = "expected a local time YYYY-MM-DDTHH:MM, e.g. 2026-03-07T10:00"
     if isinstance(value, str) and _LOCAL_TIME.match(value.strip()):
-        return datetime.fromisoformat(value.strip())
-    raise ValueError(f"{value!r}: expected a local time YYYY-MM-DDTHH:MM, e.g. 2026-03-07T10:00")
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError as exc:  # the right shape, an impossible date or time
+            raise ValueError(f"{value!r}: {exc}; {expected}") from None
+    raise ValueError(f"{value!r}: {expected}")
 
 
 Span = Annotated[tuple[time, time], BeforeValidator(_span)]

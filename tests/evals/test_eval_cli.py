@@ -60,6 +60,7 @@ def test_passing_and_failing_scenarios(tmp_path: Path, models_dir: Path) -> None
 def test_invalid_scenarios_exit_2_naming_file_and_key(tmp_path: Path, models_dir: Path) -> None:
     unknown = _variant(tmp_path, "unknown-key", {"id": "x1", "colour": "red"})
     bad_time = _variant(tmp_path, "bad-time", {"id": "x2", "now": "next friday"})
+    no_date = _variant(tmp_path, "no-such-date", {"id": "x4", "now": "2026-02-30T10:00"})
     data = yaml.safe_load(SCENARIO.read_text())
     data["id"] = "x3"
     del data["turns"]
@@ -68,9 +69,13 @@ def test_invalid_scenarios_exit_2_naming_file_and_key(tmp_path: Path, models_dir
     result = _eval(str(tmp_path), models_dir=models_dir)
     assert result.returncode == 2
     err = result.stderr
-    assert f"{unknown}: colour: unknown key" in err
+    assert f"{unknown}: colour: unknown key; expected one of id, title, tags, now," in err
     assert f"{bad_time}: now: 'next friday': expected a local time YYYY-MM-DDTHH:MM" in err
-    assert f"{no_turns}: turns: required key is missing" in err
+    assert (
+        f"{no_date}: now: '2026-02-30T10:00': day is out of range for month;"
+        " expected a local time YYYY-MM-DDTHH:MM"
+    ) in err
+    assert f"{no_turns}: turns: required key is missing; expected a list of at least one" in err
     assert "Traceback" not in err
 
 
