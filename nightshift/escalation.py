@@ -61,7 +61,7 @@ def after_turn(
             )
         if engine_live is None and before is None:
             notice = handoff_notice(dealer, store.clock, record.reasons[0], str(convo.id))
-    after = live_handoff(store, convo.id)
+    after = live_handoff(store, convo.id) if found.reasons else engine_live
     changed = after is not None and (before is None or after.reasons != before.reasons)
     if changed and after is not None and flow is not None:
         flow.summarize(after.id, slots)
