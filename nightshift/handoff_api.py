@@ -13,13 +13,14 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from agent import prompts
-from crm_store import conversations, customers, dealerships, handoffs, outbox, staff
+from crm_store import conversations, dealerships, handoffs, staff
 from crm_store.records import HandoffRecord, StaffRecord
-from crm_store.types import Author, Channel, ConversationMode
+from crm_store.types import Author, ConversationMode
 from crm_store.uow import UnitOfWork
 from nightshift import links, transcript
 from nightshift.deps import SettingsDep, StoreDep
 from nightshift.handoff_page import handoff_page
+from nightshift.staff_api import kick_delivery, send_to_shopper
 
 router = APIRouter(tags=["handoffs"])
 
@@ -89,7 +90,7 @@ def claim(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
     with store.unit_of_work() as uow:
         member = _member(uow, link)
         _claim(uow, link, member)
-    _kick(request)
+    kick_delivery(request)
     return details(link, store)
 
 
@@ -102,7 +103,7 @@ def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> 
         convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
         send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
         handoffs.record_step(uow, handoff_id=found.id, action="replied", staff_id=member.id)
-    _kick(request)
+    kick_delivery(request)
     return details(link, store)
 
 
@@ -117,26 +118,8 @@ def hand_back(link: SignedDep, store: StoreDep, request: Request) -> dict[str, A
             "handed_back", str(found.id), name=member.name, dealership=dealer.name
         )
         send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
-    _kick(request)
+    kick_delivery(request)
     return details(link, store)
-
-
-def send_to_shopper(
-    uow: UnitOfWork, conversation_id: int, text: str, author: Author, staff_id: int | None
-) -> None:
-    """Store a message to the shopper and queue it on their channel (SMS or web chat)."""
-    convo = conversations.get_conversation(uow, conversation_id=conversation_id)
-    shopper = customers.get_customer(uow, customer_id=convo.customer_id)
-    recipient = shopper.phone if convo.channel is Channel.SMS else convo.public_id
-    outbox.send_message(
-        uow,
-        conversation_id=convo.id,
-        channel=convo.channel,
-        recipient=recipient or "",
-        body=text,
-        author=author,
-        staff_id=staff_id,
-    )
 
 
 def _claim(uow: UnitOfWork, link: Signed, member: StaffRecord) -> HandoffRecord:
@@ -191,9 +174,3 @@ def _details(uow: UnitOfWork, link: Signed) -> dict[str, Any]:
         ],
         "transcript": transcript.as_dict(transcript.build(uow, convo)),
     }
-
-
-def _kick(request: Request) -> None:
-    runtime = getattr(request.app.state, "runtime", None)
-    if runtime is not None:
-        runtime.dispatcher.kick()

@@ -7,7 +7,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from crm_store import conversations, customers, outbox, staff
+from crm_store.records import MessageRecord
 from crm_store.types import Author, Channel
+from crm_store.uow import UnitOfWork
 from nightshift.deps import UowDep
 
 router = APIRouter(tags=["staff"])
@@ -33,19 +35,32 @@ def post_staff_message(
     """Send a salesperson's message to the shopper of this conversation."""
     convo = conversations.get_by_public_id(uow, public_id=public_id)
     member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=body.staff)
+    stored = send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
+    uow.session.commit()  # visible to the delivery worker before it is woken
+    kick_delivery(request)
+    return StaffMessageOut(id=stored.id, conversation=public_id, author=member.name)
+
+
+def send_to_shopper(
+    uow: UnitOfWork, conversation_id: int, text: str, author: Author, staff_id: int | None
+) -> MessageRecord:
+    """Store a message to the shopper and queue it on their channel (SMS or web chat)."""
+    convo = conversations.get_conversation(uow, conversation_id=conversation_id)
     shopper = customers.get_customer(uow, customer_id=convo.customer_id)
-    recipient = shopper.phone if convo.channel is Channel.SMS else public_id
-    stored = outbox.send_message(
+    recipient = shopper.phone if convo.channel is Channel.SMS else convo.public_id
+    return outbox.send_message(
         uow,
         conversation_id=convo.id,
         channel=convo.channel,
         recipient=recipient or "",
-        body=body.text,
-        author=Author.STAFF,
-        staff_id=member.id,
+        body=text,
+        author=author,
+        staff_id=staff_id,
     )
-    uow.session.commit()  # visible to the delivery worker before it is woken
-    runtime = request.app.state.runtime
+
+
+def kick_delivery(request: Request) -> None:
+    """Wake the outbox worker of this process (the message is committed)."""
+    runtime = getattr(request.app.state, "runtime", None)
     if runtime is not None:
         runtime.dispatcher.kick()
-    return StaffMessageOut(id=stored.id, conversation=public_id, author=member.name)

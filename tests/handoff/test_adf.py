@@ -16,7 +16,6 @@ from crm_store.records import (
     AppointmentRecord,
     CustomerRecord,
     DealershipRecord,
-    VehicleRecord,
 )
 from crm_store.types import (
     AppointmentStatus,
@@ -38,13 +37,11 @@ DEALER = records.dealership(
 )
 REP = records.salesperson(status_changed_at=NOW, shifts=HOURS)
 CIVIC = records.vehicle(condition=Condition.CERTIFIED)
-CRV = VehicleRecord(
+CRV = records.vehicle(
     id=4,
-    dealership_id=1,
     stock="N3302",
     vin="7FARS4H71SE000123",
     year=2025,
-    make="Honda",
     model="CR-V",
     trim=None,
     condition=Condition.NEW,
@@ -53,20 +50,8 @@ CRV = VehicleRecord(
     mileage=12,
     price=Decimal("34150.50"),
     status=VehicleStatus.PENDING,
-    features=(),
 )
-DANA = CustomerRecord(
-    id=11,
-    dealership_id=1,
-    name="Dana O'Brien",
-    phone="+18055550199",
-    email="dana@example.com",
-    assigned_staff_id=7,
-    sms_consent=Consent.GRANTED,
-    sms_consent_at=NOW,
-    sms_consent_source="web",
-    created_at=NOW,
-)
+DANA = records.customer(name="Dana O'Brien", sms_consent_at=NOW, created_at=NOW)
 
 
 def booking(status: AppointmentStatus = AppointmentStatus.BOOKED) -> AppointmentRecord:
