@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sms_bench.py
 	$(BIN)/python bench/availability_bench.py
 	$(BIN)/python bench/handoff_bench.py
+	$(BIN)/python bench/abuse_bench.py
 
 # The bundled scenario suites with the offline engine.
 eval: $(STAMP)

@@ -15,13 +15,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+# Linear time on any text: a bare amount starts at most one character into a run of digits
+# and commas, an e-mail where its run of address characters starts, a line of code at the
+# first blank of its own line (not at each line of a run of blank lines).
 _MONEY = re.compile(
     r"(?:\$\s?(?P<a>\d[\d,]*(?:\.\d{1,2})?)\s*(?P<k>[kK]\b)?)"
-    r"|(?:\b(?P<b>\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)\b)",
+    r"|(?:\b(?<![\d,]{2})(?P<b>\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)\b)",
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _COMMITMENT = re.compile(
     r"\b("
     r"legally binding|binding (?:offer|agreement|contract|price|deal)|this is binding|"
@@ -72,7 +75,8 @@ _ABUSIVE = re.compile(
 )
 # Not a chat reply: code, or an essay (the assistant writes two or three SMS-sized sentences).
 _CODE = re.compile(
-    r"```|^\s*(?:def \w+\(|import \w+|from [\w.]+ import |class \w+[:(]|function \w*\(|<script)",
+    r"```|^[^\S\n]*(?:def \w+\(|import \w+|from [\w.]+ import |class \w+[:(]|function \w*\("
+    r"|<script)",
     re.MULTILINE,
 )
 MAX_REPLY_CHARS = 1200

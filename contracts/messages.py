@@ -7,6 +7,12 @@ from typing import Literal
 
 ChannelName = Literal["sms", "web"]
 
+# The most of one shopper message that the assistant reads: the engine, the escalation
+# detector and the handoff summary see the first MAX_TURN_TEXT characters (the web chat's
+# limit; Twilio delivers at most 1,600). The stored message is always whole. This bounds the
+# work of a turn whatever a caller lets through (a burst of texts joined, a direct caller).
+MAX_TURN_TEXT = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class Attachment:

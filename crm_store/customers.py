@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -153,17 +155,28 @@ def update_contact(
     email: str | None = None,
     phone: str | None = None,
 ) -> CustomerRecord:
-    """Record contact details a shopper gave; each change goes on the timeline."""
+    """Record contact details a shopper gave; each change goes on the timeline.
+
+    A typed phone or e-mail fills an empty field; it never replaces one already known (an
+    SMS shopper's phone is the channel's verified address, and the conversation is found by
+    it): a different value is kept as an extra contact instead.
+    """
     row = _get(uow, customer_id)
     changed: dict[str, str] = {}
     if name and name != row.name:
         row.name = changed["name"] = name
-    if email and email != row.email:
-        row.email = changed["email"] = email
+    if email:
+        email = email.strip()
+        if row.email is None:
+            row.email = changed["email"] = email
+        elif email.lower() != row.email.lower() and _add_extra(uow, row, "email", email):
+            changed["extra_email"] = email
     if phone:
         e164 = normalise_phone(phone)
-        if e164 != row.phone:
+        if row.phone is None and _by_phone(uow, row.dealership_id, e164) is None:
             row.phone = changed["phone"] = e164
+        elif e164 != row.phone and _add_extra(uow, row, "phone", e164):
+            changed["extra_phone"] = e164
     if changed:
         row.updated_at = uow.now()
         uow.flush()
@@ -175,6 +188,15 @@ def update_contact(
             data={"fields": sorted(changed)},
         )
     return _record(row)
+
+
+def _add_extra(uow: UnitOfWork, row: Customer, kind: str, value: str) -> bool:
+    """Keep `value` among the customer's extra contacts; False when it is there already."""
+    known = list(row.extra_contacts or [])
+    if any(c.get("value", "").lower() == value.lower() for c in known):
+        return False
+    row.extra_contacts = [*known, {"kind": kind, "value": value, "at": uow.now().isoformat()}]
+    return True
 
 
 def record_consent(
@@ -219,6 +241,22 @@ def find_by_phone(uow: UnitOfWork, *, dealership_id: int, phone: str) -> Custome
     return None if row is None else _record(row)
 
 
+def owners_of_contacts(
+    uow: UnitOfWork, *, dealership_id: int, phones: Iterable[str], emails: Iterable[str]
+) -> set[int]:
+    """Ids of the dealership's customers whose phone or e-mail is among those given."""
+    phones, emails = list(phones), [e.lower() for e in emails]
+    if not phones and not emails:
+        return set()
+    match = []
+    if phones:
+        match.append(Customer.phone.in_(phones))
+    if emails:
+        match.append(sa.func.lower(Customer.email).in_(emails))
+    query = sa.select(Customer.id).where(Customer.dealership_id == dealership_id, sa.or_(*match))
+    return set(uow.session.scalars(query))
+
+
 def list_customers(uow: UnitOfWork, *, dealership_id: int) -> list[CustomerRecord]:
     rows = uow.session.scalars(
         sa.select(Customer).where(Customer.dealership_id == dealership_id).order_by(Customer.id)
@@ -237,4 +275,5 @@ def _get(uow: UnitOfWork, customer_id: int) -> Customer:
 
 
 def _record(row: Customer) -> CustomerRecord:
-    return from_row(CustomerRecord, row)
+    extra = tuple(str(c.get("value")) for c in row.extra_contacts or [] if c.get("value"))
+    return from_row(CustomerRecord, row, extra_contacts=extra)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -110,6 +111,47 @@ def count_by_author(uow: UnitOfWork, *, conversation_id: int) -> dict[Author, in
         .group_by(Message.author)
     ).all()
     return {author: int(count) for author, count in rows}
+
+
+def count_since(uow: UnitOfWork, *, conversation_id: int, author: Author, since: datetime) -> int:
+    """How many messages `author` wrote in the conversation at or after `since` (a rate
+    counted from the store, so every process sees the same count)."""
+    return (
+        uow.session.scalar(
+            sa.select(sa.func.count(Message.id)).where(
+                Message.conversation_id == conversation_id,
+                Message.author == author,
+                Message.created_at >= since,
+            )
+        )
+        or 0
+    )
+
+
+def shopper_run(
+    uow: UnitOfWork, *, conversation_id: int, message_id: int, limit: int
+) -> list[MessageRecord]:
+    """The shopper's messages since the last message by anyone else that precedes
+    `message_id` (so the run holds `message_id` and what the shopper sent after it), oldest
+    first, at most `limit`."""
+    floor = uow.session.scalar(
+        sa.select(sa.func.max(Message.id)).where(
+            Message.conversation_id == conversation_id,
+            Message.author != Author.SHOPPER,
+            Message.id < message_id,
+        )
+    )
+    rows = uow.session.scalars(
+        sa.select(Message)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.author == Author.SHOPPER,
+            Message.id > (floor or 0),
+        )
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return [_record(row) for row in rows]
 
 
 def find_by_channel_id(

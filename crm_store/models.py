@@ -144,6 +144,9 @@ class Customer(Base):
     sms_consent: Mapped[Consent] = mapped_column(enum_column(Consent, "sms_consent"))
     sms_consent_at: Mapped[datetime | None]
     sms_consent_source: Mapped[str | None] = mapped_column(sa.String(80))
+    # Phones and e-mails the shopper typed beyond the channel's verified address (which is
+    # never replaced by a typed one): [{"kind": "phone"|"email", "value": ..., "at": iso}].
+    extra_contacts: Mapped[list[Any] | None] = mapped_column(default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -370,3 +373,38 @@ class Job(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A per-dealership API credential. Only the SHA-256 of the token is kept; it acts as a
+    named staff member (and their role) or as an integration, until revoked."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    name: Mapped[str] = mapped_column(sa.String(80))
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """One staff or integration action through the API or a signed link: who, how, what."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_dealership_at", "dealership_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dealership_id: Mapped[int] = mapped_column(sa.ForeignKey("dealerships.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    via: Mapped[str] = mapped_column(sa.String(20))
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    staff_id: Mapped[int | None] = _fk("staff.id", null=True, on_delete="SET NULL")
+    token_id: Mapped[int | None] = _fk("api_tokens.id", null=True, on_delete="SET NULL")
+    action: Mapped[str] = mapped_column(sa.String(60))
+    target: Mapped[str] = mapped_column(sa.String(120))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

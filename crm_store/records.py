@@ -68,6 +68,8 @@ class CustomerRecord:
     sms_consent_at: datetime | None
     sms_consent_source: str | None
     created_at: datetime
+    # phones and e-mails the shopper typed beyond the verified ones (never replacing them)
+    extra_contacts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

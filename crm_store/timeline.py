@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +43,24 @@ def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[TimelineEven
         .order_by(TimelineEvent.at, TimelineEvent.id)
     )
     return [_record(row) for row in rows]
+
+
+def has_event_since(
+    uow: UnitOfWork, *, customer_id: int, conversation_id: int, kind: str, since: datetime
+) -> bool:
+    """Whether the conversation has an event of `kind` at or after `since` (e.g. a notice
+    recorded once per window)."""
+    found = uow.session.scalar(
+        sa.select(TimelineEvent.id)
+        .where(
+            TimelineEvent.customer_id == customer_id,
+            TimelineEvent.conversation_id == conversation_id,
+            TimelineEvent.kind == kind,
+            TimelineEvent.at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _record(row: TimelineEvent) -> TimelineEventRecord:

@@ -167,6 +167,8 @@ def customer_comments(summary: Summary) -> str:
         lines.append("The customer has not given a name.")
     if not person["phone"] and not person["email"]:
         lines.append("No phone or e-mail given: reply through the conversation (transcript).")
+    if person.get("other_contacts"):
+        lines.append("Also gave: " + ", ".join(person["other_contacts"]))
     lines.append(f"Transcript: {summary['transcript_url']}")
     return "\n".join(lines)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_NUMBER = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
+# A number starts at most one character into a run of digits and commas, so a long run is
+# scanned a bounded number of times, not once per position (linear time on any text).
+_NUMBER = r"\$?\s?(?<![\d,]{2})(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
 TRADE_CUES = re.compile(
     r"\btrad(e|ing)[- ]?in+\b|\btrade\b|\b(my|our) (current |old )?(car|truck|suv|van|ride)\b"
     r"|\bworth\b|\bgive me for\b|\bappraise",

@@ -48,6 +48,7 @@ class Contact(TypedDict):
     name: str | None
     phone: str | None
     email: str | None
+    other_contacts: list[str]  # typed by the shopper beyond the verified phone / e-mail
 
 
 class DealerInfo(TypedDict):
@@ -129,7 +130,12 @@ def build_summary(
             address=dealership.address,
             timezone=dealership.timezone,
         ),
-        customer=Contact(name=customer.name, phone=customer.phone, email=customer.email),
+        customer=Contact(
+            name=customer.name,
+            phone=customer.phone,
+            email=customer.email,
+            other_contacts=list(customer.extra_contacts),
+        ),
         channel=channel,
         reasons=list(reasons) or ["other"],
         confidence=round(confidence, 2),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
@@ -13,9 +13,12 @@ from channels.web.page import demo_page
 from crm_store import dealerships, migrate, vehicles
 from crm_store.records import DealershipRecord
 from crm_store.types import Condition, VehicleStatus
+from nightshift import auth
 from nightshift.deps import SettingsDep, StoreDep, UowDep
 
 router = APIRouter()
+# What a dealer's own website shows anyone: name, hours, address, the cars for sale.
+PublicListing = Depends(auth.public("the dealership's public listing and inventory"))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -59,7 +62,12 @@ class VehicleOut(BaseModel):
     features: list[str]
 
 
-@router.get("/healthz", response_model=Health, tags=["ops"])
+@router.get(
+    "/healthz",
+    response_model=Health,
+    tags=["ops"],
+    dependencies=[Depends(auth.public("liveness for load balancers; no customer data"))],
+)
 def healthz(store: StoreDep, settings: SettingsDep) -> JSONResponse:
     """Liveness and database status: 200 when the database answers and is fully migrated."""
     head = migrate.head_revision()
@@ -78,18 +86,31 @@ def healthz(store: StoreDep, settings: SettingsDep) -> JSONResponse:
     return JSONResponse(health.model_dump(), status_code=200 if db.ok else 503)
 
 
-@router.get("/api/dealerships", response_model=list[DealershipOut], tags=["dealerships"])
+@router.get(
+    "/api/dealerships",
+    response_model=list[DealershipOut],
+    tags=["dealerships"],
+    dependencies=[PublicListing],
+)
 def list_dealerships(uow: UowDep) -> list[DealershipOut]:
     return [_dealership_out(d) for d in dealerships.list_dealerships(uow)]
 
 
-@router.get("/api/dealerships/{slug}", response_model=DealershipOut, tags=["dealerships"])
+@router.get(
+    "/api/dealerships/{slug}",
+    response_model=DealershipOut,
+    tags=["dealerships"],
+    dependencies=[PublicListing],
+)
 def get_dealership(slug: str, uow: UowDep) -> DealershipOut:
     return _dealership_out(dealerships.get_dealership(uow, slug=slug))
 
 
 @router.get(
-    "/api/dealerships/{slug}/inventory", response_model=list[VehicleOut], tags=["dealerships"]
+    "/api/dealerships/{slug}/inventory",
+    response_model=list[VehicleOut],
+    tags=["dealerships"],
+    dependencies=[PublicListing],
 )
 def inventory(
     slug: str,
@@ -119,7 +140,12 @@ def inventory(
     ]
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    include_in_schema=False,
+    dependencies=[Depends(auth.public("the demo dealership's page with the chat widget"))],
+)
 def home(uow: UowDep, settings: SettingsDep) -> HTMLResponse:
     """The demo dealership's page, with the chat widget on it."""
     known = dealerships.list_dealerships(uow)

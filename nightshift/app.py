@@ -14,9 +14,14 @@ from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from nightshift import api, appointments_api, calendar_api, handoff_api, logs, staff_api
+from nightshift.auth import Forbidden, Unauthenticated
 from nightshift.channel_wiring import RuntimeUnavailable, mount_channels
+from nightshift.http_limits import BodyLimit
+from nightshift.input_guard import InputGuard
+from nightshift.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
+from nightshift.staff_api import ShopperOptedOut
 
 log = logging.getLogger("nightshift.app")
 
@@ -33,6 +38,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        logs.install_uvicorn_redaction()  # no link signature or token in request lines
         with ExitStack() as stack:
             try:
                 runtime = stack.enter_context(
@@ -72,12 +78,28 @@ def create_app(
             status_code=422,
         )
 
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(_request: Request, exc: Unauthenticated) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(ShopperOptedOut)
+    async def opted_out(_request: Request, exc: ShopperOptedOut) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
     @app.exception_handler(RuntimeUnavailable)
     async def unavailable(_request: Request, exc: RuntimeUnavailable) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
+    app.add_middleware(InputGuard)  # text no database can store: 422 naming the field
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # 413, before InputGuard
     app.include_router(api.router)
-    mount_channels(app, settings)
+    mount_channels(app, settings, install_rate_limits(app, settings))  # 429 per IP, session
     app.include_router(staff_api.router)
     app.include_router(appointments_api.router)
     app.include_router(calendar_api.router)

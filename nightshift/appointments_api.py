@@ -1,7 +1,9 @@
 """Staff marking test drives (confirmed, showed, no-show, cancelled) and the show rate.
 
-There is no staff login yet: the staff member is named by handle in the request body, as for
-staff replies (`nightshift.staff_api`).
+Both need an API token of the appointment's dealership (`nightshift.auth`): any staff role
+may mark a test drive, only a manager (or an integration) reads the show rate, which names
+the staff. A staff member's token acts as that person; an integration names the staff
+member in `staff`. Every change is audited.
 """
 
 from __future__ import annotations
@@ -10,21 +12,28 @@ from datetime import UTC, date, datetime, time
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from crm_store import appointments, dealerships, show_rate, staff
 from crm_store.errors import InvalidValue
 from crm_store.records import AppointmentRecord, ShowRate
 from crm_store.types import AppointmentStatus
+from nightshift import auth
+from nightshift.auth import Principal
 from nightshift.deps import UowDep
+from nightshift.params import DbId
+from nightshift.staff_api import ActingStaff, speaker
 
 router = APIRouter(tags=["appointments"])
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # any period a report can mean
+StaffDep = Annotated[Principal, Depends(auth.requires(*auth.ANY_STAFF))]
+ManagerDep = Annotated[Principal, Depends(auth.requires(*auth.MANAGERS))]
 
 
 class StatusIn(BaseModel):
     status: Literal["confirmed", "showed", "no_show", "cancelled"]
-    staff: str = Field(min_length=1, max_length=40, description="the staff member's handle")
+    staff: ActingStaff = None
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -62,7 +71,9 @@ class ShowRateOut(BaseModel):
 
 
 @router.post("/api/appointments/{appointment_id}/status", response_model=AppointmentOut)
-def set_appointment_status(appointment_id: int, body: StatusIn, uow: UowDep) -> AppointmentOut:
+def set_appointment_status(
+    appointment_id: DbId, body: StatusIn, uow: UowDep, who: StaffDep
+) -> AppointmentOut:
     """Mark a test drive confirmed, showed, no-show or cancelled.
 
     Showed and no-show only once it has started, confirmed only before; showed, no-show and
@@ -70,7 +81,8 @@ def set_appointment_status(appointment_id: int, body: StatusIn, uow: UowDep) -> 
     422 naming `status`, with the states allowed from here.
     """
     current = appointments.get_appointment(uow, appointment_id=appointment_id)
-    member = staff.find_staff(uow, dealership_id=current.dealership_id, handle=body.staff)
+    who.require_dealership(current.dealership_id)
+    member = speaker(uow, who, body.staff)
     changed = appointments.set_status(
         uow,
         appointment_id=appointment_id,
@@ -78,6 +90,8 @@ def set_appointment_status(appointment_id: int, body: StatusIn, uow: UowDep) -> 
         staff_id=member.id,
         note=body.note,
     )
+    detail = {"from": current.status.value, "to": changed.status.value, "as": member.handle}
+    who.audit(uow, "appointment_status", f"appointment:{appointment_id}", detail)
     return _appointment_out(changed)
 
 
@@ -85,14 +99,19 @@ def set_appointment_status(appointment_id: int, body: StatusIn, uow: UowDep) -> 
 def get_show_rate(
     slug: str,
     uow: UowDep,
+    who: ManagerDep,
     start: Annotated[date, Query(description="first day, in the dealership's time zone")],
     end: Annotated[date, Query(description="day after the last one (exclusive), local")],
 ) -> ShowRateOut:
     """Show rate of the test drives starting between two local dates, overall and per
     salesperson (those with at least one appointment in the period)."""
+    for name, day in (("start", start), ("end", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidValue(name, day.isoformat(), f"a date from {FIRST_DAY} to {LAST_DAY}")
     if end <= start:
         raise InvalidValue("end", end.isoformat(), f"a date after start ({start.isoformat()})")
     dealer = dealerships.get_dealership(uow, slug=slug)
+    who.require_dealership(dealer.id)
     zone = ZoneInfo(dealer.timezone)
     start_utc, end_utc = _local_midnight(start, zone), _local_midnight(end, zone)
     overall = show_rate.overall(uow, dealership_id=dealer.id, start=start_utc, end=end_utc)

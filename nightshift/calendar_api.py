@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from crm_store import appointments
 from crm_store.errors import NotFound
+from nightshift import auth
 from nightshift.appointment_jobs import CalendarParts
 from nightshift.deps import SettingsDep, StoreDep
 
@@ -17,7 +18,11 @@ router = APIRouter(tags=["appointments"])
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
-@router.get("/appointments/{token}.ics", response_class=Response)
+@router.get(
+    "/appointments/{token}.ics",
+    response_class=Response,
+    dependencies=[Depends(auth.public("the shopper's calendar file, by unguessable token"))],
+)
 def appointment_calendar(token: str, store: StoreDep, settings: SettingsDep) -> Response:
     """The test drive as an iCalendar file, for the shopper's calendar."""
     if not TOKEN.fullmatch(token):

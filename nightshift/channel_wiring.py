@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from contracts.messages import Accepted, InboundMessage
 from crm_store import dealerships
 from crm_store.phones import normalise_phone
 from crm_store.uow import UnitOfWork
+from nightshift import auth
+from nightshift.rate_limits import RateLimits
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 
@@ -77,7 +79,8 @@ def dealership_for_number(app: FastAPI, settings: Settings) -> Any:
     return find
 
 
-def mount_channels(app: FastAPI, settings: Settings) -> None:
+def mount_channels(app: FastAPI, settings: Settings, limits: RateLimits | None = None) -> None:
+    """Both channel routers; with `limits`, web chat messages are limited per session."""
     from channels.twilio.webhook import twilio_router
     from channels.web.router import web_router
 
@@ -93,8 +96,18 @@ def mount_channels(app: FastAPI, settings: Settings) -> None:
             ),
             public_base_url=settings.public_base_url,
             dealership_for=dealership_for_number(app, settings),
-        )
+        ),
+        dependencies=[Depends(auth.public("Twilio webhooks; each checks X-Twilio-Signature"))],
     )
     app.include_router(
-        web_router(inbox=inbox, bus=bus, store=store, public_base_url=settings.public_base_url)
+        web_router(
+            inbox=inbox,
+            bus=bus,
+            store=store,
+            public_base_url=settings.public_base_url,
+            message_limit=limits.messages if limits is not None else None,
+        ),
+        dependencies=[
+            Depends(auth.public("the chat widget; a conversation is reached by its session id"))
+        ],
     )

@@ -46,6 +46,7 @@ def serve(
     import uvicorn
 
     from nightshift.app import create_app
+    from nightshift.http_limits import WS_MAX_BYTES
     from nightshift.logs import configure_logging
 
     settings = load_settings()
@@ -55,6 +56,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level=settings.log_level.lower(),
+        ws_max_size=WS_MAX_BYTES,  # uvicorn's default is 16 MB per WebSocket frame
     )
 
 
@@ -263,9 +265,15 @@ def transcript(
 def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app
+    from nightshift.cli_jobs import app as jobs_app
+    from nightshift.cli_tokens import app as tokens_app
 
     app.command("eval")(eval_command)
     app.add_typer(knowledge_app, name="knowledge", help="Ingest and search dealership knowledge.")
+    app.add_typer(jobs_app, name="jobs", help="Quarantined jobs: list them, retry one.")
+    app.add_typer(
+        tokens_app, name="api-token", help="API tokens for staff routes and integrations."
+    )
 
 
 _register_subcommands()

@@ -17,9 +17,10 @@ from crm_store import conversations, dealerships, handoffs, staff
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author, ConversationMode
 from crm_store.uow import UnitOfWork
-from nightshift import links, transcript
+from nightshift import auth, links, transcript
 from nightshift.deps import SettingsDep, StoreDep
 from nightshift.handoff_page import handoff_page
+from nightshift.params import DbId, UnixTime
 from nightshift.staff_api import kick_delivery, send_to_shopper
 
 router = APIRouter(tags=["handoffs"])
@@ -30,13 +31,14 @@ class Signed(BaseModel):
     staff_id: int
 
 
+@auth.rule("signed link: this handoff, this staff member, until it expires")
 def signed(
     request: Request,
-    handoff_id: int,
-    staff_id: int,
+    handoff_id: DbId,
+    staff_id: DbId,
     settings: SettingsDep,
     store: StoreDep,
-    exp: Annotated[int, Query(description="expiry of the link (unix time)")],
+    exp: UnixTime,
     sig: Annotated[str, Query(min_length=64, max_length=64, description="the link's signature")],
 ) -> Signed:
     """403 unless the link was signed by this instance for this handoff and staff member and
@@ -81,6 +83,7 @@ def ack(link: SignedDep, store: StoreDep) -> dict[str, Any]:
     with store.unit_of_work() as uow:
         member = _member(uow, link)
         handoffs.ack(uow, handoff_id=link.handoff_id, staff_id=member.id, via="page")
+        _audit(uow, member, "handoff_ack", link)
     return details(link, store)
 
 
@@ -90,6 +93,7 @@ def claim(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
     with store.unit_of_work() as uow:
         member = _member(uow, link)
         _claim(uow, link, member)
+        _audit(uow, member, "handoff_claim", link)
     kick_delivery(request)
     return details(link, store)
 
@@ -101,8 +105,9 @@ def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> 
         member = _member(uow, link)
         found = _claim(uow, link, member)
         convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
-        send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
+        stored = send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
         handoffs.record_step(uow, handoff_id=found.id, action="replied", staff_id=member.id)
+        _audit(uow, member, "staff_message", link, message=stored.id if stored else None)
     kick_delivery(request)
     return details(link, store)
 
@@ -118,8 +123,20 @@ def hand_back(link: SignedDep, store: StoreDep, request: Request) -> dict[str, A
             "handed_back", str(found.id), name=member.name, dealership=dealer.name
         )
         send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
+        _audit(uow, member, "handoff_hand_back", link)
     kick_delivery(request)
     return details(link, store)
+
+
+def _audit(uow: UnitOfWork, member: StaffRecord, action: str, link: Signed, **detail: Any) -> None:
+    """Audit an action taken through a signed link (the link names the staff member)."""
+    auth.Principal(
+        dealership_id=member.dealership_id,
+        via="link",
+        actor=f"{member.name} ({member.handle}) via signed link",
+        role=member.role.value,
+        staff_id=member.id,
+    ).audit(uow, action, f"handoff:{link.handoff_id}", detail)
 
 
 def _claim(uow: UnitOfWork, link: Signed, member: StaffRecord) -> HandoffRecord:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from contracts.channels import Sender
-from contracts.messages import Accepted, InboundMessage
+from contracts.messages import MAX_TURN_TEXT, Accepted, InboundMessage
 from crm_store import (
     appointments,
     conversations,
@@ -100,13 +100,12 @@ class HandoffFlow:
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
         shopper = customers.get_customer(uow, customer_id=found.customer_id)
         convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
-        said = [
-            m
+        texts = [  # each as the assistant read it (the stored message may be longer)
+            m.body[:MAX_TURN_TEXT]
             for m in messages.list_messages(uow, conversation_id=convo.id)
             if m.author is Author.SHOPPER
         ]
-        last = said[-1].body if said else ""
-        texts = [m.body for m in said]
+        last = texts[-1] if texts else ""
         interest = slots.get("vehicle_of_interest")
         stocks = [interest] if interest else list(slots.get("vehicles_shown") or [])[:3]
         cars: list[VehicleRecord] = []
@@ -141,7 +140,7 @@ class HandoffFlow:
             appointment_vehicle=appt_car,
             appointment_staff=appt_rep,
             last_question=last,
-            sentiment=sentiment(" ".join(m.body for m in said[-3:])),
+            sentiment=sentiment(" ".join(texts[-3:])),
             transcript_url=f"{base}/staff/handoffs/{found.id}#transcript",
         )
 

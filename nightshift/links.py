@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from nightshift.settings import Settings
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def secret_key(settings: Settings) -> bytes:
@@ -36,8 +39,12 @@ def signed_path(key: bytes, path: str, now: datetime, valid_for: timedelta) -> s
 
 
 def check(key: bytes, path: str, expires: int, sig: str, now: datetime) -> str | None:
-    """None when the link is good, else why not (for a clear 403)."""
-    if not hmac.compare_digest(signature(key, path, expires), sig):
+    """None when the link is good, else why not (for a clear 403). `sig` is whatever the
+    request carried: anything but 64 hex digits is refused before the constant-time compare
+    (which raises on non-ASCII text)."""
+    if _HEX64.fullmatch(sig) is None or not hmac.compare_digest(
+        signature(key, path, expires).encode(), sig.encode()
+    ):
         return "this link is not valid"
     if now.timestamp() > expires:
         return "this link has expired; use the link in a newer page"

@@ -10,6 +10,7 @@ from collections import deque
 from email.message import EmailMessage
 from typing import Protocol
 
+from contracts.redact import mask, redact
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.mail")
@@ -35,19 +36,35 @@ class SmtpMailer:
 
 
 class LogMailer:
-    """No SMTP settings (the demo): the message is logged, never silently dropped."""
+    """No SMTP settings (the demo): the message is logged, never silently dropped.
 
-    def __init__(self, keep: int = 50) -> None:
+    The line gives the masked recipient, the subject and the body's length; the body itself
+    (a shopper's details, a signed staff link) only with `log_bodies`, and redacted even then.
+    """
+
+    def __init__(self, keep: int = 50, *, log_bodies: bool = False) -> None:
         self.sent: deque[EmailMessage] = deque(maxlen=keep)
+        self.log_bodies = log_bodies
 
     def send(self, message: EmailMessage) -> None:
         self.sent.append(message)
+        text = _text_of(message)
         log.warning(
-            "EMAIL NOT SENT (no SMTP settings; log transport) to=%s subject=%s",
-            message["To"],
-            message["Subject"],
+            "EMAIL NOT SENT (no SMTP settings; log transport) to=%s subject=%s length=%d%s",
+            mask(str(message["To"] or "")),
+            redact(str(message["Subject"] or "")),
+            len(text),
+            f":\n{redact(text)}" if self.log_bodies else "",
         )
 
 
+def _text_of(message: EmailMessage) -> str:
+    """The message's text parts (body, XML lead, calendar file), one after the other."""
+    parts = [part for part in message.walk() if part.get_content_maintype() == "text"]
+    return "\n".join(str(part.get_content()) for part in parts)
+
+
 def build_mailer(settings: Settings) -> Mailer:
-    return SmtpMailer(settings) if settings.smtp_host else LogMailer()
+    if settings.smtp_host:
+        return SmtpMailer(settings)
+    return LogMailer(log_bodies=settings.log_bodies)

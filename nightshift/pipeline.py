@@ -21,7 +21,13 @@ from langchain_core.messages import HumanMessage
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
 from contracts.channels import Bus
-from contracts.messages import Accepted, Attachment, InboundMessage, OutboundMessage
+from contracts.messages import (
+    MAX_TURN_TEXT,
+    Accepted,
+    Attachment,
+    InboundMessage,
+    OutboundMessage,
+)
 from crm_store import (
     conversations,
     customers,
@@ -37,7 +43,7 @@ from crm_store.locks import conversation_lock
 from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
-from nightshift import compliance, escalation, logs
+from nightshift import bursts, compliance, escalation, logs
 from nightshift.appointment_jobs import reply_to_reminder
 from nightshift.handoff_flow import HandoffFlow
 
@@ -55,7 +61,9 @@ class TurnResult:
     conversation_id: int
     public_id: str
     inbound_message_id: int
-    outcome: str  # replied | duplicate | human_mode | opted_out | compliance | fallback
+    # replied | duplicate | human_mode | opted_out | compliance | fallback | rate_limited |
+    # coalesced (answered in the turn of an earlier message of its burst)
+    outcome: str
     replies: list[OutboundMessage] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
@@ -83,6 +91,7 @@ class Pipeline:
         on_queued: Callable[[], None] | None = None,
         on_turn_queued: Callable[[], None] | None = None,
         handoffs: HandoffFlow | None = None,
+        reply_cap: int = 8,
     ) -> None:
         self.deps = deps
         self.graph = graph
@@ -91,6 +100,7 @@ class Pipeline:
         self.on_queued = on_queued or (lambda: None)
         self.on_turn_queued = on_turn_queued or (lambda: None)
         self.handoffs = handoffs
+        self.reply_cap = reply_cap  # assistant replies per conversation per 10 minutes
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="graph")
         self._running: set[TurnContext] = set()
         self._running_lock = threading.Lock()
@@ -136,7 +146,9 @@ class Pipeline:
                     "conversation_id": convo.id,
                     "public_id": convo.public_id,
                 }
-                jobs.schedule(uow, kind=TURN_JOB, key=f"turn:{stored.message.id}", payload=payload)
+                jobs.schedule(
+                    uow, kind=TURN_JOB, key=bursts.turn_key(stored.message.id), payload=payload
+                )
         if stored.created:
             logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
         return Accepted(inbound, stored.message.id, convo.id, convo.public_id, stored.created)
@@ -161,17 +173,13 @@ class Pipeline:
         return created
 
     def run_inbound_job(self, job: JobRecord) -> None:
-        """The job runner's handler for a received message: store it, then its turn. This job
-        is the only owner of the message's turn (a repeat delivery made no job), so after a
-        crash the retry answers the stored message; the reply commits the job's completion."""
-        inbound = _inbound_of(job.payload)
-        accepted = self.accept(inbound, queue_turn=False)
-        if accepted.message_id == 0:
-            return  # a staff member's answer to a page, handled by accept
-        owned = Accepted(
-            inbound, accepted.message_id, accepted.conversation_id, accepted.public_id, True
-        )
-        self.process(owned, job_id=job.id)
+        """The job runner's handler for a received message: store it in its conversation
+        together with its turn job (one transaction), which answers it. The turn is a job of
+        its own so that texts received together are all stored before the first of their
+        turns runs, and are answered in one (nightshift.bursts). A retry after a crash finds
+        the message stored and its turn job queued, and stores nothing twice."""
+        accepted = self.accept(_inbound_of(job.payload))
+        self.process_later(accepted)
 
     def process_later(self, accepted: Accepted) -> None:
         """Have the job runner take the stored turn now (webhooks answer before the
@@ -224,29 +232,39 @@ class Pipeline:
             return result
 
         with conversation_lock(store, convo.id):
+            burst = bursts.gather(store, accepted)
+            if burst is None:
+                result.outcome = "coalesced"  # answered with an earlier message of its burst
+                return result
+            if bursts.over_cap(store, convo, burst, cap=self.reply_cap):
+                result.outcome = "rate_limited"
+                return result
+            accepted, inbound, done = burst.accepted, burst.accepted.inbound, burst.job_ids
             self._publish(convo, {"type": "typing"})
             ctx = self._context(dealer, shopper, convo)
             before = escalation.live_handoff(store, convo.id)
+            read = inbound.body[:MAX_TURN_TEXT]  # stored whole; read up to the bound
             try:
-                text = with_media_note(inbound.body, len(inbound.media))
+                text = with_media_note(read, len(inbound.media))
                 state = self._pool.submit(self._run, text, accepted.message_id, ctx).result(
                     timeout=self.timeout
                 )
             except FutureTimeout:
                 ctx.cancelled.set()  # whatever the turn still does must not take effect
-                return self._fallback(result, convo, shopper, inbound, "engine timed out", job_id)
+                why = "engine timed out"
+                return self._fallback(result, convo, shopper, inbound, why, job_id, done)
             except Exception as exc:  # any engine failure: the shopper still gets an answer
                 log.exception("engine_failed conversation=%s", convo.id)
                 timed_out = "timeout" in type(exc).__name__.lower()
                 why = "engine timed out" if timed_out else f"engine error: {exc!r}"
-                return self._fallback(result, convo, shopper, inbound, why, job_id)
+                return self._fallback(result, convo, shopper, inbound, why, job_id, done)
             reply, violations = str(state.get("reply") or ""), list(state.get("violations") or [])
             notice = escalation.after_turn(
                 store,
                 self.handoffs,
                 dealer=dealer,
                 convo=convo,
-                text=inbound.body,
+                text=read,
                 message_id=accepted.message_id,
                 state=state,
                 before=before,
@@ -258,7 +276,9 @@ class Pipeline:
                 self._record_violations(convo, violations)
             result.violations = violations
             if reply:
-                result.replies.append(self._send(convo, shopper, reply, inbound, job_id))
+                result.replies.append(self._send(convo, shopper, reply, inbound, job_id, done))
+            else:
+                bursts.settle(store, burst)  # no reply: still, none of them is asked again
         return result
 
     def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
@@ -318,12 +338,16 @@ class Pipeline:
         text: str,
         inbound: InboundMessage,
         job_id: int | None,
+        also_done: tuple[int, ...] = (),
     ) -> OutboundMessage:
         """Persist an assistant message and queue it for the shopper's channel, atomically,
-        with the completion of the turn's job (a retried turn never answers twice)."""
+        with the completion of the turn's job and of the other turn jobs its burst answers
+        (`also_done`), so a retried turn never answers twice."""
         with self.deps.store.unit_of_work() as uow:
-            if job_id is not None:
-                jobs.complete(uow, job_id=job_id)
+            if job_id is not None:  # fenced: a stalled second run of this turn replies nothing
+                jobs.finish(uow, job_id=job_id)
+            for done in also_done:
+                jobs.complete(uow, job_id=done)
             stored = outbox.send_message(
                 uow,
                 conversation_id=convo.id,
@@ -346,6 +370,7 @@ class Pipeline:
         inbound: InboundMessage,
         why: str,
         job_id: int | None,
+        also_done: tuple[int, ...] = (),
     ) -> TurnResult:
         with self.deps.store.unit_of_work() as uow:
             handoffs.create_handoff(
@@ -364,7 +389,7 @@ class Pipeline:
         if not counts.get(Author.ASSISTANT):
             dealer_name = self._dealership_name(convo.dealership_id)
             text = f"{prompts.render('disclosure', dealership=dealer_name)} {text}"
-        result.replies.append(self._send(convo, shopper, text, inbound, job_id))
+        result.replies.append(self._send(convo, shopper, text, inbound, job_id, also_done))
         result.outcome = "fallback"
         return result
 

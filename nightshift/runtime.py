@@ -29,9 +29,10 @@ from nightshift.bus import LocalBus, RedisBus
 from nightshift.checkpoints import open_checkpointer
 from nightshift.delivery import Dispatcher
 from nightshift.handoff_flow import HandoffFlow
-from nightshift.jobs import JobRunner
+from nightshift.jobs import LEASE, JobRunner
 from nightshift.mail import Mailer, build_mailer
 from nightshift.pipeline import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB, Pipeline
+from nightshift.quarantine import ShopperMessages
 from nightshift.settings import Settings
 
 
@@ -67,7 +68,7 @@ def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Chann
             status_callback=settings.public_base_url.rstrip("/") + "/channels/twilio/status",
         )
     else:
-        sms = LogSmsSender()
+        sms = LogSmsSender(log_bodies=settings.log_bodies)
 
     def topic_of(conversation_id: int) -> str:
         with store.unit_of_work() as uow:
@@ -130,6 +131,7 @@ def open_runtime(
                 timeout_seconds=settings.engine_timeout_seconds,
                 bus=bus,
                 on_queued=dispatcher.kick,
+                reply_cap=settings.max_replies_per_10_min,
             )
             mailer = build_mailer(settings)
             follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
@@ -145,9 +147,13 @@ def open_runtime(
                     **follow_ups.handlers(),
                     **flow.handlers(),
                 },
-                # A turn gives up after the engine timeout; only a dead worker's turn is
-                # still claimed when its lease runs out.
-                lease=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),
+                # A short lease, renewed while a job runs: a dead worker's job is back within
+                # seconds. A turn gives up after the engine timeout, so a job still running
+                # after twice that and a minute is stuck, and let go.
+                lease=LEASE,
+                max_run=timedelta(seconds=60 + 2 * settings.engine_timeout_seconds),
+                max_attempts=settings.job_max_attempts,
+                on_quarantine=ShopperMessages(store, pipeline).handlers(),
                 concurrency=BACKGROUND_TURNS[settings.engine],
                 poll_seconds=settings.job_poll_seconds,
             )

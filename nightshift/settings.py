@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", validation_alias=_env("LOG_LEVEL", "log_level")
     )
+    log_bodies: bool = Field(False, validation_alias=_env("NIGHTSHIFT_LOG_BODIES", "log_bodies"))
 
     openai_api_key: SecretStr | None = Field(
         None, validation_alias=_env("OPENAI_API_KEY", "openai_api_key")
@@ -67,6 +68,33 @@ class Settings(BaseSettings):
     )
 
     redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL", "redis_url"))
+    # Rate limits (0 turns one off). Counted in Redis when REDIS_URL is set, so every web
+    # worker shares them; in the process otherwise.
+    rate_limit_per_minute: int = Field(
+        240,
+        ge=0,
+        le=100_000,
+        validation_alias=_env("NIGHTSHIFT_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
+    )
+    web_messages_per_minute: int = Field(
+        20,
+        ge=0,
+        le=10_000,
+        validation_alias=_env("NIGHTSHIFT_WEB_MESSAGES_PER_MINUTE", "web_messages_per_minute"),
+    )
+    max_replies_per_10_min: int = Field(
+        8,
+        ge=1,
+        le=1_000,
+        validation_alias=_env("NIGHTSHIFT_MAX_REPLIES_PER_10_MIN", "max_replies_per_10_min"),
+    )
+    # The largest HTTP request body accepted on any route (413 above it), in bytes.
+    max_body_bytes: int = Field(
+        64 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        validation_alias=_env("NIGHTSHIFT_MAX_BODY_BYTES", "max_body_bytes"),
+    )
     booking_lead_minutes: int = Field(
         60,
         ge=0,
@@ -140,6 +168,12 @@ class Settings(BaseSettings):
     )
     job_poll_seconds: float = Field(
         1.0, gt=0, le=60, validation_alias=_env("NIGHTSHIFT_JOB_POLL_SECONDS", "job_poll_seconds")
+    )
+    job_max_attempts: int = Field(
+        3,
+        ge=1,
+        le=20,
+        validation_alias=_env("NIGHTSHIFT_JOB_MAX_ATTEMPTS", "job_max_attempts"),
     )
 
     @field_validator(

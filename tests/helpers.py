@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from nightshift.app import create_app
+from nightshift.http_limits import WS_MAX_BYTES
 from nightshift.settings import Settings
 
 NIGHTSHIFT = str(Path(sys.executable).with_name("nightshift"))
@@ -53,7 +54,9 @@ def live_server(settings: Settings, models_dir: Path | None = None) -> Iterator[
     """The real app served by uvicorn on a free port, in a thread; yields its base URL."""
     port = free_port()
     app = create_app(settings, models_dir=models_dir)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=WS_MAX_BYTES
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

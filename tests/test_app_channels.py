@@ -17,6 +17,7 @@ from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.settings import Settings
 from nightshift.world import apply_world, load_world_file
 from tests.helpers import ROOT, live_server
+from tests.tokens import api_token, bearer
 
 TOKEN = "test-auth-token"
 PUBLIC = "https://dealer.example"
@@ -94,14 +95,17 @@ def test_sms_webhook_to_reply_through_the_real_app(tmp_path: Path, models_dir: P
 
             with store.unit_of_work() as uow:
                 public_id = conversations.get_conversation(uow, conversation_id=1).public_id
+            token = bearer(api_token(store, "harbor-point-honda"))
             staff_reply = httpx.post(
                 f"{base}/api/conversations/{public_id}/staff-messages",
                 json={"staff": "maria", "text": "Hi, this is Maria. Want me to hold the car?"},
+                headers=token,
             )
             assert staff_reply.status_code == 201 and staff_reply.json()["author"] == "Maria Lopez"
             unknown = httpx.post(
                 f"{base}/api/conversations/{public_id}/staff-messages",
                 json={"staff": "nobody", "text": "hello"},
+                headers=token,
             )
             assert unknown.status_code == 404 and "nobody" in unknown.json()["detail"]
             deadline = time.monotonic() + 30

@@ -25,6 +25,7 @@ from crm_store.types import AppointmentStatus, VehicleStatus
 from nightshift.app import create_app
 from nightshift.world import apply_world, load_world_file
 from tests.demo import DEMO, SLUG, demo_settings
+from tests.tokens import api_token, bearer
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 WEEK = {"start": "2026-03-02", "end": "2026-03-09"}
@@ -109,6 +110,7 @@ def demo(db_url: str, tmp_path: Path, models_dir: Path, clock: FrozenClock) -> I
         }
     try:
         with TestClient(create_app(settings, clock=clock, models_dir=models_dir)) as client:
+            client.headers.update(bearer(api_token(store, SLUG)))  # an integration's token
             yield Demo(client, store, ids, people, shopper.id)
     finally:
         store.dispose()
@@ -248,6 +250,8 @@ def test_show_rate_for_a_local_week_overall_and_per_salesperson(demo: Demo) -> N
         ({"start": "2026-03-02"}, ["query", "end"]),
         ({"start": "2026-03-09", "end": "2026-03-02"}, ["end"]),
         ({"start": "2026-03-02", "end": "2026-03-02"}, ["end"]),
+        ({"start": "0001-01-01", "end": "2026-03-02"}, ["start"]),  # before any report
+        ({"start": "2026-03-02", "end": "9999-12-31"}, ["end"]),
     ],
 )
 def test_show_rate_bad_dates_are_422_naming_the_parameter(

@@ -301,11 +301,15 @@ _LESS = (
     r"(?:\b(?:under|below|less than|fewer than|lower than|max(?:imum)?"
     r"|no more than|up to|at most)|<)"
 )
+# An amount starts at most one character into a run of digits and commas (`_RUN_START`), so
+# a long run is scanned a bounded number of times, not once per position (linear time).
+_RUN_START = r"(?<![\d,]{2})"
 _MONTHLY = re.compile(
     r"\+?\b1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|"  # a phone number
-    r"\$?\s?\d[\d,]*(?:\.\d+)?\s?k?\s*(?:/\s*mo(?:nth)?\b|(?:a|an|per|each|every)\s+month\b"
-    r"|monthly\b|mo\b)|\bpayments?\s+(?:(?:of|around|about|under|below|at)\s+)*\$?\s?\d[\d,]*"
-    r"|\$?\s?\d[\d,]*(?:\.\d+)?\s?k?\s+down\b|\bdown\s+payment\s+(?:of\s+)?\$?\s?\d[\d,]*k?"
+    rf"\$?\s?{_RUN_START}\d[\d,]*(?:\.\d+)?\s?k?\s*(?:/\s*mo(?:nth)?\b|(?:a|an|per|each|every)"
+    r"\s+month\b|monthly\b|mo\b)|\bpayments?\s+(?:(?:of|around|about|under|below|at)\s+)*\$?\s?"
+    rf"\d[\d,]*|\$?\s?{_RUN_START}\d[\d,]*(?:\.\d+)?\s?k?\s+down\b"
+    r"|\bdown\s+payment\s+(?:of\s+)?\$?\s?\d[\d,]*k?"
 )
 _MILEAGE = (
     ("max", re.compile(rf"{_LESS}\s*{_A}{_MILES}")),

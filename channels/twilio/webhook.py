@@ -17,6 +17,7 @@ assistant's turn and answers empty TwiML at once: replies go out through the out
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Protocol
@@ -29,8 +30,10 @@ from twilio.request_validator import RequestValidator
 
 from contracts.channels import Inbox
 from contracts.messages import Attachment, InboundMessage
+from contracts.redact import mask
 from crm_store import conversations, customers, messages
 from crm_store.errors import NotFound
+from crm_store.phones import normalise_phone
 from crm_store.types import Consent, DeliveryStatus
 from crm_store.uow import UnitOfWork
 
@@ -39,6 +42,8 @@ log = logging.getLogger("nightshift.channels.twilio")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 OPTED_OUT_CODE = "21610"
+PHONE_CHARS = re.compile(r"\+?[0-9 ().-]{4,30}")
+MAX_BODY = 1600  # characters: the longest message Twilio delivers
 
 # Twilio's MessageStatus values -> our delivery status (None: not an outbound status).
 STATUS_MAP: dict[str, DeliveryStatus | None] = {
@@ -148,7 +153,7 @@ def twilio_router(
 
 
 def _inbound(form: FormParams, dealership_for: Callable[[str], str]) -> InboundMessage:
-    sender = _required(form, "From")
+    sender = _phone_sender(_required(form, "From"))
     to = _required(form, "To")
     sid = _required(form, "MessageSid")
     try:
@@ -171,10 +176,21 @@ def _inbound(form: FormParams, dealership_for: Callable[[str], str]) -> InboundM
         dealership=dealership,
         channel="sms",
         sender=sender,
-        body=form.first("Body") or "",
+        body=_body(form),
         channel_message_id=sid,
         media=media,
     )
+
+
+def _body(form: FormParams) -> str:
+    """The message text; longer than Twilio ever sends is not a Twilio request (Twilio logs
+    the 400 and its reason)."""
+    body = form.first("Body") or ""
+    if len(body) > MAX_BODY:
+        raise _Rejected(
+            400, f"Body: {len(body)} characters is too long; expected at most {MAX_BODY}"
+        )
+    return body
 
 
 def _required(form: FormParams, name: str) -> str:
@@ -182,6 +198,25 @@ def _required(form: FormParams, name: str) -> str:
     if not value:
         raise _Rejected(400, f"{name}: missing; expected Twilio's {name} form field")
     return value
+
+
+def _phone_sender(value: str) -> str:
+    """Twilio's `From` as we can answer it: a phone number (E.164 or any form that normalises
+    to it). Other addresses (`whatsapp:`, `messenger:`, ...) are channels we do not run; a
+    message we could never store or answer is refused here, not dropped by a job later."""
+    if PHONE_CHARS.fullmatch(value):  # phonenumbers alone reads digits out of any text
+        try:
+            normalise_phone(value, field="From")
+            return value
+        except ValueError:
+            pass
+    shown = value if len(value) <= 40 else f"{value[:40]}... ({len(value)} characters)"
+    raise _Rejected(
+        400,
+        f"From: {shown!r} is not valid; expected the sender's phone number in E.164 form "
+        "such as +15551230001 (SMS only: whatsapp:, messenger: and other channel "
+        "addresses are not supported)",
+    )
 
 
 def _apply_status(store: UnitsOfWork, sid: str, status: str, error_code: str | None) -> None:
@@ -214,8 +249,3 @@ def _apply_status(store: UnitsOfWork, sid: str, status: str, error_code: str | N
                     detail=f"Twilio error 21610 on message {sid}",
                 )
     log.info("twilio_status sid=%s status=%s error=%s", sid, status, error_code)
-
-
-def mask(phone: str) -> str:
-    """A phone number fit for logs: country/area prefix and last two digits only."""
-    return phone if len(phone) < 7 else f"{phone[:4]}***{phone[-2:]}"

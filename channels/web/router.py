@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from channels.web.history import StoreLike, find_conversation, session_problem, transcript
 from channels.web.socket import WidgetSocket
 from contracts.channels import Bus, Inbox
+from contracts.limits import Limiter
 from crm_store.errors import NotFound
 
 WIDGET_PATH = Path(__file__).parent / "static" / "widget.js"
@@ -31,12 +32,20 @@ def widget_script(public_base_url: str) -> str:
     return source.replace(ORIGIN_PLACEHOLDER, json.dumps(public_base_url.rstrip("/")))
 
 
-def web_router(*, inbox: Inbox, bus: Bus, store: StoreLike, public_base_url: str) -> APIRouter:
+def web_router(
+    *,
+    inbox: Inbox,
+    bus: Bus,
+    store: StoreLike,
+    public_base_url: str,
+    message_limit: Limiter | None = None,
+) -> APIRouter:
     """Routes: `GET /widget.js`, `GET /channels/web/{slug}/history?session=`,
     `WebSocket /channels/web/{slug}/ws?session=` (frames documented in `channels.web.socket`).
 
     `store` is the CRM store (anything with `unit_of_work()`); blocking calls run in worker
-    threads so the event loop never waits on the database.
+    threads so the event loop never waits on the database. `message_limit` counts a
+    session's chat messages (none when None).
     """
     router = APIRouter()
     script = widget_script(public_base_url)
@@ -65,6 +74,8 @@ def web_router(*, inbox: Inbox, bus: Bus, store: StoreLike, public_base_url: str
 
     @router.websocket("/channels/web/{slug}/ws")
     async def chat(websocket: WebSocket, slug: str) -> None:
-        await WidgetSocket(websocket, slug=slug, inbox=inbox, bus=bus, store=store).serve()
+        await WidgetSocket(
+            websocket, slug=slug, inbox=inbox, bus=bus, store=store, limit=message_limit
+        ).serve()
 
     return router

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import re
 from typing import Any
 
@@ -19,11 +20,14 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from channels.web.history import StoreLike, find_conversation, session_problem, transcript
 from contracts.channels import Bus, Inbox
+from contracts.limits import Limiter
 from contracts.messages import InboundMessage
 from crm_store.errors import NotFound
 
 log = logging.getLogger("nightshift.channels.web")
 MAX_TEXT = 2000
+MAX_FRAME = 64 * 1024  # characters of one text frame; a message is at most MAX_TEXT of them
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON's "\\ud800": not storable as UTF-8
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 POLICY_VIOLATION = 1008
 
@@ -66,9 +70,17 @@ class WidgetSocket:
     """Serves one connection until the widget goes away; every exit cancels the forwarder."""
 
     def __init__(
-        self, websocket: WebSocket, *, slug: str, inbox: Inbox, bus: Bus, store: StoreLike
+        self,
+        websocket: WebSocket,
+        *,
+        slug: str,
+        inbox: Inbox,
+        bus: Bus,
+        store: StoreLike,
+        limit: Limiter | None = None,
     ) -> None:
         self.ws = websocket
+        self.limit = limit  # messages per session; over it an error frame, nothing stored
         self.slug = slug
         self.inbox = inbox
         self.bus = bus
@@ -127,11 +139,22 @@ class WidgetSocket:
         await self._forwarder.start()
 
     async def _receive_loop(self, session: str) -> None:
+        """Every frame gets an answer; a bad one an error frame naming the field, after which
+        the socket stays usable (a shopper's typo must not cost them the chat)."""
         while True:
-            raw = await self.ws.receive_text()
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+            raw = message.get("text")
+            if raw is None:
+                await self._error("frame", "frame: binary; expected a JSON text frame")
+                continue
+            if len(raw) > MAX_FRAME:
+                await self._error("frame", f"frame: over {MAX_FRAME} characters; expected less")
+                continue
             try:
                 frame = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deep
                 await self._error("frame", "frame: not JSON; expected a JSON object")
                 continue
             if not isinstance(frame, dict) or frame.get("type") != "message":
@@ -144,7 +167,8 @@ class WidgetSocket:
         if isinstance(client_id, int) and not isinstance(client_id, bool):
             client_id = str(client_id)
         if not isinstance(client_id, str) or CLIENT_ID.fullmatch(client_id) is None:
-            await self._error("id", f"id: {client_id!r} is not valid; expected 1-64 of A-Za-z0-9_-")
+            shown = repr(client_id)[:80]  # repr: ASCII-safe even for a lone surrogate
+            await self._error("id", f"id: {shown} is not valid; expected 1-64 of A-Za-z0-9_-")
             return
         text = frame.get("text")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
@@ -152,6 +176,16 @@ class WidgetSocket:
             message = f"text: got {size}; expected 1-{MAX_TEXT} characters"
             await self._error("text", message, client_id)
             return
+        if LONE_SURROGATE.search(text) or "\x00" in text:
+            message = "text: contains a lone surrogate or NUL; expected valid UTF-8 text"
+            await self._error("text", message, client_id)
+            return
+        if self.limit is not None:
+            wait = await run_in_threadpool(self.limit.hit, f"{self.slug}:{session}")
+            if wait:
+                message = f"rate: too many messages; retry in {math.ceil(wait)} s"
+                await self._error("rate", message, client_id)
+                return
         inbound = InboundMessage(
             dealership=self.slug,
             channel="web",

@@ -258,7 +258,8 @@ def test_long_conversation_sends_a_bounded_history_starting_on_a_shopper_message
         if turn % 3 == 0:  # every third turn has a tool round, so the cut lands anywhere
             openai_fake.script(call("get_vehicle", stock="U2310"))
         openai_fake.script(Text(f"Noted, message {turn}."))
-    with open_openai_runtime() as runtime:
+    # 30 turns at one frozen instant: lift the reply cap, this test is about the history
+    with open_openai_runtime(max_replies_per_10_min=turns) as runtime:
         results = [send(runtime, f"Question number {n}?", n) for n in range(1, turns + 1)]
         config = {"configurable": {"thread_id": str(results[0].conversation_id)}}
         checkpointed = runtime.graph.get_state(config).values["messages"]

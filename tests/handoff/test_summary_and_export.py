@@ -75,7 +75,12 @@ def test_the_summary_field_by_field(tmp_path: Path, models_dir: Path, clock: Fro
             events = timeline.customer_timeline(uow, customer_id=found.customer_id)
     s = found.summary
     assert found.reasons == ("trade_in",) and s["reasons"] == ["trade_in"]
-    assert s["customer"] == {"name": "Dana Ruiz", "phone": PHONE, "email": "dana@example.com"}
+    assert s["customer"] == {
+        "name": "Dana Ruiz",
+        "phone": PHONE,
+        "email": "dana@example.com",
+        "other_contacts": [],
+    }
     assert s["channel"] == "sms"
     [car] = s["vehicles"]
     assert (car["stock"], car["year"], car["make"], car["model"]) == (

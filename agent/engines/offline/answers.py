@@ -34,9 +34,10 @@ _FIGURE = re.compile(
 )
 
 
+# `(?<!\s)`: a break starts where its blanks start, not again inside them (linear time).
 _QUESTION_BREAK = re.compile(
-    r"\?+\s*|[,;]?\s+(?:and|also|plus|&)\s+(?=(?:do|does|is|are|can|could|what|whats|wat|how"
-    r"|when|where|any|r|u|y'?all)\b)",
+    r"\?+\s*|[,;]?(?<!\s)\s+(?:and|also|plus|&)\s+(?=(?:do|does|is|are|can|could|what|whats"
+    r"|wat|how|when|where|any|r|u|y'?all)\b)",
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(r"\b(it|that|this|they|them|those|these|one)\b", re.IGNORECASE)

@@ -135,16 +135,19 @@ _RULES: list[tuple[str, str]] = [
 ]
 RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, _I)) for name, p in _RULES]
 
-# Fake role markers: "[SYSTEM]:", "<admin>", "</user>", "SYSTEM:" at a line start.
+# Fake role markers: "[SYSTEM]:", "<admin>", "</user>", "SYSTEM:" at a line start. Linear time
+# on any text: a line start's blanks stay on its line (`^\s*` would run on through every
+# following blank line, from each of them), and a JSON object's key is looked for once per
+# object (`(?>...)`: whether a "}" closes it does not depend on which key was found).
 _MARKER = re.compile(
     r"[\[<]\s*(?P<close>/)?\s*(?P<role>system|sys|admin|developer|dev|assistant|instructions?"
     r"|inst|root|override|user|human|customer|shopper)\s*[\]>]\s*:?"
-    r"|^\s*(?P<role2>system|admin|developer|assistant|user)\s*:",
+    r"|^[^\S\n]*(?P<role2>system|admin|developer|assistant|user)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
 _OWN_ROLES = frozenset({"user", "human", "customer", "shopper"})
 _JSON = re.compile(
-    r"\{[^{}]*[\"'](?:role|system|content|instructions?|policy|prompt)[\"']\s*:[^{}]*\}", _I
+    r"\{(?>[^{}]*[\"'](?:role|system|content|instructions?|policy|prompt)[\"']\s*:)[^{}]*\}", _I
 )
 _INSULT = re.compile(
     r"\bare (?:you|u) (?:stupid|dumb|an idiot|a moron|slow|deaf|blind|broken|kidding me)\b"

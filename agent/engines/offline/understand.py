@@ -14,7 +14,9 @@ from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery
 from agent.nlu.when import TimeRequest, parse_when
 from crm_store.records import VehicleRecord
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Patterns over shopper text start only where the character before cannot continue their
+# leading run (`(?<!...)`): a long run is then scanned once, not once per position (linear).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 _NAME = re.compile(
     r"\b(?:my name is|my name's|(?P<weak>i am|i'm|this is|it's|its)|call me|name is)\s+"
@@ -124,7 +126,7 @@ class Understanding:
     raw: str = ""  # the message as sent; `text` is it without injected blocks and insults
 
 
-PHOTOS = re.compile(r"\s*\[sent (\d+) photos?\]\s*$")
+PHOTOS = re.compile(r"(?<!\s)\s*\[sent (\d+) photos?\]\s*$")
 
 
 def understand(

@@ -1,0 +1,210 @@
+"""The authorisation matrix, built from the app's own route table: every route has exactly
+one rule (public on purpose, an API token with roles, or the signed handoff link), and each
+rule holds for an anonymous caller, a token of another dealership, a token of the wrong role
+and a valid token. A new route without a rule, or with a path parameter this file has no
+example for, fails here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, APIWebSocketRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from contracts.clock import FrozenClock
+from crm_store import appointments, dealerships, handoffs, staff, vehicles
+from crm_store.db import Store
+from crm_store.types import VehicleStatus
+from nightshift import auth
+from nightshift.app import create_app
+from nightshift.settings import Settings
+from nightshift.world import apply_world, load_world_file
+from tests.demo import ROOT, SLUG
+from tests.security.conftest import prepare_demo
+from tests.tokens import api_token, bearer
+
+OTHER = "desert-sun-toyota"
+FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}  # public: API docs
+BODIES: dict[str, dict[str, Any]] = {
+    "/api/conversations/{public_id}/staff-messages": {"text": "On my way."},
+    "/api/appointments/{appointment_id}/status": {"status": "cancelled"},
+}
+QUERIES: dict[str, dict[str, str]] = {
+    "/api/dealerships/{slug}/show-rate": {"start": "2026-03-01", "end": "2026-03-09"},
+}
+
+
+@dataclass
+class World:
+    client: TestClient
+    store: Store
+    params: dict[str, str]
+
+
+@pytest.fixture
+def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[World]:
+    settings: Settings = prepare_demo(tmp_path, models_dir, clock, inline_worker=False)
+    store = Store(settings.database_url, clock=clock)
+    apply_world(store, load_world_file(ROOT / "examples" / "desert-sun-toyota.yaml"))
+    with TestClient(create_app(settings, clock=clock, models_dir=models_dir)) as client:
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        from contracts.messages import InboundMessage
+
+        turn = runtime.pipeline.handle_inbound(
+            InboundMessage(SLUG, "sms", "+18055550177", "hi, any civics?", "SMmatrix1")
+        )
+        with store.unit_of_work() as uow:
+            dealer_id = dealerships.id_for_slug(uow, slug=SLUG)
+            maria = staff.find_staff(uow, dealership_id=dealer_id, handle="maria")
+            car = vehicles.list_vehicles(
+                uow, dealership_id=dealer_id, statuses=[VehicleStatus.AVAILABLE]
+            )[0]
+            starts = datetime(2026, 3, 9, 11, tzinfo=ZoneInfo("America/Los_Angeles"))
+            booked = appointments.create_appointment(
+                uow,
+                dealership_id=dealer_id,
+                vehicle_id=car.id,
+                customer_id=_customer(uow, turn.conversation_id),
+                staff_id=maria.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+                source="test",
+            )
+            handoff = handoffs.create_handoff(
+                uow,
+                dealership_id=dealer_id,
+                conversation_id=turn.conversation_id,
+                customer_id=_customer(uow, turn.conversation_id),
+                reasons=["human_requested"],
+                confidence=1.0,
+            )
+        params = {
+            "public_id": turn.public_id,
+            "appointment_id": str(booked.id),
+            "slug": SLUG,
+            "handoff_id": str(handoff.id),
+            "staff_id": str(maria.id),
+            "token": booked.token,
+        }
+        yield World(client, store, params)
+    store.dispose()
+
+
+def _customer(uow: Any, conversation_id: int) -> int:
+    from crm_store import conversations
+
+    return conversations.get_conversation(uow, conversation_id=conversation_id).customer_id
+
+
+def _rules(dependant: Dependant) -> list[str]:
+    found = auth.access_of([dependant.call]) if dependant.call else []
+    for sub in dependant.dependencies:
+        found.extend(_rules(sub))
+    return found
+
+
+def _routes(client: TestClient) -> list[tuple[str, set[str], list[str]]]:
+    """(path, methods, rules) of every route the app serves."""
+    table = []
+    for context in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        route = context.original_route
+        if isinstance(route, APIRoute):
+            table.append((context.path, set(context.methods), _rules(context.dependant)))
+        elif isinstance(route, APIWebSocketRoute):
+            table.append((context.path, {"WEBSOCKET"}, _rules(context.dependant)))
+        elif isinstance(route, Route) and route.path in FRAMEWORK:
+            continue
+        else:
+            table.append((str(context.path or route), set(), []))
+    return table
+
+
+def _url(path: str, params: dict[str, str]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in params, f"{path}: no example value for path parameter {name!r}; add one"
+        return params[name]
+
+    return re.sub(r"\{(\w+)(?::\w+)?\}", fill, path)
+
+
+def _call(world: World, method: str, path: str, headers: dict[str, str]) -> int:
+    url = _url(path, world.params)
+    body = BODIES.get(path)
+    query = QUERIES.get(path)
+    answer = world.client.request(method, url, json=body, params=query, headers=headers)
+    return answer.status_code
+
+
+def test_every_route_has_exactly_one_rule(world: World) -> None:
+    table = _routes(world.client)
+    assert len(table) >= 15
+    missing = [f"{sorted(m)} {p}" for p, m, rules in table if len(rules) != 1]
+    assert not missing, f"routes without exactly one authorisation rule: {missing}"
+    for path, _methods, [rule] in table:
+        kind, _, reason = rule.partition(": ")
+        assert kind in {"public", "signed link"} or kind == "token", (path, rule)
+        assert reason.strip(), f"{path}: a rule must say why ({rule!r})"
+
+
+def test_token_routes_refuse_anonymous_other_dealership_and_wrong_role(world: World) -> None:
+    other = bearer(api_token(world.store, OTHER))
+    sales = bearer(api_token(world.store, SLUG, staff_handle="maria"))
+    manager = bearer(api_token(world.store, SLUG, staff_handle="daniel"))
+    integration = bearer(api_token(world.store, SLUG))
+    checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        if not rule.startswith("token: "):
+            continue
+        roles = set(rule.removeprefix("token: ").split(","))
+        for method in methods:
+            assert _call(world, method, path, {}) == 401, (method, path, "anonymous")
+            bad = {"Authorization": "Bearer nst_" + "x" * 43}
+            assert _call(world, method, path, bad) == 401, (method, path, "made-up token")
+            assert _call(world, method, path, other) == 403, (method, path, "other dealership")
+            for token, role in ((sales, "sales"), (manager, "manager")):
+                status = _call(world, method, path, token)
+                if role in roles:
+                    assert status not in (401, 403), (method, path, role, status)
+                else:
+                    assert status == 403, (method, path, role, status)
+            assert _call(world, method, path, integration) not in (401, 403), (method, path)
+            checked += 1
+    assert checked >= 3  # staff messages, appointment status, show rate
+
+
+def test_signed_link_routes_refuse_everything_but_their_link(world: World) -> None:
+    integration = bearer(api_token(world.store, SLUG))
+    forged = {"exp": str(2**31), "sig": "0" * 64}
+    checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        if not rule.startswith("signed link"):
+            continue
+        url = _url(path, world.params)
+        for method in methods:
+            for query in ({}, forged):
+                answer = world.client.request(method, url, params=query, headers=integration)
+                assert answer.status_code in (403, 422), (method, path, query)
+                assert "transcript" not in answer.text
+            checked += 1
+    assert checked >= 5
+
+
+def test_public_routes_never_ask_for_a_token(world: World) -> None:
+    checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        if not rule.startswith("public: ") or "GET" not in methods:
+            continue
+        status = world.client.get(_url(path, world.params), params=QUERIES.get(path)).status_code
+        assert status != 401, path
+        checked += 1
+    assert checked >= 5
