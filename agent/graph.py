@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -17,6 +18,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from agent import prompts
+from agent.consent import hear
 from agent.context import AgentDeps, TurnAbandoned, TurnContext
 from agent.engines import Engine
 from agent.guardrails import GuardContext, check_reply, contact_key
@@ -33,6 +35,19 @@ MAX_TOOL_ROUNDS = 4
 def build_graph(
     engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[Any] | None = None
 ) -> CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]:
+    def listen(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+        """What the shopper's own message says about a test-drive time, read in code before
+        any engine runs: the booking tools accept only a time the shopper named or picked."""
+        ctx = runtime.context
+        human = next((m for m in reversed(state["messages"]) if m.type == "human"), None)
+        if human is None:
+            return {}
+        with deps.store.reading() as uow:
+            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
+        heard = hear(human.text, now=now, hours=dealer.hours, slots=state.get("slots") or {})
+        return {"slots": heard}
+
     def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         _stop_if_abandoned(runtime.context)
         step = engine.respond(state, runtime.context)
@@ -40,7 +55,7 @@ def build_graph(
 
     def tools(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         _stop_if_abandoned(runtime.context)
-        toolbox = Toolbox(deps, runtime.context)
+        toolbox = Toolbox(deps, runtime.context, slots=state.get("slots") or {})
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         results: list[ToolMessage] = []
@@ -85,10 +100,12 @@ def build_graph(
         return {"reply": reply, "violations": violations, "messages": unanswered}
 
     graph = StateGraph(AgentState, context_schema=TurnContext)
+    graph.add_node("listen", listen)
     graph.add_node("agent", agent)
     graph.add_node("tools", tools)
     graph.add_node("guard", guard)
-    graph.add_edge(START, "agent")
+    graph.add_edge(START, "listen")
+    graph.add_edge("listen", "agent")
     graph.add_conditional_edges("agent", route, {"tools": "tools", "guard": "guard"})
     graph.add_edge("tools", "agent")
     graph.add_edge("guard", END)

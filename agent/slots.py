@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.dialogue import shown_updates
+from agent.followups import TEST_DRIVE_TOPIC, topic_update
+
 
 def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """What a tool call tells us about the conversation (vehicles shown, booking, contact)."""
     if "error" in result and name not in ("book_test_drive", "reschedule_test_drive"):
         return {}
     if name == "search_inventory":
-        shown = [v["stock"] for v in result.get("vehicles", [])]
-        updates: dict[str, Any] = {"vehicles_shown": shown}
+        updates: dict[str, Any] = shown_updates(result.get("vehicles", []))
+        shown = updates["vehicles_shown"]
         if len(shown) == 1:
             updates["vehicle_of_interest"] = shown[0]
         if args.get("price_max"):
             updates["budget"] = args["price_max"]
         return updates
+    if name == "search_knowledge":  # the page that answered: the topic of a follow-up
+        return topic_update(name, result)
     if name == "get_vehicle":
         return {"vehicle_of_interest": result["vehicle"]["stock"]}
     if name == "check_availability":
         return {
             "vehicle_of_interest": result.get("stock"),
             "offered_slots": result.get("slots", [])[:6] or result.get("nearest", []),
+            "topic": TEST_DRIVE_TOPIC,
         }
     if name in ("book_test_drive", "reschedule_test_drive"):
         booked = result.get("booked") or result.get("rescheduled")
@@ -30,13 +36,25 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
             return {
                 "appointment_id": booked["appointment_id"],
                 "vehicle_of_interest": booked["stock"],
+                "topic": TEST_DRIVE_TOPIC,
                 "offered_slots": None,
+                "requested_time": None,  # the booking talk is over: nothing named stands
+                "heard": None,
+                "appointment_day": booked["starts_at"][:10],
+                "appointment_time": booked["starts_at"][11:16],
             }
+        if result.get("error") == "not_chosen":  # the shopper has yet to pick: offer stands
+            return {}
         # The time is not open, but the car it was for is the one under discussion.
         held = {"vehicle_of_interest": result["stock"]} if result.get("stock") else {}
         return {"offered_slots": result.get("alternatives", []), **held}
     if name == "cancel_test_drive":
-        return {"appointment_id": None, "offered_slots": None}
+        return {
+            "appointment_id": None,
+            "offered_slots": None,
+            "requested_time": None,
+            "heard": None,
+        }
     if name == "capture_lead":
         saved = result.get("saved", {})
         return {k: v for k, v in saved.items() if k in ("name", "email") and v}

@@ -16,7 +16,9 @@ class SearchInventory(BaseModel):
     """Search the dealership's live inventory. Typos and shorthand are fine ("civc", "f150",
     "cx5"); condition "used" includes certified pre-owned. Returns matching available vehicles
     with stock number, price, mileage and status; prices come from the inventory and are the
-    only prices you may quote."""
+    only prices you may quote. When a model asked for is not in stock (never carried, sold or
+    on hold), `alternatives` lists the closest available vehicles of any make (same body
+    style, size and price band): offer those, with price and stock number."""
 
     make: str | None = None
     model: str | None = None
@@ -41,9 +43,24 @@ class GetVehicle(BaseModel):
 class SearchKnowledge(BaseModel):
     """Search the dealership's own information (hours, location, fees, financing partners,
     trade-in process, service, warranty, policies). Returns passages with their source title
-    and a relevance score; answer only from them and name the source."""
+    and a relevance score; answer only from them and name the source. A follow-up question
+    ("do I need to bring anything") is searched with the conversation's topic ("test drive:
+    ..."); `query` in the result then says what was searched."""
 
     query: str
+
+
+class DealershipInfo(BaseModel):
+    """The dealership's own record: address, phone, sales hours and whether it is open now.
+    `topic` is what the shopper asked (address, phone, hours, open_now, directions, parking;
+    "all" for everything). `day` narrows hours to the day asked: a local date (YYYY-MM-DD),
+    "today", "tomorrow", "weekend", "week" or a weekday name; without it, today.
+    `department` "service", "parts" or "finance" also returns the dealership's own text about
+    that department's hours. Answer with the day asked, not the whole week."""
+
+    topic: Literal["address", "phone", "hours", "open_now", "directions", "parking", "all"] = "all"
+    day: str | None = None
+    department: Literal["sales", "service", "parts", "finance"] = "sales"
 
 
 class CheckAvailability(BaseModel):
@@ -95,6 +112,7 @@ TOOLS: dict[str, type[BaseModel]] = {
     "search_inventory": SearchInventory,
     "get_vehicle": GetVehicle,
     "search_knowledge": SearchKnowledge,
+    "dealership_info": DealershipInfo,
     "check_availability": CheckAvailability,
     "book_test_drive": BookTestDrive,
     "reschedule_test_drive": Reschedule,

@@ -13,12 +13,25 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from agent import alternatives
 from agent import tool_args as A  # noqa: N812 (the schemas read as A.SearchInventory)
+from agent.consent import booking_refusal
 from agent.context import AgentDeps, TurnContext
+from agent.facts import dealership_facts
+from agent.followups import search_in_context
 from agent.guardrails import dollar_amounts
 from agent.nlu.vehicles import search
 from agent.relevance import overlap
-from crm_store import appointments, availability, customers, handoffs, staff, vehicles
+from crm_store import (
+    appointments,
+    availability,
+    customers,
+    dealerships,
+    handoffs,
+    knowledge_docs,
+    staff,
+    vehicles,
+)
 from crm_store.availability import Slot, SlotUnavailable
 from crm_store.errors import NotFound, StoreError
 from crm_store.records import VehicleRecord
@@ -57,12 +70,20 @@ def vehicle_view(v: VehicleRecord) -> dict[str, Any]:
 
 
 class Toolbox:
-    """The tools bound to one turn (dealership, customer, conversation)."""
+    """The tools bound to one turn (dealership, customer, conversation).
 
-    def __init__(self, deps: AgentDeps, ctx: TurnContext) -> None:
+    `slots` is the dialogue state as the graph read it from the shopper's message
+    (`agent.consent.hear`): with it, booking and rescheduling take only a time the shopper
+    named or picked. None (direct calls outside a conversation, e.g. the staff's tools) skips
+    that check."""
+
+    def __init__(
+        self, deps: AgentDeps, ctx: TurnContext, *, slots: dict[str, Any] | None = None
+    ) -> None:
         self.deps = deps
         self.ctx = ctx
         self.zone = ZoneInfo(ctx.timezone)
+        self.slots = slots
 
     def call(self, name: str, raw_args: dict[str, Any]) -> dict[str, Any]:
         """Run tool `name`; bad arguments or store errors come back as {"error": ...}."""
@@ -103,10 +124,28 @@ class Toolbox:
                 limit=3,
             )
         )
+        # The model asked for is not in stock (never carried, or sold / on hold): the closest
+        # available vehicles of any make, so the reply can name them with price and stock.
+        closest = (
+            alternatives.closest(
+                alternatives.wanted(
+                    model=query.model,
+                    body=query.body,
+                    price_max=query.price_max,
+                    condition=query.condition,
+                    features=query.features,
+                    gone=unavailable[0] if unavailable else None,
+                ),
+                available,
+            )
+            if not found and query.model
+            else []
+        )
         return {
             "vehicles": [vehicle_view(v) for v in found],
             "total": total,
             "unavailable_matches": [vehicle_view(v) for v in unavailable],
+            **({"alternatives": [vehicle_view(v) for v in closest]} if closest else {}),
         }
 
     def get_vehicle(self, args: A.GetVehicle) -> dict[str, Any]:
@@ -122,13 +161,20 @@ class Toolbox:
     # -- knowledge ---------------------------------------------------------------------
 
     def search_knowledge(self, args: A.SearchKnowledge) -> dict[str, Any]:
-        found = self.deps.knowledge.search(self.ctx.dealership_slug, args.query, k=5)
+        # A follow-up ("do i need to bring anything") is searched with the conversation's
+        # topic ("test drive: ..."), whichever engine asked.
+        return search_in_context(
+            lambda a: self._passages(str(a["query"])), {"query": args.query}, self.slots or {}
+        )
+
+    def _passages(self, query: str) -> dict[str, Any]:
+        found = self.deps.knowledge.search(self.ctx.dealership_slug, query, k=5)
         scored = sorted(
             (
                 (
                     p.score
-                    + LEXICAL_WEIGHT * overlap(args.query, f"{p.title} {p.heading} {p.text}")
-                    + TITLE_WEIGHT * overlap(args.query, p.title),
+                    + LEXICAL_WEIGHT * overlap(query, f"{p.title} {p.heading} {p.text}")
+                    + TITLE_WEIGHT * overlap(query, p.title),
                     p,
                 )
                 for p in found
@@ -143,6 +189,21 @@ class Toolbox:
             ],
             "weak": best < KNOWLEDGE_WEAK,
         }
+
+    def dealership_info(self, args: A.DealershipInfo) -> dict[str, Any]:
+        with self.deps.store.reading() as uow:
+            dealer = dealerships.get_dealership_by_id(uow, dealership_id=self.ctx.dealership_id)
+            texts = [
+                d.text for d in knowledge_docs.list_docs(uow, dealership_id=self.ctx.dealership_id)
+            ]
+        return dealership_facts(
+            dealer,
+            self.deps.clock.now().astimezone(self.zone),
+            topic=args.topic,
+            day=args.day,
+            department=args.department,
+            texts=texts,
+        )
 
     # -- test drives -------------------------------------------------------------------
 
@@ -177,8 +238,10 @@ class Toolbox:
                 )
             nearest: list[Slot] = []
             if not slots:
+                # nearest to the window asked for ("after work" full: around 17:00, not 9:00)
+                start = time.fromisoformat(args.earliest) if args.earliest else time(9)
                 around = (
-                    datetime.combine(date.fromisoformat(args.date), time(9), tzinfo=self.zone)
+                    datetime.combine(date.fromisoformat(args.date), start, tzinfo=self.zone)
                     if args.date
                     else self.deps.clock.now()
                 )
@@ -202,6 +265,8 @@ class Toolbox:
 
     def book_test_drive(self, args: A.BookTestDrive) -> dict[str, Any]:
         starts_at = self._parse_local(args.starts_at)
+        if (refused := self._unchosen(starts_at)) is not None:
+            return {**refused, "stock": args.stock.strip().upper()}
         with self.deps.store.unit_of_work() as uow:
             car = self._vehicle(uow, args.stock)
             try:
@@ -227,6 +292,8 @@ class Toolbox:
 
     def reschedule_test_drive(self, args: A.Reschedule) -> dict[str, Any]:
         starts_at = self._parse_local(args.starts_at)
+        if (refused := self._unchosen(starts_at)) is not None:
+            return refused
         with self.deps.store.unit_of_work() as uow:
             current = self._upcoming(uow)
             if current is None:
@@ -279,6 +346,12 @@ class Toolbox:
         return {"handoff_id": record.id, "reason": args.reason}
 
     # -- helpers -----------------------------------------------------------------------
+
+    def _unchosen(self, starts_at: datetime) -> dict[str, Any] | None:
+        """The refusal when the shopper did not name or pick this time (see agent.consent)."""
+        if self.slots is None:
+            return None
+        return booking_refusal(self._local(starts_at), self.slots)
 
     def _vehicle(self, uow: Any, stock: str) -> VehicleRecord:
         return vehicles.get_vehicle(

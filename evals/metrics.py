@@ -39,6 +39,28 @@ class ReasonScore:
 
 
 @dataclass(frozen=True)
+class DepthScore:
+    """Success by turn depth: of the runs that reach turn `turn` (for the last bucket, turn
+    `turn` or later), how many passed every check up to it (see REPORTS.md)."""
+
+    turn: int
+    and_later: bool  # the last bucket: runs with `turn` or more turns, judged on all of them
+    runs: int
+    passed: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.turn}+" if self.and_later else str(self.turn)
+
+    @property
+    def value(self) -> float | None:
+        return self.passed / self.runs if self.runs else None
+
+
+DEPTHS = 4  # buckets 1, 2, 3 and 4+
+
+
+@dataclass(frozen=True)
 class Metrics:
     scenarios: int
     runs: int
@@ -56,6 +78,7 @@ class Metrics:
     turns_per_scenario: float
     seconds: float
     handoff: list[ReasonScore] = field(default_factory=list)
+    depth: list[DepthScore] = field(default_factory=list)
 
     @property
     def booking_accuracy(self) -> float | None:
@@ -113,6 +136,22 @@ def handoff_scores(results: list[ScenarioResult]) -> list[ReasonScore]:
     return [ReasonScore(reason, *tally[reason]) for reason in sorted(tally)]
 
 
+def depth_scores(results: list[ScenarioResult], depths: int = DEPTHS) -> list[DepthScore]:
+    """For d in 1..depths-1: of the runs whose scenario has a turn d, those whose turns 1..d
+    all passed. The last bucket: of the runs with `depths` or more turns, those that passed
+    every turn (so the run passed). End-state checks count at the scenario's last turn."""
+    scores = []
+    for d in range(1, depths + 1):
+        last = d == depths
+        reached = [r for r in results if r.depth >= d]
+        if last:
+            ok = sum(r.failed_at_turn is None for r in reached)
+        else:
+            ok = sum((f := r.failed_at_turn) is None or f > d for r in reached)
+        scores.append(DepthScore(d, last, len(reached), ok))
+    return scores
+
+
 def compute(runs: Runs, seconds: float) -> Metrics:
     """Every metric of an eval run; `runs` holds the k results of each scenario."""
     flat = [r for results in runs for r in results]
@@ -137,6 +176,7 @@ def compute(runs: Runs, seconds: float) -> Metrics:
         turns_per_scenario=statistics.fmean(len(r.turns) for r in flat) if flat else 0.0,
         seconds=seconds,
         handoff=handoff_scores(flat),
+        depth=depth_scores(flat),
     )
 
 
@@ -170,6 +210,9 @@ def summary_rows(m: Metrics) -> list[tuple[str, str]]:
     ]
     if m.k > 1:
         rows.append((f"pass^{m.k}", share(m.pass_k)))
+    rows += [
+        (f"success by turn {s.label}", f"{share(s.value)} ({s.passed}/{s.runs})") for s in m.depth
+    ]
     booked = f"{share(m.booking_accuracy)} ({m.booking_matched}/{m.booking_scenarios})"
     violating = f"{len(m.violation_scenarios)} scenario" + (
         "" if len(m.violation_scenarios) == 1 else "s"

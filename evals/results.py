@@ -66,6 +66,25 @@ class ScenarioResult:
     appointments: list[Appointment] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     error: str | None = None  # the traceback when the run broke
+    scenario_turns: int | None = None  # turns the scenario declares; None: as many as played
+
+    @property
+    def depth(self) -> int:
+        """The scenario's number of turns (a run that broke may have played fewer)."""
+        return max(self.scenario_turns or 0, len(self.turns))
+
+    @property
+    def failed_at_turn(self) -> int | None:
+        """The first turn d whose turns 1..d did not all pass, None when the run passed. A
+        turn fails on its own unmet checks; end-state checks count at the last turn; a run
+        that broke fails at the first turn it did not finish (the last turn when it broke
+        after the last turn was played)."""
+        failed = [i for i, t in enumerate(self.turns, start=1) if t.unmet]
+        if self.error is not None:
+            failed.append(min(len(self.turns) + 1, self.depth))
+        if self.end_unmet:
+            failed.append(self.depth)
+        return min(failed, default=None)
 
     @property
     def unmet(self) -> list[Unmet]:

@@ -82,6 +82,7 @@ def run_scenario(
             None if handoff is None else [] if handoff == "none" else list(handoff.reason)
         ),
         expects_appointments=spec.expect.appointments is not None,
+        scenario_turns=len(spec.turns),
     )
     began = time.perf_counter()
     try:

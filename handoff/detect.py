@@ -88,6 +88,9 @@ IMPORTANCE: tuple[HandoffReason, ...] = (
 )
 URGENT_REASONS: frozenset[str] = frozenset({"complaint", "purchase_intent"})
 _POLICY_SENSITIVE = frozenset({"negotiation", "financing", "trade_in", "purchase_intent"})
+# In a question about how a process works, cues weaker than these are dropped: "my trade"
+# inside "what does the appraisal process look like for my trade" is no valuation request.
+_PROCESS_SENSITIVE: Mapping[str, float] = {"financing": 0.8, "trade_in": 0.9}
 _NOT_NEGATING_BEFORE = frozenset({"sure", "know", "certain", "afford", "get", "find"})
 _EXTRA_CUE_BONUS = 0.05
 _GREETINGS = (["morning"], ["afternoon"], ["evening"], ["night"])  # "good night" is no praise
@@ -116,8 +119,9 @@ _RULES: Mapping[HandoffReason, tuple[tuple[float, re.Pattern[str]], ...]] = {
     for reason, rules in p.RULES.items()
 }
 _SERVICE, _PROBLEM = _compile(p.SERVICE_CUE), _compile(p.PROBLEM_CUE)
-_POLICY, _OTHER_DEALER, _DELAY, _TRIFLING_OFFER = (
+_POLICY, _PROCESS, _OTHER_DEALER, _DELAY, _TRIFLING_OFFER = (
     _compile(p.POLICY_OPENER),
+    _compile(p.PROCESS_QUESTION),
     _compile(p.OTHER_DEALER),
     _compile(p.DELAY),
     _compile(p.TRIFLING_OFFER),
@@ -208,6 +212,9 @@ def _accepted(reason: str, confidence: float, norm: str, match: re.Match[str]) -
     sentence = _sentence(norm, match.start(), match.end())
     if reason in _POLICY_SENSITIVE and confidence < _STRONG and _POLICY.search(sentence):
         return False
+    below = _PROCESS_SENSITIVE.get(reason, 0.0)
+    if confidence < below and _PROCESS.search(sentence):
+        return False  # "what paperwork do i need for financing": how it works, not my case
     if reason == "complaint" and _OTHER_DEALER.search(sentence):
         return False
     if reason in ("negotiation", "purchase_intent") and _TRIFLING_OFFER.search(norm):

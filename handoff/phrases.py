@@ -201,7 +201,8 @@ negotiation
   0.85 <MODAL_YOU> ?(?:do|take) <BARE> (?:flat|even|cash|otd|out the door|all in)\b
        |\bmeet (?:me )?in the middle\b|\bsplit the difference\b
   0.85 \b(?:best|lowest|final|bottom ?line|bottom dollar|rock bottom|absolute best|absolute lowest
-       |cash) (?:price|deal|number|offer|you can do|you can go)\b
+       |cash) (?:price|deal|number(?! (?:to|i can|for|where) (?:call|reach|text|contact|get))|offer
+       |you can do|you can go)\b
   0.85 \b(?:out the door|out of the door|otd|all in price|drive out price)\b
   0.85 <MODAL_YOU> ?(?:take|accept|let (?:it|her|him) go for|sell (?:it|her|him) (?:to me )?for
        |do (?:it|that|this|her|him) for|come down to|go down to|drop (?:it )?to) (?:like |about |
@@ -235,6 +236,11 @@ negotiation
        |an)(?: \w+)? (?:price|quote|offer|deal)|price match (?:this|that|it|their|the))\b
   0.8  <MODAL_YOU> ?(?:beat|match|meet) (?:that|it|this|their|them|the (?:price|quote|offer|deal
        |number))\b
+  0.85 <MODAL_YOU> ?(?:beat|match|meet|top)(?: or (?:beat|match|meet|top))(?: (?:it|that|this|them
+       |their \w+|the \w+))?\b
+  0.75 \b(?:match|beat|meet|top|price match)\b[^|]{0,40}\b(?:quote|offer|written|in writing)\b
+  0.8  \b(?:quote|quoted|offer|offered)\b[^|]{0,80}(?:<MODAL_YOU>|\bcan we|\bplease|\b<YOU> (?:able
+       |willing) to|\bany chance) ?(?:match|beat|meet|top)\b
   0.8  \b(?:give|get|offer|do) (?:me |us )?(?:a |any |some )?(?:better|lower) (?:price|deal|number
        |offer)\b|\b(?:better|lower) (?:price|offer|quote|deal) (?:at|from|down the street|elsewhere
        |somewhere)\b
@@ -359,8 +365,8 @@ complaint
        |lawyer|attorney|sue you|suing|small claims|lemon law|sold (?:me|us) a lemon|complaint
        |complain|complaining|refund|my money back|never again|never coming back|never buying
        |never doing business|waste of (?:my |our )?time|bait and switch|false advertising)\b
-  0.85 \b(?:you|you guys|you all|your (?:\w+ ){0,2}?(?:people|staff|team|man|person|department
-       |service|shop|mechanics?|techs?|dealership|manager|advisor|guy|lady|employees?|receptionist)
+  0.85 \b(?:you|you guys|you all|you people|your (?:\w+ ){0,2}?(?:people|staff|team|man|person
+       |department|service|shop|mechanics?|techs?|dealership|manager|advisor|guy|lady|employees?|receptionist)
        |this (?:place|dealership|dealer)|the (?:sales man|sales person|service advisor|manager
        |service department|service)) (?:are|were|was|is|has been|have been) (?:so |very |really |
        extremely |super |absolutely |completely |totally |just )?(?:terrible|horrible|awful
@@ -528,6 +534,17 @@ POLICY_OPENER = _joined(
     |online prices?|listings?)\b|how does\b|what (?:kind|kinds|type|types|sort) of\b
     |(?:i )?(?:was |am )?(?:just )?(?:wondering|curious)\b|can i ask\b
     |(?:i )?(?:heard|saw|read|noticed|see) (?:that )?(?:you|your|the dealership)\b)
+    """
+)
+# A question about how a process works ("what paperwork do i need for financing", "how does
+# the appraisal process work for my trade"): answered from the knowledge; weak cues dropped.
+PROCESS_QUESTION = _joined(
+    r"""
+    \b(?:process|procedure|paperwork|documents?|docs|documentation|steps?|requirements?
+    |what (?:do|should|would|will) (?:i|we) (?:need to |have to )?(?:bring|have ready|fill out)
+    |how (?:does|do|would|will) (?:the |your |a )?(?:\w+ ){0,2}?work
+    |how long (?:does|do|will|would) (?:it|the \w+|an? \w+)(?: \w+)? take
+    |(?:what|which) (?:hours|days|time)|hours)\b
     """
 )
 # Anger about somebody else ("the last place was awful") is not a complaint to this dealer.

@@ -85,3 +85,25 @@ def test_knowledge_covers_what_shoppers_ask() -> None:
         assert topic in titles, topic
     fee = next(k for k in WORLD.knowledge if "documentation" in k.title.lower())
     assert "$85" in fee.text
+
+
+SUMMIT = load_world_file(ROOT / "examples" / "summit-auto-exchange.yaml")
+
+
+def test_summit_is_a_used_only_lot_in_mountain_time() -> None:
+    assert SUMMIT.dealership.timezone == "America/Denver"  # daylight saving, unlike Phoenix
+    assert "sun" not in SUMMIT.dealership.hours
+    assert SUMMIT.dealership.test_drive_minutes == 60
+    assert len(SUMMIT.inventory) >= 40
+    assert {v.condition for v in SUMMIT.inventory} == {"used"}
+    assert len({v.make for v in SUMMIT.inventory}) >= 12
+    assert {v.status for v in SUMMIT.inventory} == {"available", "pending", "sold"}
+    years = {**_YEAR_CODE, 2015: "F", 2016: "G", 2017: "H", 2018: "J"}
+    for car in SUMMIT.inventory:
+        assert car.vin[8] == _check_digit(car.vin), car.stock
+        assert car.vin[9] == years[car.year], car.stock
+        assert 5_000 <= car.price <= 120_000 and 1_000 <= car.mileage <= 150_000, car.stock
+    for day in SUMMIT.dealership.hours:
+        assert any(s.role == "sales" and day in s.shifts for s in SUMMIT.staff), day
+    fee = next(k for k in SUMMIT.knowledge if "documentation fee" in k.title.lower())
+    assert "$599" in fee.text and "2.9%" in fee.text

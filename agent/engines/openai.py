@@ -20,6 +20,8 @@ from crm_store import dealerships
 
 MAX_HISTORY_MESSAGES = 24  # older turns are dropped; slots keep what matters from them
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Slots the model is told about; `offered_slots` are the times the shopper may pick from.
+KNOWN_SLOTS = ("vehicle_of_interest", "name", "email", "appointment_day", "budget", "offered_slots")
 
 
 class OpenAIEngine:
@@ -66,11 +68,7 @@ class OpenAIEngine:
             timezone=dealer.timezone,
             hours=hours or "by appointment",
         )
-        known = {
-            k: v
-            for k, v in slots.items()
-            if k in ("vehicle_of_interest", "name", "email", "appointment_day", "budget")
-        }
+        known = {k: v for k, v in slots.items() if k in KNOWN_SLOTS}
         if known:
             text += "\nKnown about this shopper: " + ", ".join(f"{k}={v}" for k, v in known.items())
         return text

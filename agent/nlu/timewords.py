@@ -49,7 +49,7 @@ PARTS: dict[str, tuple[time, time, str | None]] = {
     "morning": (time(9), time(12), "a"),
     "afternoon": (time(12), time(17), "p"),
     "evening": (time(17), time(21), "p"),
-    "lunch": (time(12), time(13, 30), None),
+    "lunch": (time(11, 30), time(13, 30), None),
 }
 PART_WORDS = {
     "morning": "morning", "mornings": "morning", "mornin": "morning", "am": "morning",
@@ -59,10 +59,18 @@ PART_WORDS = {
 }  # fmt: skip
 
 # A bare number is read as an hour only next to one of these cues...
-CUES_BEFORE = frozenset({"at", "@", "around", "round", "about", "abt", "approx", "say", "maybe"})
+CUES_BEFORE = frozenset(
+    {"at", "@", "around", "round", "about", "abt", "bout", "approx", "say", "maybe", "like",
+     "roughly"}
+)  # fmt: skip
+# "push it to 2", "move to 3": an hour after one of these and "to"
+MOVE_VERBS = frozenset({"push", "move", "bump", "change", "switch", "make", "shift", "it"})
+# A cued hour after one of these (or "4ish") is a rough time: open times around it are
+# offered, nothing is booked at it until the shopper picks one.
+APPROX_BEFORE = frozenset({"around", "round", "about", "abt", "approx", "like", "roughly"})
 CUES_AFTER = frozenset(
     {"works", "work", "instead", "then", "ok", "okay", "good", "fine", "perfect", "better",
-     "great", "best", "sharp", "please", "pls"}
+     "great", "best", "sharp", "please", "pls", "plz"}
 )  # fmt: skip
 LINKS_AFTER = frozenset({"is", "would", "should", "could", "will", "might", "sounds"})
 # ...or when the message holds nothing but the number and words like these.
@@ -133,6 +141,16 @@ def is_tomorrow(word: str) -> bool:
     return word in TOMORROW_WORDS or (len(word) >= 6 and within_one_edit(word, "tomorrow"))
 
 
+def within_hours(hour: int, minute: int, minutes_open: tuple[time, time] | None) -> int:
+    """The 0-23 hour for a bare 1-12 hour read by the day's sales hours: the one reading
+    (am or pm) that falls inside them, or -1 when none or both do (the usual rule decides)."""
+    if minutes_open is None:
+        return -1
+    opens, closes = minutes_open
+    fits = [h for h in {hour % 12, hour % 12 + 12} if opens <= time(h, minute) < closes]
+    return fits[0] if len(fits) == 1 else -1
+
+
 def clock_hour(hour: int, meridiem: str | None, context: str | None) -> int:
     """The 0-23 hour for a written 1-12 hour.
 
@@ -160,10 +178,17 @@ class Clock:
     meridiem: str | None = None  # "a"/"p" when written with the number
     literal: bool = False  # a 24-hour time or noon: no am/pm to decide
     fold: int = 0  # 1 for the repeated hour when clocks fall back
+    rough: bool = False  # "around 6", "like 6", "6ish": a time to offer around, not a pick
 
-    def resolve(self, context: str | None) -> time:
+    def resolve(self, context: str | None, hours: tuple[time, time] | None = None) -> time:
+        """The wall time; a bare hour with no am/pm and no part of the day is read by the
+        day's sales `hours` when only one reading is open ("5:30" when open 9-20 is 17:30)."""
         if self.literal:
             return time(self.hour, self.minute, fold=self.fold)
+        if self.meridiem is None and context is None:
+            inside = within_hours(self.hour, self.minute, hours)
+            if inside >= 0:
+                return time(inside, self.minute)
         return time(clock_hour(self.hour, self.meridiem, context), self.minute)
 
 
@@ -219,6 +244,8 @@ PART = re.compile(r"\b(?P<this>this\s+)?(?P<w>mornings?|mornin|afternoons?|eveni
                    r"|tonight|tonite|2nite|nights?)\b", _F)  # fmt: skip
 AMPM_PART = re.compile(r"\b(?P<this>this\s+|in\s+the\s+)(?P<w>[ap])\.?m\b\.?", _F)
 AMPM_AFTER_DAY = re.compile(r"[\s,]+(?P<w>[ap])\.?m\b\.?", _F)
+FIRST_THING = re.compile(r"\b(?:first\s+thing|(?:right\s+)?when\s+(?:you|u)\s+open)\b", _F)
+SAME_DAY = re.compile(r"\bsame[\s-]+day\b", _F)
 LUNCH = re.compile(r"\b(?:(?P<pre>at|over|during|around|on\s+my|my)\s+)?lunch"
                     r"(?P<post>\s*time|\s+hour|\s+break)?\b", _F)  # fmt: skip
 NOON = re.compile(r"\b(?:12\s*)?(?:noon|mid-?day)\b", _F)
@@ -231,9 +258,18 @@ _CLOCK = re.compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>[0-5]\d))?\s*(?:(?P<ap
 GAP = re.compile(r"[\s,]*(?:(?:on|at|@|around|about|in\s+the|this)[\s,]*)?", _F)
 PREFERRED_AFTER = re.compile(r"[\s,]*instead\b", _F)
 PREFERRED_BEFORE = re.compile(
-    r"\b(?:(?:how|what)\s+about|actually|rather|prefer)[\s,]*(?:at\s+|on\s+)?$", _F
+    r"\b(?:(?:how|what)\s+(?:about|bout|abt)|actually|rather|prefer|push(?:\s+it)?\s+to"
+    r"|move(?:\s+it)?\s+to)[\s,]*(?:at\s+|on\s+)?$",
+    _F,
 )
 ORDINAL = re.compile(r"\bthe\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", _F)
+TIME_FOLLOWS = re.compile(
+    r"[\s,]+(?:(?:at|@|around)\s*)?(?:\d{1,2}(?:[:.][0-5]\d)?\s*(?:[ap]\.?m\b|ish\b|o'?clock\b"
+    r"|(?=\s*(?:$|[?!.,]|for\b|with\b|works\b|ok\b|pls\b|please\b)))"
+    r"|morning|afternoon|evening|night|noon|[ap]\.?m\b)",
+    _F,
+)  # a time right after a word: "sat at 11", "sun 10am", "sat morning"; not "at 3 dealers"
+COMPACT = re.compile(rf"{_START}(?P<h>[1-9]|1[0-2])(?P<m>[0-5]\d){_END}", _F)  # "930", "1030"
 HOURS24 = re.compile(rf"{_START}(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?:h|hrs?)\b", _F)  # "1600h"
 WORD = re.compile(r"[a-z%@]+(?:'[a-z]+)?|\d+", _F)
 

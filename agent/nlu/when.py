@@ -23,13 +23,21 @@ Rules for the ambiguous cases:
   the last such if several; otherwise the first one written.
 - Windows: a part of the day sets both ends; "between 2 and 4" sets both; "after"/"before"
   then override their end ("tomorrow afternoon after 3" is 15:00-17:00).
+
+With the dealership's sales `hours` (weekday -> opening, closing) the times are read inside
+the business: a bare hour is the one of its am/pm readings that is open that day ("5:30" when
+open 9-20 is 17:30, "7" is 19:00, "9" is 09:00), else the rule above; "first thing" / "when you
+open" is the first hour after opening; "this weekend" skips a closed Saturday to Sunday. The
+day for the hours is the one the message names, else `day` (the one under discussion), else
+today. "around 6", "like 6", "6ish" set `at` with `rough=True`: times near it are offered, it
+is not a pick.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -46,6 +54,7 @@ class TimeRequest:
     latest: time | None  # window end
     weekend: bool = False  # `day` is a Saturday and the Sunday after it is acceptable too
     asap: bool = False  # "earliest you have", "as soon as possible", "soonest"
+    rough: bool = False  # `at` is approximate ("around 6", "like 6", "6ish")
     text: str = ""  # the matched phrase(s), " | "-separated, for logs
 
     def is_empty(self) -> bool:
@@ -84,6 +93,7 @@ class _Scan:
     ranges: list[tuple[tw.Clock, tw.Clock]] = field(default_factory=list)
     bounds: list[tuple[bool, tw.Clock]] = field(default_factory=list)  # (sets latest, clock)
     asap: bool = False
+    first_thing: bool = False
 
     def __post_init__(self) -> None:
         self.taken = bytearray(len(self.s))
@@ -158,6 +168,8 @@ def _scan_days(sc: _Scan) -> None:
     for m in sc.each(tw.DAY_AFTER):
         if tw.is_tomorrow(m["w"]):
             sc.add_day(m.span(), _Day(today + timedelta(days=2)))
+    for m in sc.each(tw.SAME_DAY):
+        sc.add_day(m.span(), _Day(today))
     for m in sc.each(tw.WEEKEND):
         sc.add_day(m.span(), _Day(next=(m["mod"] or "").lower() == "next", weekend=True))
     for m in sc.each(tw.TOKEN):
@@ -167,7 +179,12 @@ def _scan_days(sc: _Scan) -> None:
         elif tw.is_tomorrow(word):
             sc.add_day(m.span(), _Day(today + timedelta(days=1)))
         elif (weekday := tw.weekday_number(word)) is not None:
-            if word in tw.AMBIGUOUS_ABBREVIATIONS and before and before[0] in tw.NOT_A_DAY_AFTER:
+            if (
+                word in tw.AMBIGUOUS_ABBREVIATIONS
+                and before
+                and before[0] in tw.NOT_A_DAY_AFTER
+                and not tw.TIME_FOLLOWS.match(sc.s, m.end())  # "see it sat at 11" is a day
+            ):
                 continue
             mod = _MODIFIER.search(sc.s, max(0, m.start() - 20), m.start())
             start = mod.start() if mod else m.start()
@@ -228,6 +245,9 @@ def _scan_windows(sc: _Scan) -> None:
     for _, end in list(sc.anchors):  # "sat am", "tmrw pm"
         if (ampm := tw.AMPM_AFTER_DAY.match(sc.s, end)) and sc.free(ampm.span()):
             sc.add_part(ampm.span(), tw.PART_WORDS[ampm["w"].lower() + "m"], today=False)
+    for m in sc.each(tw.FIRST_THING):
+        sc.take(m.span(), anchor=True)
+        sc.first_thing = True
     for m in sc.each(tw.LUNCH):
         if m["pre"] or m["post"]:
             sc.add_part(m.span(), "lunch", today=False)
@@ -239,11 +259,23 @@ def _scan_clocks(sc: _Scan) -> None:
         sc.add_clock(m.span(), tw.Clock(12, 0, literal=True))
     for m in sc.each(tw.HOURS24):  # "1600h", "0930 hrs"
         sc.add_clock(m.span(), tw.Clock(int(m["h"]), int(m["m"]), literal=True))
+    for m in sc.each(tw.COMPACT):  # "930", "at 1030": only cued or alone, never "930 miles"
+        before, after = sc.words(m.start() - 30, m.start())[-1:], sc.words(m.end(), m.end() + 20)
+        if not sc.unit_follows(m.end()) and (
+            (before and before[0] in tw.CUES_BEFORE)
+            or (after[:1] and after[0] in tw.CUES_AFTER)
+            or _alone(sc, m)
+        ):
+            sc.add_clock(m.span(), tw.Clock(int(m["h"]), int(m["m"])))
     for m in sc.each(tw.TIME):
         clock = tw.parse_clock(m["t"])
         written = clock is not None and (clock.meridiem or clock.literal or ":" in m["t"])
         if clock is not None and (written or _cued(sc, m)):
-            sc.add_clock(m.span(), clock)
+            before = sc.words(m.start() - 30, m.start())[-2:]  # "how about 3" is no "about 3"
+            rough = bool(m["ish"] and "ish" in m["ish"].lower()) or (
+                bool(before) and before[-1] in tw.APPROX_BEFORE and before[0] not in ("how", "what")
+            )
+            sc.add_clock(m.span(), replace(clock, rough=rough))
 
 
 def _cued(sc: _Scan, m: re.Match[str]) -> bool:
@@ -254,6 +286,8 @@ def _cued(sc: _Scan, m: re.Match[str]) -> bool:
         return False
     if m["ish"] or (before and before[0] in tw.CUES_BEFORE):
         return True
+    if before == ["to"] and sc.words(start - 40, start)[-2:-1] in ([w] for w in tw.MOVE_VERBS):
+        return True  # "push it to 2", "can we move to 3"
     if before and before[0] in tw.BLOCK_BEFORE:
         return False
     if after[:1] and after[0] in tw.CUES_AFTER:
@@ -304,11 +338,18 @@ def _phrases(sc: _Scan) -> str:
     return " | ".join(sc.s[start:end] for start, end in merged)
 
 
-def parse_when(text: str, now: datetime) -> TimeRequest:
+# Sales hours: Monday=0 -> (opening, closing); a day not listed is closed.
+Hours = Mapping[int, tuple[time, time]]
+
+
+def parse_when(
+    text: str, now: datetime, *, hours: Hours | None = None, day: date | None = None
+) -> TimeRequest:
     """Read `text` for a day, a clock time, a window, "this weekend" or "asap".
 
     `now` is an aware datetime in the dealership's timezone; results are local wall dates and
-    times relative to it. Raises ValueError for a naive `now`.
+    times relative to it. `hours` are the sales hours that a bare hour is read by, `day` the
+    day under discussion when the text names none. Raises ValueError for a naive `now`.
     """
     if now.utcoffset() is None:
         raise ValueError(f"parse_when: expected an aware datetime for now, got {now!r}")
@@ -326,13 +367,51 @@ def parse_when(text: str, now: datetime) -> TimeRequest:
             latest = clock.resolve(context)
         else:
             earliest = clock.resolve(context)
-    day = _pick(sc.days) if sc.days else None
+    said = _pick(sc.days) if sc.days else None
+    meant = _date(said, now, at or latest or earliest) if said else None
+    if hours is not None:
+        if meant is not None and said is not None and said.weekend:
+            meant = _open_weekend_day(meant, hours)
+        open_hours = hours.get((meant or day or now.date()).weekday())
+        if sc.clocks and context is None:
+            at = _pick(sc.clocks).resolve(None, open_hours)
+        if sc.ranges:
+            earliest, latest = _window_in(sc.ranges[0], context, open_hours)
+        for sets_latest, clock in sc.bounds:
+            moment = clock.resolve(context, open_hours)
+            latest, earliest = (moment, earliest) if sets_latest else (latest, moment)
+        if sc.first_thing and open_hours is not None:
+            earliest = open_hours[0]
+            latest = min(time(open_hours[0].hour + 1, open_hours[0].minute), open_hours[1])
+    elif sc.first_thing:
+        earliest, latest = time(9), time(10)
     return TimeRequest(
-        day=_date(day, now, at or latest or earliest) if day else None,
+        day=meant,
         at=at,
         earliest=earliest,
         latest=latest,
-        weekend=bool(day and day.weekend),
+        weekend=bool(said and said.weekend),
         asap=sc.asap,
+        rough=bool(sc.clocks) and _pick(sc.clocks).rough,
         text=_phrases(sc),
     )
+
+
+def _open_weekend_day(saturday: date, hours: Hours) -> date:
+    """ "this weekend": the Saturday, or the Sunday when the showroom is closed Saturdays."""
+    if saturday.weekday() == 5 and 5 not in hours and 6 in hours:
+        return saturday + timedelta(days=1)
+    return saturday
+
+
+def _window_in(
+    pair: tuple[tw.Clock, tw.Clock], context: str | None, open_hours: tuple[time, time] | None
+) -> tuple[time, time]:
+    """A range read by the day's hours when its ends carry no am/pm ("between 5 and 7")."""
+    start, end = tw.window(*pair, context)
+    a, b = pair
+    if context is None and a.meridiem is None and b.meridiem is None and not a.literal:
+        moved = (a.resolve(None, open_hours), b.resolve(None, open_hours))
+        if moved[0] < moved[1]:
+            return moved
+    return start, end

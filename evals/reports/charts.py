@@ -83,3 +83,31 @@ def histogram(latencies_ms: list[float], bins: int = 10) -> str:
         f"{i * width:g} to {(i + 1) * width:g} ms: {c} turns" for i, c in enumerate(counts) if c
     )
     return _svg("latency", "Turn latency histogram", desc, base + 42, "".join(parts))
+
+
+def depth_bars(depths: list[tuple[str, int, int]]) -> str:
+    """Success by turn depth, one bar per depth: `depths` is (label, passed, runs), so a drop
+    in later turns shows as shorter bars. A depth no run reached has no bar."""
+    rows = []
+    span = WIDTH - LABEL - 120
+    for i, (label, ok, runs) in enumerate(depths):
+        y = 8 + i * (BAR + 8)
+        rate = ok / runs if runs else None
+        note = "no runs" if rate is None else f"{rate:.1%} ({ok}/{runs})"
+        rows.append(
+            f'<text x="{LABEL - 8}" y="{y + BAR - 6}" text-anchor="end">turn {escape(label)}</text>'
+            f'<rect class="track" x="{LABEL}" y="{y}" width="{span}" height="{BAR}"/>'
+            + (
+                ""
+                if rate is None
+                else f'<rect class="pass" x="{LABEL}" y="{y}" width="{span * rate:.1f}" '
+                f'height="{BAR}"/>'
+            )
+            + f'<text x="{LABEL + span + 6}" y="{y + BAR - 6}">{note}</text>'
+        )
+    height = 16 + len(depths) * (BAR + 8)
+    desc = "; ".join(
+        f"turn {label}: " + (f"{ok} of {runs} runs passed" if runs else "no runs")
+        for label, ok, runs in depths
+    )
+    return _svg("depth", "Success by turn depth", desc, height, "".join(rows))

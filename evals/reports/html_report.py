@@ -12,7 +12,7 @@ from pathlib import Path
 from string import Template
 
 from evals.metrics import HANDOFF_HEADER, handoff_rows, summary_rows
-from evals.reports.charts import histogram, suite_bars
+from evals.reports.charts import depth_bars, histogram, suite_bars
 from evals.reports.report import EvalReport, passed, shown_run, write_text
 from evals.results import ScenarioResult, TurnRecord, Unmet
 
@@ -145,6 +145,7 @@ def render_html(report: EvalReport) -> str:
         handoff_table=handoff,
         suite_chart=suite_bars(counts),
         latency_chart=histogram(latencies),
+        depth_chart=depth_bars([(d.label, d.passed, d.runs) for d in m.depth]),
         scenarios="".join(_scenario(i, runs) for i, runs in enumerate(report.ordered(), 1)),
     )
 

@@ -46,6 +46,17 @@ def _metrics(m: Metrics) -> dict[str, Any]:
     return {
         "pass_1": m.pass_1,
         "pass_k": m.pass_k,
+        "turn_depth": [
+            {
+                "depth": s.label,
+                "turn": s.turn,
+                "and_later": s.and_later,
+                "runs": s.runs,
+                "passed": s.passed,
+                "value": s.value,
+            }
+            for s in m.depth
+        ],
         "booking_accuracy": {
             "value": m.booking_accuracy,
             "matched": m.booking_matched,
@@ -92,6 +103,7 @@ def _run(number: int, r: ScenarioResult) -> dict[str, Any]:
         "passed": r.passed,
         "seconds": round(r.seconds, 3),
         "error": r.error,
+        "failed_at_turn": r.failed_at_turn,
         "turns": [
             {
                 "turn": i,

@@ -45,7 +45,7 @@ EXAMPLES: dict[str, tuple[date | None, time | None, time | None, time | None]] =
     "tmrw pm": (SAT, None, at(12), at(17)),
     "sat 10?": (SAT, at(10), None, None),
     "10 on saturday": (SAT, at(10), None, None),
-    "monday at lunch": (MON, None, at(12), at(13, 30)),
+    "monday at lunch": (MON, None, at(11, 30), at(13, 30)),
     "monday after lunch": (MON, None, at(13, 30), None),
     "the day after tomorrow at 1": (SUN, at(13), None, None),
     "can't do saturday, sunday instead?": (SUN, None, None, None),
@@ -191,7 +191,7 @@ def test_clock_times(text: str, clock: time) -> None:
         ("morning", at(9), at(12)),
         ("afternoon", at(12), at(17)),
         ("evening", at(17), at(21)),
-        ("lunchtime", at(12), at(13, 30)),
+        ("lunchtime", at(11, 30), at(13, 30)),
         ("after work", at(17), None),
     ],
 )

@@ -43,6 +43,7 @@ TOOL_NAMES = {
     "search_inventory",
     "get_vehicle",
     "search_knowledge",
+    "dealership_info",
     "check_availability",
     "book_test_drive",
     "reschedule_test_drive",
@@ -107,7 +108,7 @@ def test_search_inventory_round_trip_reaches_the_shopper(
 
     assert openai_fake.problems == []
     first, second = openai_fake.requests
-    # What the model was given: the nine tools, the dealership's prompt, the shopper's words.
+    # What the model was given: the ten tools, the dealership's prompt, the shopper's words.
     assert first.model == MODEL
     assert first.headers["authorization"] == "Bearer test-key"
     assert set(first.tool_names) == TOOL_NAMES
@@ -133,6 +134,32 @@ def test_search_inventory_round_trip_reaches_the_shopper(
     assert result.violations == []
     assert only_reply(result) == expected
     assert [m.body for m in history if m.author is Author.ASSISTANT] == [expected]
+
+
+def quote_the_day(request: ChatRequest) -> Reply:
+    """A model that answers with the one day the dealership_info result gives."""
+    [day] = request.last_tool_result()["days"]
+    return Text(f"{day['weekday']} we're open {day['open']} to {day['close']}.")
+
+
+def test_dealership_info_gives_the_model_the_day_asked_not_the_week(
+    open_openai_runtime: OpenRuntime, openai_fake: FakeOpenAI
+) -> None:
+    openai_fake.script(call("dealership_info", topic="hours", day="saturday"), quote_the_day)
+    with open_openai_runtime() as runtime:
+        result = send(runtime, "hours on saturday?")
+
+    assert openai_fake.problems == []
+    [(name, facts)] = openai_fake.requests[1].tool_results()
+    assert name == "dealership_info"
+    # From the dealership record: Saturday 09:00-19:00, the address and the phone.
+    assert [(d["weekday"], d["open"], d["close"]) for d in facts["days"]] == [
+        ("Saturday", "9:00 AM", "7:00 PM")
+    ]
+    assert facts["address"] == "1200 Harbor Blvd, Ventura, CA 93001"
+    assert facts["phone"] == "(805) 555-0100"
+    assert "dealership_info" in openai_fake.requests[0].system
+    assert only_reply(result).endswith("Saturday we're open 9:00 AM to 7:00 PM.")
 
 
 def confirm_booking(request: ChatRequest) -> Reply:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from evals.metrics import compute, handoff_scores, pass_hat_k, percentile, render
+from evals.metrics import compute, depth_scores, handoff_scores, pass_hat_k, percentile, render
+from evals.results import ScenarioResult, Unmet
 from tests.evals.builders import result
 
 
@@ -102,3 +103,57 @@ def test_render_prints_aligned_tables_and_timing_line() -> None:
     assert len(handoff[0]) == len(handoff[1])  # right-aligned numbers end in one column
     assert "guardrail violations in: b" in lines
     assert lines[-1] == "2 scenarios in 3.2 s"
+
+
+def _conversation(turns: int, *, fails_at: int | None = None, end: bool = False) -> ScenarioResult:
+    """A run of `turns` turns with an unmet check on turn `fails_at` and/or at the end."""
+    run = result(f"c{turns}", latencies_ms=(10.0,) * turns)
+    if fails_at is not None:
+        run.turns[fails_at - 1].unmet.append(Unmet("contains", "contains: not found", fails_at))
+    if end:
+        run.end_unmet.append(Unmet("appointments", "appointments: expected one, observed none"))
+    return run
+
+
+def test_success_by_turn_depth() -> None:
+    runs = [
+        _conversation(1),
+        _conversation(2, fails_at=2),
+        _conversation(3, end=True),  # an end-state check counts at the last turn, 3
+        _conversation(5, fails_at=4),
+        _conversation(6),
+        _conversation(2, fails_at=1),
+    ]
+    assert [r.failed_at_turn for r in runs] == [None, 2, 3, 4, None, 1]
+    scores = depth_scores(runs)
+    assert [(s.label, s.turn, s.and_later) for s in scores] == [
+        ("1", 1, False),
+        ("2", 2, False),
+        ("3", 3, False),
+        ("4+", 4, True),
+    ]
+    # turn 1: all six reach it, only the last fails there; turn 2: five reach it, two failed
+    # by then; turn 3: three reach it, the 3-turn run fails its end state there; 4+: two runs.
+    assert [(s.runs, s.passed) for s in scores] == [(6, 5), (5, 3), (3, 2), (2, 1)]
+    assert [s.value for s in scores] == [5 / 6, 3 / 5, 2 / 3, 1 / 2]
+    m = compute([[r] for r in runs], seconds=1.0)
+    assert m.depth == scores
+    text = render(m)
+    assert "success by turn 1      83.3% (5/6)" in text.splitlines()
+    assert "success by turn 4+     50.0% (1/2)" in text.splitlines()
+    assert [s.value for s in depth_scores([])] == [None, None, None, None]
+
+
+def test_a_run_that_broke_fails_at_the_turn_it_did_not_finish() -> None:
+    broke_mid = _conversation(2)
+    broke_mid.scenario_turns = 4  # broke while playing turn 3 of 4
+    broke_mid.error = "Traceback ..."
+    broke_mid.end_unmet.append(Unmet("error", "error: RuntimeError: boom"))
+    broke_at_end = _conversation(3)
+    broke_at_end.scenario_turns = 3  # every turn played, the end-state check broke
+    broke_at_end.error = "Traceback ..."
+    broke_at_end.end_unmet.append(Unmet("error", "error: RuntimeError: boom"))
+    assert (broke_mid.depth, broke_mid.failed_at_turn) == (4, 3)
+    assert (broke_at_end.depth, broke_at_end.failed_at_turn) == (3, 3)
+    scores = depth_scores([broke_mid, broke_at_end])
+    assert [(s.runs, s.passed) for s in scores] == [(2, 2), (2, 2), (2, 0), (1, 0)]

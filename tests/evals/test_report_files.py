@@ -26,6 +26,11 @@ def test_prints_lines_tables_and_closing_count(eval_run: EvalRun) -> None:
     assert "runs per scenario (k)  2" in lines
     assert "task success (pass^1)  50.0%" in lines
     assert "pass^2                 50.0%" in lines
+    assert "success by turn 1      100.0% (4/4)" in lines
+    assert "success by turn 2      0.0% (0/2)" in lines  # wrong-fee fails its second turn
+    assert lines.index("pass^2                 50.0%") < lines.index(
+        "success by turn 1      100.0% (4/4)"
+    )
     assert "none                   4         4     100.0%  100.0%" in lines
     assert any(line.startswith("2 scenarios in ") for line in lines)
     assert lines[-1] == "1 passed, 1 failed"
@@ -47,6 +52,7 @@ def test_json_of_a_real_run(eval_run: EvalRun) -> None:
     ]
     assert all(t["latency_ms"] > 0 for t in run["turns"])
     assert [(u["turn"], u["check"]) for u in run["unmet"]] == [(2, "contains")]
+    assert run["failed_at_turn"] == 2 and ok["runs"][0]["failed_at_turn"] is None
     assert run["expected"] == {"handoff_reasons": [], "appointments": False}
     assert run["observed"] == {
         "handoff_reasons": [],

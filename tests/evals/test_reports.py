@@ -31,6 +31,14 @@ SHAPE: dict[str, Any] = {
     "metrics": dict,
     "metrics.pass_1": NUM,
     "metrics.pass_k": NUM,
+    "metrics.turn_depth": list,
+    "metrics.turn_depth[]": dict,
+    "metrics.turn_depth[].depth": str,
+    "metrics.turn_depth[].turn": int,
+    "metrics.turn_depth[].and_later": bool,
+    "metrics.turn_depth[].runs": int,
+    "metrics.turn_depth[].passed": int,
+    "metrics.turn_depth[].value": OPT_NUM,
     "metrics.booking_accuracy": dict,
     "metrics.booking_accuracy.value": OPT_NUM,
     "metrics.booking_accuracy.matched": int,
@@ -71,6 +79,7 @@ SHAPE: dict[str, Any] = {
     "scenarios[].runs[].passed": bool,
     "scenarios[].runs[].seconds": NUM,
     "scenarios[].runs[].error": OPT_STR,
+    "scenarios[].runs[].failed_at_turn": (int, type(None)),
     "scenarios[].runs[].turns": list,
     "scenarios[].runs[].turns[]": dict,
     "scenarios[].runs[].turns[].turn": int,
@@ -170,6 +179,14 @@ def test_json_report_has_the_documented_shape(tmp_path: Path) -> None:
     }
     assert data["summary"] == {"scenarios": 2, "passed": 1, "failed": 1, "seconds": 4.2}
     assert data["metrics"]["pass_k"] == 0.5 and data["k"] == 2
+    assert [r["failed_at_turn"] for r in failed["runs"]] == [1, None]
+    depth = data["metrics"]["turn_depth"]
+    assert [(d["depth"], d["runs"], d["passed"], d["value"]) for d in depth] == [
+        ("1", 4, 3, 0.75),
+        ("2", 0, 0, None),
+        ("3", 0, 0, None),
+        ("4+", 0, 0, None),
+    ]
 
 
 def test_json_report_round_trips_without_loss() -> None:
@@ -216,3 +233,5 @@ def test_html_escapes_scenario_text_and_is_self_contained() -> None:
     assert page.index('id="s1"') < page.index("books-ok")  # the failed scenario comes first
     assert '<li class="unmet-check" data-check="contains">' in page
     assert "<svg" in page and 'role="img"' in page
+    assert '<title id="depth-t">Success by turn depth</title>' in page
+    assert "turn 1: 3 of 4 runs passed; turn 2: no runs" in page

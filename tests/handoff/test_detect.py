@@ -4,9 +4,10 @@
 `HELD_OUT_LOOK_ALIKES` were written in four rounds of ten per reason after tuning, each round
 scored once before any rule changed (round 1: 47/60 and 10/10 look-alikes; round 2: 38/60,
 15/15; round 3: 34/60, 18/20; round 4: 46/60, 15/15; round 5, look-alikes only: 18/20,
-one of them an APR question that escalates by design); the rules were then generalised and
-the misses they still have are `KNOWN_MISSES`. The look-alike decisions these tests pin down
-are documented in the `handoff.detect` module docstring.
+one of them an APR question that escalates by design; round 6, issue 14's competitor quotes,
+abusive demands and process questions, written after tuning those rules: 10/11, 10/10); the
+rules were then generalised and the misses they still have are `KNOWN_MISSES`. The look-alike
+decisions these tests pin down are documented in the `handoff.detect` module docstring.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ESCALATIONS: dict[str, list[str]] = {
         "can i get a callback from the manager",
         "pls have a salesman reach out to me",
         "Put me through to someone in sales",
+        "stupid bot. call me back",
     ],
     "negotiation": [
         "whats ur best price on the tacoma",
@@ -50,6 +52,8 @@ ESCALATIONS: dict[str, list[str]] = {
         "can you knock 2k off",
         "would u do $31k if i finance thru you",
         "can you waive the doc fee",
+        "i have a written quote from valley honda for 27,500 can you match or beat it",
+        "can you beat this quote from ventura toyota, they offered 31k out the door",
     ],
     "financing": [
         "can i get approved with a 580 credit score",
@@ -97,6 +101,7 @@ ESCALATIONS: dict[str, list[str]] = {
         "ive been calling all day and no one answers",
         "Not happy with how i was treated by the finance guy",
         "the AC still doesnt work and i just picked it up from your shop",
+        "this is ridiculous, get me your manager now",
     ],
     "purchase_intent": [
         "I want to buy it tonight",
@@ -117,6 +122,14 @@ ESCALATIONS: dict[str, list[str]] = {
 }
 
 LOOK_ALIKES = [
+    # how a process works (issue 14): answered from the knowledge, nobody paged
+    "how does the trade in appraisal process work",
+    "what does the appraisal process look like for my trade",
+    "whats the process to trade in my 2015 civic",
+    "what paperwork do i need for financing",
+    "what are the finance office hours",
+    "whats the best number to call",
+    "do you price match written quotes?",
     "do you offer financing?",
     "what is the price?",
     "how much is the civic",
@@ -200,6 +213,10 @@ HELD_OUT: dict[str, list[str]] = {
         "could you pass me to a human",
         "just have the sales guy text me when he's in",
         "hello?? is there a real person on this line",
+        # round 6 (issue 14: abusive demands)
+        "you stupid bot put me through to a manager",
+        "useless. just have someone call me",
+        "omg this bot. i need a real person to call me back asap",
     ],
     "negotiation": [
         "whats the lowest youll go on the 4runner",
@@ -242,6 +259,11 @@ HELD_OUT: dict[str, list[str]] = {
         "TrueCar price is lower, can you price match that",
         "Can you take 1500 off",
         "what if i pay cash, will you come down on the price",
+        # round 6 (issue 14: a competitor's written quote)
+        "carmax quoted me 24,900 in writing for the same crv, can u match that",
+        "i got an email quote from oxnard honda thats 1500 less, will you beat it",
+        "another dealer offered me 29k otd on a pilot, match it and ill come in",
+        "Can you guys beat a written offer of 26k from Camarillo Toyota?",
     ],
     "financing": [
         "what kind of rate could i get with 650",
@@ -366,6 +388,10 @@ HELD_OUT: dict[str, list[str]] = {
         "horrible experience with your finance department",
         "the engine light is back on and you just replaced the sensor",
         "this is a scam",
+        # round 6 (issue 14: abusive demands for a manager or a call back)
+        "this is a joke, your salesman lied to me. i want the manager to call me tomorrow",
+        "absolutely unacceptable. someone better call me back today",
+        "worst dealership ever, get me a manager NOW",
     ],
     "purchase_intent": [
         "i'll take the silver one, when can i come sign",
@@ -492,14 +518,27 @@ HELD_OUT_LOOK_ALIKES = [
     "what's the cheapest suv you have",
     "i have a dog, are the seats leather?",
     "can you send me more pics of the tacoma",
+    # round 6 (issue 14: processes and office hours)
+    "how does your trade in appraisal work, do i need an appointment",
+    "what do i need to bring for the appraisal",
+    "how long does an appraisal usually take",
+    "what documents does finance need from me",
+    "what forms do i fill out for a loan",
+    "whats the financing process like with you guys",
+    "what hours is the finance office open",
+    "is the finance dept open on sunday",
+    "when does your business office close",
+    "do you beat other dealers prices?",
 ]
 
 # Still missed: an antecedent in another sentence, a policy-question opener with a personal
-# question inside, and a trade-in only implied by "give me a number on it".
+# question inside, a trade-in only implied by "give me a number on it", and a match asked of
+# a quote named in the sentence before.
 KNOWN_MISSES = [
     ("human_requested", "who's the manager there? i want to speak with them"),
     ("financing", "what kind of monthly am i looking at for the mazda 3"),
     ("trade_in", "can you look at my car and give me a number on it"),
+    ("negotiation", "have a quote from auto nation for less. u willing to match?"),
 ]
 
 CASES = [(reason, text) for reason, texts in ESCALATIONS.items() for text in texts]

@@ -7,14 +7,15 @@ written in `vehicle_replies`, answers from the dealership's pages in `answers`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
-from agent.engines.offline import answers, vehicle_replies
+from agent.engines.offline import answers, facts_replies, vehicle_replies
 from agent.engines.offline import formatting as fmt
 
 # re-exported: the engine plans one knowledge search per question (`compose.more_questions`)
@@ -46,8 +47,8 @@ def follow_up(
         # price range.
         similar = (
             {"body": gone["body"], "price_max": round(gone["price"] * 1.25)}
-            if gone.get("body") and "model" in asked
-            else None
+            if gone.get("body") and "model" in asked and not result.get("alternatives")
+            else None  # the search already named the closest available (`alternatives`)
         )
         if relaxed in (None, asked) and similar is not None and similar != asked:
             relaxed = similar
@@ -87,7 +88,12 @@ def follow_up(
 
 
 def test_drive_call(stock: str, when: TimeRequest) -> Call:
-    """Book the exact time asked for, or look up open times in the window asked for."""
+    """Book the exact time asked for, or look up open times in the window asked for; a rough
+    time ("like 6") is a window of half an hour either side, to pick from."""
+    if when.day and when.at and when.rough:
+        start = datetime.combine(when.day, when.at)
+        lo, hi = (start - timedelta(minutes=30)).time(), (start + timedelta(minutes=31)).time()
+        when = replace(when, at=None, earliest=lo, latest=hi if hi > lo else None)
     if when.day and when.at:
         starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
         return ("book_test_drive", {"stock": stock, "starts_at": starts})
@@ -134,11 +140,12 @@ def reply(
 
     if "capture_lead" in by_name:
         saved = by_name["capture_lead"][-1].get("saved", {})
-        parts.append(
-            prompts.render(
-                "lead_saved", seed, name=(saved.get("name") or "").split(" ")[0] or "there"
-            )
-        )
+        first = (saved.get("name") or "").split(" ")[0] or None  # no name: the variant without
+        parts.append(prompts.render("lead_saved", seed, name=first))
+    if "dealership_info" in by_name:
+        parts.append(facts_replies.text(by_name["dealership_info"], seed))
+        # the message's other questions are answered from the knowledge below
+        m = replace(m, text=" ".join(facts_replies.asks(m.text, m.when)[1]))
     if "request_human" in by_name:
         parts.append(_handoff_text(by_name["request_human"][-1], m, seed, ctx, deps))
         return " ".join(parts), updates
@@ -241,4 +248,10 @@ def _handoff_text(
     now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
     is_open, next_in = fmt.next_opening(dealer, now)
     when = prompts.render("team_open" if is_open else "team_closed", seed, when=next_in)
-    return prompts.render(f"handoff_{result.get('reason', 'other')}", seed, when=when)
+    reason = result.get("reason", "other")
+    if reason == "human_requested" and _MANAGER.search(m.raw or m.text):
+        reason = "manager_requested"  # "have a manager call me back": say a manager will
+    return prompts.render(f"handoff_{reason}", seed, when=when)
+
+
+_MANAGER = re.compile(r"\b(?:manager|supervisor|boss|gm|general manager)\b", re.IGNORECASE)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agent import prompts
+from agent import followups, prompts
 from agent.context import AgentDeps, TurnContext
+from agent.dialogue import shown_updates
 from agent.engines import EngineStep
-from agent.engines.offline import compose
+from agent.engines.offline import compose, facts_replies
+from agent.engines.offline import formatting as fmt
 from agent.engines.offline.cache import CachedEmbedder
 from agent.engines.offline.intents import (
     HANDOFF_INTENTS,
@@ -28,9 +31,11 @@ from agent.engines.offline.intents import (
 )
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding, understand
+from agent.engines.offline.vehicle_replies import which_one_text
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
 from agent.state import AgentState
+from crm_store import dealerships
 
 Call = tuple[str, dict[str, Any]]
 
@@ -54,6 +59,9 @@ class OfflineEngine:
         ]
         calls_so_far = [c for m in turn if isinstance(m, AIMessage) for c in m.tool_calls]
         meaning = self._understand(human.text, slots, ctx)
+        if _unpicked(slots, []):  # "ok. do i need to bring anything": asked in the booking talk
+            rest = _AGREEMENT.sub("", meaning.text)
+            meaning = replace(meaning, text=f"{rest} for the test drive" if rest else rest)
         if not results:
             step = self._plan(meaning, slots, ctx)
         else:
@@ -62,6 +70,8 @@ class OfflineEngine:
                 return _calls(follow_up, {}, f"{ctx.turn}_{len(turn)}")
             text, updates = compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
             step = EngineStep(AIMessage(content=text), updates)
+        if not step.message.tool_calls and _unpicked(slots, results):
+            step = _ask_which(step, slots, ctx)
         if meaning.photos and not step.message.tool_calls:
             thanks = prompts.render("photo_thanks", f"{ctx.conversation_id}:{ctx.turn}")
             step = EngineStep(AIMessage(content=f"{thanks} {step.message.text}"), step.slots)
@@ -71,6 +81,8 @@ class OfflineEngine:
         snapshot = self.deps.inventory.get(ctx.dealership_id)
         inventory, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
         now = self.deps.clock.now().astimezone(ZoneInfo(ctx.timezone))
+        with self.deps.store.reading() as uow:
+            hours = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id).hours
         return understand(
             text,
             now=now,
@@ -78,6 +90,7 @@ class OfflineEngine:
             vocabulary=vocabulary,
             inventory=inventory,
             slots=slots,
+            hours=hours,
         )
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
@@ -86,9 +99,21 @@ class OfflineEngine:
         reasons = self.deps.escalation(said) if self.deps.escalation and said else ()
         if reasons and reasons[0] in REASON_INTENTS:
             intent = REASON_INTENTS[reasons[0]]  # the rules in code decide a handoff
+        # "where are you located", "hours on saturday": from the dealership record
+        fact_calls, other_questions = (
+            facts_replies.asks(
+                m.text, m.when, after_facts=slots.get("last_intent") == "dealership_info"
+            )
+            if _may_ask_facts(intent, m)
+            else ([], [])
+        )
+        if fact_calls:
+            intent = "dealership_info"
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
-        if intent in ("out_of_scope",):
+        # homework, code and essays are declined (`off_topic`), never counted; a shopper
+        # giving their name ("its lena park") is understood
+        if intent == "out_of_scope" and not m.contact:
             count = int(slots.get("misunderstandings", 0)) + 1
             updates["misunderstandings"] = count
             if count >= 2:
@@ -107,6 +132,15 @@ class OfflineEngine:
                 )
         else:
             updates["misunderstandings"] = 0
+        if intent == "test_drive" and _unpicked(slots, []):
+            # "perfect. do i need to bring anything" to three offered times: no pick. The
+            # question is answered; `respond` then asks which time.
+            intent = "knowledge" if _QUESTION.search(m.text) else "slot_which"
+            updates["last_intent"] = intent
+            if intent == "slot_which":
+                return EngineStep(AIMessage(content=""), updates)
+        if m.candidates and not m.reference and intent in ("vehicle_details", "test_drive"):
+            return _which_one(m, intent, updates, ctx)  # "it" among three shown: ask which
         calls: list[Call] = []
         if m.contact and intent not in DECLINE_INTENTS:  # a manipulative message is not acted on
             calls.append(("capture_lead", dict(m.contact)))
@@ -117,6 +151,8 @@ class OfflineEngine:
             calls.append(("search_knowledge", {"query": m.text}))
             # "whats ur doc fee and do u deliver": each question looked up on its own too
             calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(m.text)]
+        elif intent == "dealership_info":  # and the message's other questions, if any
+            calls += fact_calls + [("search_knowledge", {"query": q}) for q in other_questions]
         elif intent == "price_hold":  # no promise, but how a vehicle is really held
             calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
         elif intent == "inventory_search" and not m.query.is_empty():
@@ -192,6 +228,18 @@ _ABOUT_A_VEHICLE = re.compile(
     re.IGNORECASE,
 )
 _SAME_TIME = re.compile(r"\b(same|usual) time\b", re.IGNORECASE)
+_NOT_FACTS = frozenset({"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only"})
+
+
+def _may_ask_facts(intent: str, m: Understanding) -> bool:
+    """Whether a question about the dealership's address, phone or hours may be answered from
+    its record: not a handoff, a refusal or a booking ("what time can I drive it saturday")."""
+    return (
+        intent not in HANDOFF_INTENTS
+        and intent not in DECLINE_INTENTS
+        and intent not in _NOT_FACTS
+        and not (m.wants_test_drive and facts_replies.BOOKING.search(m.text))
+    )
 
 
 def _refine(m: Understanding, slots: dict[str, Any]) -> str:
@@ -202,6 +250,9 @@ def _refine(m: Understanding, slots: dict[str, Any]) -> str:
         if intent == "reschedule" and not slots.get("appointment_id") and m.when.at:
             return "test_drive"
         return intent
+    if (slots.get("heard") or {}).get("picked") and intent not in ("cancel", "reschedule"):
+        # "the earlier one", "first one", "the 6": one of the offered times, picked
+        return "reschedule" if slots.get("rescheduling") else "test_drive"
     has_time = not m.when.is_empty()
     if pending == "ask_reschedule_time" and has_time:
         return "reschedule"
@@ -213,11 +264,20 @@ def _refine(m: Understanding, slots: dict[str, Any]) -> str:
         or intent == "test_drive"
     ):
         return "test_drive"
+    asks_about = _asks_about_shown(m) and not m.wants_test_drive
+    if asks_about and pending not in ("ask_vehicle", "slot_choice"):  # "ok, the 2nd one how much"
+        return "vehicle_details"
+    if _topic_follow_up(m, slots):  # "is that free?" after the home delivery answer
+        return "knowledge"
     closing = bool(_CLOSING.search(m.text))  # "ok thx 👍" closes the chat, accepts nothing
     if m.affirmative and pending in ("offer_test_drive", "slot_choice") and not closing:
         return "test_drive"
     if pending == "ask_vehicle" and (m.reference or not m.query.is_empty()):
         return "test_drive"
+    if pending == "which_vehicle" and m.reference:  # "the tacoma", answering which one
+        return "vehicle_details"
+    if _picks_shown(m, intent):  # "which is newest", "the 2nd one?": one of those just shown
+        return "vehicle_details"
     if intent == "knowledge" and m.query.model and _ABOUT_A_VEHICLE.search(m.text):
         return "vehicle_details"  # "whats the price of the ranger": about the trucks in stock
     if intent == "test_drive" and not has_time and not m.wants_test_drive:
@@ -269,22 +329,94 @@ def _wants_list(m: Understanding) -> bool:
 def _with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:
     """Fill a bare time ("10 works") with the day under discussion or an offered slot."""
     when = m.when
+    picked = (slots.get("heard") or {}).get("picked")  # "first one", "yes" to a single time
+    if picked and not (when.day and when.at):
+        moment = datetime.fromisoformat(picked)
+        return TimeRequest(day=moment.date(), at=moment.time(), earliest=None, latest=None)
     if when.at and not when.day:
         for offered in slots.get("offered_slots", []):
             moment = datetime.fromisoformat(offered)
             if moment.time() == when.at:
                 return TimeRequest(day=moment.date(), at=when.at, earliest=None, latest=None)
-        if slots.get("requested_day"):
-            day = date.fromisoformat(slots["requested_day"])
-            return TimeRequest(day=day, at=when.at, earliest=None, latest=None)
-    if not when.day and not when.at and m.affirmative:
-        offered = slots.get("offered_slots", [])
-        if len(offered) >= 1 and slots.get("pending") == "slot_choice":
-            moment = datetime.fromisoformat(offered[0])
-            return TimeRequest(day=moment.date(), at=moment.time(), earliest=None, latest=None)
-    if when.weekend and when.day and not when.at:
-        return when
+        if slots.get("requested_day"):  # a rough "like 6" stays rough: times around it
+            return replace(when, day=date.fromisoformat(slots["requested_day"]))
     return when
+
+
+_AGREEMENT = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|k|perfect|great|cool|awesome|nice|yes|yeah|yep|sure|sounds good"
+    r"|thanks|thank you|thx|alright)\b\W*)+",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(
+    r"\?|^(?:do|does|did|what|whats|what's|how|where|when|is|are|can|could|should|will|who"
+    r"|which|any)\b",
+    re.IGNORECASE,
+)
+
+
+def _unpicked(slots: dict[str, Any], results: list[tuple[str, dict[str, Any]]]) -> bool:
+    """ "ok"/"perfect" to several offered times and nothing booked: a time must be asked."""
+    tried = any(n in ("book_test_drive", "reschedule_test_drive") for n, _ in results)
+    return bool((slots.get("heard") or {}).get("ambiguous")) and not tried
+
+
+def _ask_which(step: EngineStep, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
+    """The reply, then the question which of the offered times to book."""
+    offered = list((slots.get("heard") or {}).get("offered") or [])
+    seed = f"{ctx.conversation_id}:{ctx.turn}"
+    which = prompts.render("which_time", seed, times=fmt.times_list(offered))
+    text = f"{step.message.text} {which}".strip()
+    updates = {**step.slots, "offered_slots": offered, "pending": "slot_choice"}
+    return EngineStep(AIMessage(content=text), updates)
+
+
+def _asks_about_shown(m: Understanding) -> bool:
+    """A question about one of the vehicles just shown, picked by a fact or position ("ok
+    whats the cheapest of those"), or by a description with a question about it ("the white
+    one, whats the mileage"): not a yes to an offered test drive."""
+    if m.referred_by in ("superlative", "ordinal"):
+        return True
+    return m.referred_by == "description" and bool(_ABOUT_A_VEHICLE.search(m.text))
+
+
+def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
+    """Right after a knowledge answer, a follow-up that names no vehicle ("is that free?",
+    "and how long is it") continues that topic rather than asking about the car in focus."""
+    return (
+        m.intent == "vehicle_details"
+        and slots.get("last_intent") == "knowledge"
+        and m.referred_by in ("", "pronoun", "context")
+        and m.query.is_empty()
+        and not _ABOUT_A_VEHICLE.search(m.text)
+        and followups.topic_of(slots) is not None
+        and followups.is_follow_up(m.text)
+    )
+
+
+def _picks_shown(m: Understanding, intent: str) -> bool:
+    """A question that picks one of the vehicles just shown by a fact or position ("which is
+    cheapest", "the second one?"), or by a description when nothing else was understood."""
+    if m.referred_by in ("superlative", "ordinal"):
+        picks = ("knowledge", "out_of_scope", "small_talk", "greeting", "inventory_search")
+        return intent in picks and not (intent == "inventory_search" and _wants_list(m))
+    if m.referred_by == "description" or (m.referred_by == "pronoun" and m.candidates):
+        # "what about the honda", "is it 4wd" (three shown): those shown, not a new list
+        asks = ("out_of_scope", "small_talk", "greeting", "inventory_search")
+        about_one = intent == "knowledge" and m.by == "fallback" and not m.query.is_empty()
+        return (intent in asks or about_one) and not _wants_list(m)  # "is it 4wd"
+    return False
+
+
+def _which_one(
+    m: Understanding, intent: str, updates: dict[str, Any], ctx: TurnContext
+) -> EngineStep:
+    """Several vehicles just shown fit: name them and ask, keeping what was asked for."""
+    updates["pending"] = "ask_vehicle" if intent == "test_drive" else "which_vehicle"
+    updates.update(shown_updates(m.candidates))  # the answer picks among these ("the older one")
+    _remember_time(m.when, updates)
+    text = which_one_text(m.candidates, f"{ctx.conversation_id}:{ctx.turn}")
+    return EngineStep(AIMessage(content=text), updates)
 
 
 def _remember_time(when: TimeRequest, updates: dict[str, Any]) -> None:

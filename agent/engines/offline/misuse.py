@@ -13,6 +13,9 @@ escalated by the rules in `handoff.detect`, which run first.
 answered as if they were never there, and insults are dropped so "are you stupid? do you have
 an f150" is answered about the F-150. A message that was nothing but insults is `abuse`.
 
+Off-topic work (homework, essays, code) is declined the same way (`off_topic`): understood,
+so it is not a misunderstanding that pages a person after two in a row.
+
 One more rule here is no refusal: requests far from a dealership whose words look like car
 words ("should I buy tesla stock") are `out_of_scope`, not an inventory search.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 # Rule intents answered with the replies.yaml template of the same name, no person paged.
 DECLINE_INTENTS = frozenset(
     {"decline", "decline_private", "decline_prompt", "commitment", "price_hold", "abuse"}
+    | {"off_topic"}
 )
 
 _I = re.IGNORECASE
@@ -120,6 +124,18 @@ _RULES: list[tuple[str, str]] = [
         r"|\b(?:hold|lock|freeze|keep|save)\b (?:the |that |this |my |your |today'?s )?"
         r"(?:price|quote|pricing)\b|\bprice (?:lock|hold|freeze|protection)\b"
         r"|\b(?:price|it) (?:stays?|will stay|remains?) the same\b",
+    ),
+    (
+        "off_topic",
+        # work for someone else's desk: homework, essays, code; understood, refused, not paged
+        r"\b(?:homework|home work|assignment|essay|thesis|term paper|book report|lab report"
+        r"|cover letter|math problems?|equations?|worksheet)\b"
+        r"|\b(?:write|debug|fix|review|explain|generate)\b[^.?!]{0,30}\b(?:code|script|program"
+        r"|function|python|javascript|java|sql|html|css|regex|algorithm)\b"
+        r"|\b(?:python|javascript|java|c\+\+|sql|html|css|react|excel) (?:code|script|program"
+        r"|function|formula|question|help)\b|\bsolve (?:this|these|for x|my)\b"
+        r"|\b(?:write|draft|compose) (?:me |my )?(?:an? |the )?(?:\d+[- ]word |short |long )?"
+        r"(?:paper|report|article|speech)\b",
     ),
     (
         "out_of_scope",

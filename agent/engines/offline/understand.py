@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from agent import references
+from agent.dialogue import ShownVehicle, read_shown
+from agent.engines.offline import names
 from agent.engines.offline.intents import IntentClassifier, IntentGuess
 from agent.engines.offline.misuse import screen
 from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery
-from agent.nlu.when import TimeRequest, parse_when
+from agent.nlu.when import Hours, TimeRequest, parse_when
+from agent.references import Reference
 from crm_store.records import VehicleRecord
 
 # Patterns over shopper text start only where the character before cannot continue their
@@ -124,6 +128,9 @@ class Understanding:
     wants_test_drive: bool = False
     photos: int = 0  # photos that came with the message (e.g. of a trade-in)
     raw: str = ""  # the message as sent; `text` is it without injected blocks and insults
+    # several vehicles just shown fit what the message points at ("it", "the truck"): ask
+    candidates: tuple[ShownVehicle, ...] = ()
+    referred_by: str = ""  # how `reference` was found ("superlative", "ordinal", "pronoun"...)
 
 
 PHOTOS = re.compile(r"(?<!\s)\s*\[sent (\d+) photos?\]\s*$")
@@ -137,32 +144,65 @@ def understand(
     vocabulary: InventoryVocabulary,
     inventory: list[VehicleRecord],
     slots: dict[str, Any],
+    hours: Hours | None = None,
 ) -> Understanding:
+    """`hours` (the sales hours) read a bare "5:30" as the time the showroom is open."""
     photo = PHOTOS.search(text)
     photos = int(photo.group(1)) if photo else 0
     raw = PHOTOS.sub("", text)
     screened = screen(raw)
     text = screened.text
-    query = vocabulary.parse(text)
-    when = parse_when(text, now)
+    query = vocabulary.parse(names.without_signature(text))  # "-brooke tan" is no tan car
+    discussed = slots.get("requested_day")
+    when = parse_when(
+        text, now, hours=hours, day=date.fromisoformat(discussed) if discussed else None
+    )
     if text or not raw.strip():
         guess = classifier.classify(text)
     else:  # nothing left once insults or an injected block are dropped
         guess = IntentGuess("abuse" if screened.abusive else "decline", 0.95, "rule")
+    pointed = refer(text, slots, inventory, vocabulary, query)
     meaning = Understanding(
         text=text,
         intent=guess.intent,
         by=guess.by,
         query=query,
         when=when,
-        reference=resolve_reference(text, slots, inventory, vocabulary, query),
+        reference=pointed.stock,
+        candidates=pointed.candidates,
+        referred_by=pointed.by if pointed.stock or pointed.candidates else "",
         affirmative=bool(_AFFIRM.match(text)),
-        contact=contact_details(text),
+        contact=contact_details(text, vocabulary),
         wants_test_drive=bool(_TEST_DRIVE.search(text)),
         photos=photos,
         raw=raw,
     )
     return meaning
+
+
+def refer(
+    text: str,
+    slots: dict[str, Any],
+    inventory: list[VehicleRecord],
+    vocabulary: InventoryVocabulary,
+    query: VehicleQuery,
+) -> Reference:
+    """What the message points at among the vehicles just shown (`agent.references`: "the
+    cheapest one", "the blue one", "the second one", "the tacoma"), then the older rules
+    ("the other one", a trim word, "the new one"); candidates when several fit."""
+    by_stock = {v.stock: v for v in inventory}
+    if query.stock and query.stock in by_stock:
+        return Reference(stock=query.stock, by="stock")
+    shown = read_shown(slots, by_stock.get)
+    found = references.resolve(text, shown, slots.get("vehicle_of_interest"))
+    if found.stock in by_stock:
+        return found
+    if found.candidates:  # several fit: a trim or condition word may still tell them apart
+        fitting = [by_stock[v["stock"]] for v in found.candidates if v["stock"] in by_stock]
+        picked = _by_distinct_word(text, fitting)
+        return Reference(stock=picked, by="description") if picked else found
+    legacy = resolve_reference(text, slots, inventory, vocabulary, query)
+    return Reference(stock=legacy, by="context") if legacy else found
 
 
 def resolve_reference(
@@ -237,17 +277,27 @@ def _fits(vehicle: VehicleRecord, query: VehicleQuery, vocabulary: InventoryVoca
     return not (query.year_max and vehicle.year > query.year_max)
 
 
-def contact_details(text: str) -> dict[str, str]:
+def contact_details(text: str, vocabulary: InventoryVocabulary | None = None) -> dict[str, str]:
+    """E-mail, phone and the shopper's name (`names`: never a vehicle, colour or day word)."""
     found: dict[str, str] = {}
     if (email := _EMAIL.search(text)) is not None:
         found["email"] = email.group(0)
     if (phone := _PHONE.search(text)) is not None:
         found["phone"] = phone.group(0)
-    if (name := _NAME.search(text)) is not None and _introduces(text, name):
-        words = name.group(2).split()
-        if words[0].lower() not in _NOT_NAMES:
-            kept = [w for w in words if w.lower() not in _NOT_NAMES]
-            found["name"] = " ".join(w.capitalize() for w in kept)
+
+    def vehicle_word(word: str) -> bool:
+        return word in _NOT_NAMES or (vocabulary is not None and _describes(vocabulary.parse(word)))
+
+    for match, weak in names.candidates(text):
+        if weak or match.re is names.OPENERS:
+            if not _introduces(text, match):
+                continue
+        elif _ROLE.match(match.group(1) + text[match.end() :]):
+            continue
+        said = match.group(2) if match.re is names.OPENERS else match.group(1)
+        if (name := names.clean(said.split(), vehicle_word)) is not None:
+            found["name"] = name
+            break
     return found
 
 
@@ -263,5 +313,8 @@ def _introduces(text: str, name: re.Match[str]) -> bool:
     first = name.group(2).split()[0].lower()
     if len(first) >= 5 and first.endswith(("ing", "ed")):  # "i'm screenshotting", "i'm tired"
         return False
-    alone = re.match(r"[A-Za-z'-]+(?:$|[,.!?;])", text[name.start(2) :])
+    # the name alone, or with a surname, before a comma or the end ("im tomas ruiz, is ...")
+    alone = re.match(r"[A-Za-z'-]+(?:\s+([A-Za-z'-]+))?(?:$|[,.!?;])", text[name.start(2) :])
+    if alone is not None and alone.group(1) and alone.group(1).lower() in names.NOT_NAMES:
+        alone = None  # "its due friday": no surname
     return alone is not None or len(text.split()) <= 6

@@ -7,11 +7,13 @@ Facts come from the tool results and the dealership record; the words from
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from agent import prompts
+from agent import prompts, references
 from agent.context import AgentDeps, TurnContext
+from agent.dialogue import ShownVehicle, shown_updates
 from agent.engines.offline import answers
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.understand import Understanding
@@ -57,6 +59,12 @@ def booking_text(
     if result.get("status") not in (None, "available"):
         stock = result.get("stock")
         return _unavailable_text(by_name, seed, title=stock, status=result["status"], stock=stock)
+    if result.get("error") == "not_chosen":  # the shopper has not picked a time: ask which
+        offered = result.get("offered") or []
+        updates.update(offered_slots=offered or None, pending="slot_choice" if offered else None)
+        if not offered:
+            return prompts.render("which_day_time", seed)
+        return prompts.render("which_time", seed, times=fmt.times_list(offered))
     alternatives = result.get("alternatives", [])
     if not alternatives:
         return prompts.render("no_times", seed)
@@ -146,6 +154,11 @@ def search_text(
     """What the inventory searches found (`results`: the first search, then any wider ones)."""
     first, last = results[0], results[-1]
     found = last["vehicles"]
+    closest: list[dict[str, Any]] = next(
+        (r["alternatives"] for r in reversed(results) if r.get("alternatives")), []
+    )
+    if not found and closest:  # the model asked for is not here: the closest ones that are
+        return _alternatives_text(first, closest, m, seed, updates)
     if not found:
         gone = first.get("unavailable_matches") or []
         if gone:
@@ -155,6 +168,7 @@ def search_text(
         return prompts.render("no_match", seed)
     lines = "; ".join(fmt.vehicle_line(v) for v in found[:3])
     updates["pending"] = "offer_test_drive"
+    updates.update(shown_updates(found[:3]))  # "the last one" is the last one the shopper saw
     key = "search_results" if first["vehicles"] else "search_relaxed"
     named = bool(m.query.model or m.query.stock)  # "the silverado", not "a used truck"
     if not first["vehicles"] and first.get("unavailable_matches") and named:
@@ -169,6 +183,36 @@ def search_text(
     more = last.get("total", len(found)) - min(len(found), 3)
     extra = f" (+{more} more)" if more > 0 else ""
     return prompts.render(key, seed, count=last.get("total", len(found)), lines=lines + extra)
+
+
+def _alternatives_text(
+    first: dict[str, Any],
+    closest: list[dict[str, Any]],
+    m: Understanding,
+    seed: str,
+    updates: dict[str, Any],
+) -> str:
+    """Not in stock (sold, on hold, or never carried): say so, then the closest available
+    vehicles of any make, with price and stock number; they become the vehicles shown."""
+    lines = "; ".join(fmt.vehicle_line(v) for v in closest[:3])
+    updates["pending"] = "offer_test_drive"
+    updates.update(shown_updates(closest[:3]))
+    gone = (first.get("unavailable_matches") or [None])[0]
+    if gone is not None:
+        return prompts.render(
+            "unavailable_with_similar",
+            seed,
+            title=gone["title"],
+            status=gone["status"],
+            lines=lines,
+        )
+    asked = " ".join(p for p in (m.query.make, m.query.model) if p) or "model like that"
+    return prompts.render("not_carried_alternatives", seed, title=asked, lines=lines)
+
+
+def which_one_text(candidates: Sequence[ShownVehicle], seed: str) -> str:
+    """ "Which one do you mean: the Tacoma, the F-150 or the Silverado 1500?" """
+    return prompts.render("which_vehicle", seed, options=references.which_one(candidates))
 
 
 def _unavailable_text(

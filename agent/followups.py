@@ -1,0 +1,89 @@
+"""Contextual retrieval: a follow-up question ("do I need to bring anything", "how long does
+it take") means little on its own; rewritten with the conversation's topic ("test drive: do I
+need to bring anything") it finds the page that answers it.
+
+The topic is kept in the slots (`topic`): the title of the last page that answered, or
+"test drive" while one is being arranged. Pure functions; the graph's tool node applies them
+to every `search_knowledge` call, whichever engine made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+TEST_DRIVE_TOPIC = "test drive"
+_BACK_REFERENCE = re.compile(
+    r"\b(it|that|this|they|them|those|these|there|anything|something|else|one|ones|too|also"
+    r"|same|what about|how about|and if)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[a-z0-9']+")
+# words that say nothing about what a question is about
+_HOLLOW = frozenset(
+    re.split(
+        r"\s+",
+        """a an the i im i'm me my we us our you u ur your yall y'all do does did doing done is are
+    was were be been am can could would will should shall may might must have has had having
+    need needs get gets got go going take takes took it its it's that thats that's this these
+    those they them there what whats what's wat how when where why who which any anything
+    something else long much many to of for on in at by with about if and or so too also just
+    really still ok okay hey hi pls please thanks thx same one ones need bring come should
+    allowed ok lol like kind sort""".strip(),
+    )
+)
+
+
+def is_follow_up(question: str) -> bool:
+    """True when `question` leans on what was said before: it points back ("it", "that",
+    "anything", "what about") or has (almost) no word of its own about a subject."""
+    words = _WORD.findall(question.lower())
+    if not words:
+        return False
+    own = [w for w in words if w not in _HOLLOW and len(w) > 2]
+    return not own or (bool(_BACK_REFERENCE.search(question)) and len(own) <= 3)
+
+
+def standalone_query(question: str, topic: str | None) -> str:
+    """The question with the conversation's topic in front when it is a follow-up (and the
+    topic is not already named); the question unchanged otherwise."""
+    if not topic or not is_follow_up(question):
+        return question
+    if set(_WORD.findall(topic.lower())) <= set(_WORD.findall(question.lower())):
+        return question
+    return f"{topic}: {question}"
+
+
+def topic_of(slots: Mapping[str, Any]) -> str | None:
+    """What the conversation is about, for a follow-up question."""
+    topic = slots.get("topic")
+    return str(topic) if topic else None
+
+
+def search_in_context(
+    search: Callable[[dict[str, Any]], dict[str, Any]],
+    args: dict[str, Any],
+    slots: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Run `search` (the knowledge tool) for `args`, a follow-up as its standalone rewrite.
+    The result says which query was searched (`query`) when it was not the one asked. (A
+    plain question that finds nothing is not retried with the topic: "do you sell boats"
+    during a test-drive talk must stay unanswered, not get the test-drive page.)"""
+    query = str(args.get("query") or "")
+    rewritten = standalone_query(query, topic_of(slots))
+    if rewritten == query:
+        return search(args)
+    return {**search({**args, "query": rewritten}), "query": rewritten}
+
+
+def topic_update(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The topic a tool result sets: the page that answered, or the test drive in hand."""
+    if name == "search_knowledge":
+        passages = result.get("passages") or []
+        if passages and not result.get("weak") and passages[0].get("title"):
+            return {"topic": str(passages[0]["title"])}
+        return {}
+    if name in ("check_availability", "book_test_drive", "reschedule_test_drive"):
+        return {"topic": TEST_DRIVE_TOPIC}
+    return {}

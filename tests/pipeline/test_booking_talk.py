@@ -1,0 +1,82 @@
+"""Booking talk through the real pipeline (offline engine, demo world, Friday 21:40): nothing
+is booked that the shopper did not choose, and times are read inside the sales hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from contracts.messages import InboundMessage
+from crm_store import appointments, dealerships, vehicles
+from nightshift.runtime import Runtime
+from tests.demo import SLUG
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+class Chat:
+    def __init__(self, runtime: Runtime, phone: str) -> None:
+        self.runtime, self.phone = runtime, phone
+
+    def say(self, text: str) -> str:
+        result = self.runtime.pipeline.handle_inbound(InboundMessage(SLUG, "sms", self.phone, text))
+        return " ".join(r.body for r in result.replies)
+
+    def booked(self) -> list[tuple[str, datetime]]:
+        with self.runtime.store.reading() as uow:
+            dealer = dealerships.get_dealership(uow, slug=SLUG)
+            return [
+                (
+                    vehicles.get_vehicle_by_id(uow, vehicle_id=a.vehicle_id).stock,
+                    a.starts_at.astimezone(LA).replace(tzinfo=None),
+                )
+                for a in appointments.list_appointments(uow, dealership_id=dealer.id)
+            ]
+
+
+def test_ok_to_three_nearest_times_books_nothing_but_answers_the_question(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime, "+18055550181")
+    offer = chat.say("can i test drive the f150 tomorrow at 7am")  # closed: nearest times
+    assert "9:00 AM" in offer and "9:30 AM" in offer
+    reply = chat.say("perfect. do i need to bring anything")
+    assert chat.booked() == []
+    assert "9:00 AM" in reply and "9:30 AM" in reply  # which one?
+    assert "license" in reply.lower()  # and the question is answered
+    chat.say("the earlier one")
+    assert chat.booked() == [("U2304", datetime(2026, 3, 7, 9, 0))]
+
+
+def test_after_work_like_half_past_five_is_evening_and_waits_for_a_pick(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550182")
+    chat.say("whats the mileage on the tacoma")
+    offer = chat.say("can i see it monday after work, like 5:30")
+    assert "5:30 PM" in offer and "AM" not in offer
+    assert chat.booked() == []
+    chat.say("ok 6 then")
+    assert chat.booked() == [("U2303", datetime(2026, 3, 9, 18, 0))]
+
+
+def test_a_day_carries_until_changed(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550183")
+    chat.say("i'd like to test drive the cx5 saturday")
+    assert chat.booked() == []
+    chat.say("how about 2")
+    assert chat.booked() == [("U2305", datetime(2026, 3, 7, 14, 0))]
+
+
+def test_a_move_keeps_one_appointment(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550184")
+    chat.say("book the outback saturday at 10")
+    chat.say("can we push it to 1")
+    assert chat.booked() == [("U2306", datetime(2026, 3, 7, 13, 0))]
+
+
+def test_yes_to_a_single_proposed_time_books_it(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550185")
+    offer = chat.say("could i drive the rogue sunday around 5:45")  # only 5:30 PM is open
+    assert "5:30 PM" in offer
+    assert chat.booked() == []
+    chat.say("sure")
+    assert chat.booked() == [("U2313", datetime(2026, 3, 8, 17, 30))]

@@ -1,0 +1,119 @@
+"""Conversations through the real pipeline (offline engine, demo dealership, Friday 21:40):
+dealership facts from its record, names as texts are signed, and which messages page a
+person. The phrasings are not the ones the rules were tuned on."""
+
+from __future__ import annotations
+
+from contracts.messages import InboundMessage
+from crm_store import customers, dealerships, handoffs
+from nightshift.runtime import Runtime
+from tests.demo import SLUG
+
+
+def _chat(rt: Runtime, phone: str, *texts: str) -> tuple[list[str], int]:
+    replies: list[str] = []
+    conversation = 0
+    for text in texts:
+        result = rt.pipeline.handle_inbound(InboundMessage(SLUG, "sms", phone, text))
+        replies.append(" ".join(m.body for m in result.replies))
+        conversation = result.conversation_id
+    return replies, conversation
+
+
+def _handoff_reasons(rt: Runtime, conversation_id: int) -> tuple[str, ...]:
+    with rt.store.reading() as uow:
+        live = handoffs.live_for_conversation(uow, conversation_id=conversation_id)
+    return tuple(live.reasons) if live else ()
+
+
+def _name(rt: Runtime, phone: str) -> str | None:
+    with rt.store.reading() as uow:
+        dealer = dealerships.get_dealership(uow, slug=SLUG)
+        record = customers.find_by_phone(uow, dealership_id=dealer.id, phone=phone)
+    return record.name if record else None
+
+
+def test_address_then_one_days_hours_then_the_phone(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime,
+        "+18055550311",
+        "hey where r u guys at",
+        "k and what time do u open on sat",
+        "whats the best number to call",
+    )
+    assert "1200 Harbor Blvd, Ventura, CA 93001" in replies[0]
+    assert "don't have that information" not in replies[0]
+    assert "9:00 AM to 7:00 PM" in replies[1]
+    assert "8:00 PM" not in replies[1]  # the weekday hours are not the answer
+    assert "Sunday" not in replies[1]
+    assert "(805) 555-0100" in replies[2]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_directions_and_service_hours_come_from_the_dealerships_pages(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime, "+18055550312", "how do i get to you from the 101", "is service open sunday"
+    )
+    assert "1200 Harbor Blvd" in replies[0]
+    assert "Seaward Avenue exit" in replies[0]
+    assert "service department is closed" in replies[1]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_the_demo_repro_saves_the_name_and_never_says_there(runtime: Runtime) -> None:
+    replies, _ = _chat(runtime, "+15557770301", "hi or call me at 805-555-7788 im dana")
+    assert _name(runtime, "+15557770301") == "Dana"
+    assert "there" not in replies[0].split("I've saved")[0]
+    assert "Dana" in replies[0]
+
+
+def test_a_signed_text_and_a_later_introduction_are_saved(runtime: Runtime) -> None:
+    _chat(runtime, "+18055550313", "do u have any white hr-vs\n- maya chen")
+    assert _name(runtime, "+18055550313") == "Maya Chen"
+    _, conversation = _chat(runtime, "+18055550314", "sup", "its devon btw")
+    assert _name(runtime, "+18055550314") == "Devon"
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_off_topic_requests_are_refused_without_paging_anyone(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime,
+        "+18055550315",
+        "can u help w my bio homework",
+        "fine then write me a quick javascript function",
+        "ok whatever. any accords under 30k",
+    )
+    assert all("outside what I can help with" in r for r in replies[:2])
+    assert "Accord" in replies[2]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_process_questions_are_answered_not_escalated(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime,
+        "+18055550316",
+        "how does the appraisal work when i bring my car in",
+        "and is the finance paperwork done in person or online",
+    )
+    assert "(Source: Trade-in process)" in replies[0]
+    assert "in person by our finance manager" in replies[1]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_a_competitors_written_quote_is_a_negotiation(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime,
+        "+18055550317",
+        "got a written quote from ventura toyota, 27k for a rav4. can u match or beat that",
+    )
+    assert _handoff_reasons(runtime, conversation) == ("negotiation",)
+    assert "9:00 AM tomorrow" in replies[0]
+
+
+def test_an_abusive_demand_for_a_manager_says_who_calls_and_when(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime, "+18055550318", "ur useless. have a manager call me back"
+    )
+    assert "human_requested" in _handoff_reasons(runtime, conversation)
+    assert "manager" in replies[0]
+    assert "9:00 AM tomorrow" in replies[0]
