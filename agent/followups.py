@@ -16,7 +16,7 @@ from typing import Any
 TEST_DRIVE_TOPIC = "test drive"
 _BACK_REFERENCE = re.compile(
     r"\b(it|that|this|they|them|those|these|there|anything|something|else|one|ones|too|also"
-    r"|same|what about|how about|and if)\b",
+    r"|same|instead|what about|how about|and if|if i|if im|if i'm|if we)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9']+")
@@ -84,6 +84,8 @@ def topic_update(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
         if passages and not result.get("weak") and passages[0].get("title"):
             return {"topic": str(passages[0]["title"])}
         return {}
+    if name == "dealership_info" and result.get("topic") in ("directions", "parking"):
+        return {"topic": "directions and parking"}  # "can i take the light rail instead"
     if name in ("check_availability", "book_test_drive", "reschedule_test_drive"):
         return {"topic": TEST_DRIVE_TOPIC}
     return {}

@@ -13,7 +13,7 @@ _STOP = frozenset(
     i if in is it its me my of on or our please should so that the their them there they this
     to u us was we what when where which who why will with would you your y'all ya hi hey
     dealership dealer car cars vehicle vehicles yall ur im pls plz take work just also
-    know tell like still""".split()  # noqa: SIM905
+    know tell like still place""".split()  # noqa: SIM905 ("at ur place": the dealership)
 )
 
 

@@ -20,7 +20,7 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         if args.get("price_max"):
             updates["budget"] = args["price_max"]
         return updates
-    if name == "search_knowledge":  # the page that answered: the topic of a follow-up
+    if name in ("search_knowledge", "dealership_info"):  # the topic of a follow-up
         return topic_update(name, result)
     if name == "get_vehicle":
         return {"vehicle_of_interest": result["vehicle"]["stock"]}

@@ -26,7 +26,7 @@ class AgentState(TypedDict, total=False):
     requested_day (ISO date), requested_time (HH:MM), offered_slots (local ISO datetimes),
     appointment_id, appointment_day and appointment_time (of the booked drive), name, email,
     budget (max price), trade_in, financing, language, misunderstandings (count in a row),
-    last_intent.
+    last_intent, search (the last inventory search's filters, kept for a correction).
     """
 
     messages: Annotated[list[AnyMessage], add_messages]

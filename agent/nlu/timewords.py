@@ -257,9 +257,18 @@ TIME = re.compile(
 _CLOCK = re.compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>[0-5]\d))?\s*(?:(?P<ap>[ap])\.?m?\.?)?")
 GAP = re.compile(r"[\s,]*(?:(?:on|at|@|around|about|in\s+the|this)[\s,]*)?", _F)
 PREFERRED_AFTER = re.compile(r"[\s,]*instead\b", _F)
+# A correction of the time or day just said ("friday at 4, no wait make it 5", "actually
+# make it 6", "i meant saturday"): what follows it wins, and a bare hour after it is an hour.
+_CORRECTION = (
+    r"actually|no\s+wait|wait|make\s+(?:it|that)|change\s+(?:it|that)\s+to"
+    r"|switch(?:\s+it|\s+that)?\s+to|(?:i\s+)?meant"
+    r"|scratch\s+that|or\s+rather"
+)
+CORRECTED_BEFORE = re.compile(rf"\b(?:{_CORRECTION})[\s,]*(?:at\s+|on\s+|to\s+)?$", _F)
+CORRECTION = re.compile(rf"\b(?:{_CORRECTION})\b", _F)
 PREFERRED_BEFORE = re.compile(
-    r"\b(?:(?:how|what)\s+(?:about|bout|abt)|actually|rather|prefer|push(?:\s+it)?\s+to"
-    r"|move(?:\s+it)?\s+to)[\s,]*(?:at\s+|on\s+)?$",
+    r"\b(?:(?:how|what)\s+(?:about|bout|abt)|rather|prefer|push(?:\s+it)?\s+to"
+    rf"|move(?:\s+it)?\s+to|{_CORRECTION})[\s,]*(?:at\s+|on\s+)?$",
     _F,
 )
 ORDINAL = re.compile(r"\bthe\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", _F)

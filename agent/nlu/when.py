@@ -286,6 +286,8 @@ def _cued(sc: _Scan, m: re.Match[str]) -> bool:
         return False
     if m["ish"] or (before and before[0] in tw.CUES_BEFORE):
         return True
+    if tw.CORRECTED_BEFORE.search(sc.s, max(0, start - 30), start):
+        return True  # "no wait make it 5", "actually 6"
     if before == ["to"] and sc.words(start - 40, start)[-2:-1] in ([w] for w in tw.MOVE_VERBS):
         return True  # "push it to 2", "can we move to 3"
     if before and before[0] in tw.BLOCK_BEFORE:

@@ -170,3 +170,11 @@ def test_the_day_under_discussion_decides_the_hours_of_a_bare_time() -> None:
     # on Monday (open till 20) it is 7 PM.
     assert parse_when("7", NOW, hours=HOURS, day=SUN).at == time(7)
     assert parse_when("7", NOW, hours=HOURS, day=MON).at == time(19)
+
+
+def test_a_corrected_time_is_the_named_one() -> None:
+    heard = _heard("can i come monday at 2, no wait make it 3", offered=[])
+    assert heard["heard"]["named"] == "2026-03-09T15:00"
+    assert booking_refusal("2026-03-09T14:00", heard) is not None
+    moved = _heard("actually make that 1", offered=[], appointment_day="2026-03-07")
+    assert moved["heard"]["named"] == "2026-03-07T13:00"

@@ -217,6 +217,8 @@ def test_typed_entries_out_of_step_with_the_stock_list_follow_the_stock_list() -
         "what about saturdays",
         "and how much is that",
         "do they need to be there too",
+        "what if im 70 miles away",  # a condition on the last answer
+        "how much if i live out in greeley",
     ],
 )
 def test_follow_ups_get_the_topic(question: str) -> None:

@@ -337,3 +337,24 @@ def test_is_empty() -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         parse_when("tomorrow", datetime(2026, 3, 6, 21, 40))
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "clock"),
+    [
+        ("monday at 2, no wait make it 3", date(2026, 3, 9), at(15)),
+        ("tuesday 10am. actually make that 11", date(2026, 3, 10), at(11)),
+        ("sunday at noon, wait sorry, i meant 1", date(2026, 3, 8), at(13)),
+        ("monday at 4 or rather tuesday", date(2026, 3, 10), at(16)),
+        ("change it to 2", None, at(14)),
+        ("switch it to 4:30", None, at(16, 30)),
+    ],
+)
+def test_a_correction_in_the_message_wins(text: str, day: date | None, clock: time) -> None:
+    when = parse_when(text, NOW)
+    assert (when.day, when.at, when.rough) == (day, clock, False)
+
+
+@pytest.mark.parametrize("text", ["actually i have 2 kids", "wait 5 minutes", "i meant 3 people"])
+def test_a_correction_word_does_not_make_a_count_an_hour(text: str) -> None:
+    assert parse_when(text, NOW).at is None

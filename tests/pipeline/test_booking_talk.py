@@ -80,3 +80,26 @@ def test_yes_to_a_single_proposed_time_books_it(runtime: Runtime) -> None:
     assert chat.booked() == []
     chat.say("sure")
     assert chat.booked() == [("U2313", datetime(2026, 3, 8, 17, 30))]
+
+
+def test_a_correction_after_booking_moves_the_drive(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550190")
+    chat.say("book the outback saturday at 10")
+    reply = chat.say("oh wait, change it to 11")
+    assert "11:00 AM" in reply
+    assert chat.booked() == [("U2306", datetime(2026, 3, 7, 11, 0))]
+
+
+def test_a_correction_inside_the_message_is_what_gets_booked(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550191")
+    chat.say("whats the mileage on the tacoma")
+    chat.say("can i see it monday at 2 no wait, make that 3")
+    assert chat.booked() == [("U2303", datetime(2026, 3, 9, 15, 0))]
+
+
+def test_a_new_day_at_the_same_time_moves_the_drive(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550192")
+    chat.say("book the outback saturday at 10")
+    reply = chat.say("ugh work came up, could we do monday same time instead")
+    assert "10:00 AM" in reply
+    assert chat.booked() == [("U2306", datetime(2026, 3, 9, 10, 0))]

@@ -117,3 +117,49 @@ def test_an_abusive_demand_for_a_manager_says_who_calls_and_when(runtime: Runtim
     assert "human_requested" in _handoff_reasons(runtime, conversation)
     assert "manager" in replies[0]
     assert "9:00 AM tomorrow" in replies[0]
+
+
+def test_a_search_and_a_policy_question_in_one_text_are_both_answered(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime, "+18055550391", "you got any accords under 30k? also how much is the doc fee"
+    )
+    assert "Accord" in replies[0]
+    assert "$85" in replies[0]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_a_budget_correction_keeps_the_kind_of_vehicle_searched(runtime: Runtime) -> None:
+    replies, _ = _chat(
+        runtime, "+18055550392", "got any minivans under 30k", "oh actually make that 45k max"
+    )
+    assert "Odyssey" in replies[1]
+    assert not any(model in replies[1] for model in ("Civic", "Tacoma", "F-150", "Pilot"))
+
+
+def test_a_question_after_the_delivery_answer_stays_on_delivery(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime,
+        "+18055550393",
+        "do yall do home delivery",
+        "what if i live 60 miles away",
+    )
+    assert "25 miles" in replies[0]
+    assert "$1.50 per mile" in replies[1]
+    assert "couldn't find" not in replies[1]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_where_the_lot_is_from_somewhere_gives_the_directions_once(runtime: Runtime) -> None:
+    replies, conversation = _chat(
+        runtime, "+18055550394", "where's the dealership, we're driving down from santa barbara"
+    )
+    assert "Seaward Avenue exit" in replies[0]
+    assert replies[0].count("1200 Harbor Blvd, Ventura") <= 1
+    assert "don't have that information" not in replies[0]
+    assert _handoff_reasons(runtime, conversation) == ()
+
+
+def test_a_policy_question_about_your_place_is_answered(runtime: Runtime) -> None:
+    replies, conversation = _chat(runtime, "+18055550395", "how do deposits work at your place")
+    assert "Deposits and holds" in replies[0]  # the page found; "place" says nothing
+    assert _handoff_reasons(runtime, conversation) == ()

@@ -87,6 +87,29 @@ def follow_up(
     return []
 
 
+_LIST_CUES = (
+    "any ", "do you have", "do u have", "you got", "u got", "show me", "looking for",
+    "lookin for", "tienen", "hay ",
+)  # fmt: skip
+
+
+def asks_for_list(text: str) -> bool:
+    """Whether the message asks for a list of vehicles ("any EVs", "do u have hondas")."""
+    return any(w in text.lower() for w in _LIST_CUES)
+
+
+def other_questions(text: str) -> str:
+    """A message that asks for vehicles and something else ("do u have any hondas under 20k
+    and whats ur doc fee"): its other questions ("whats ur doc fee"); the whole message when
+    it is not split so."""
+    parts = more_questions(text)
+    lists = [p for p in parts if asks_for_list(p)]
+    rest = [p for p in parts if p not in lists]
+    if len(lists) != 1 or not rest:
+        return text
+    return " and ".join(rest)
+
+
 def test_drive_call(stock: str, when: TimeRequest) -> Call:
     """Book the exact time asked for, or look up open times in the window asked for; a rough
     time ("like 6") is a window of half an hour either side, to pick from."""
@@ -176,6 +199,17 @@ def reply(
         )
     elif "search_inventory" in by_name:
         parts.append(vehicle_replies.search_text(by_name["search_inventory"], m, seed, updates))
+    if "search_knowledge" in by_name and "search_inventory" in by_name and not booking:
+        # "any hondas under 20k and whats ur doc fee": the other questions answered too
+        with deps.store.reading() as uow:
+            documents = {
+                d.title: d.text
+                for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
+            }
+        searched = by_name["search_knowledge"]
+        if not all(r.get("weak") for r in searched):
+            rest = replace(m, text=other_questions(m.text))
+            parts += answers.knowledge_answers(searched, rest, embedder, documents)
     elif "search_knowledge" in by_name:
         with deps.store.reading() as uow:
             documents = {

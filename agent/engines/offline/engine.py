@@ -32,6 +32,7 @@ from agent.engines.offline.intents import (
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding, understand
 from agent.engines.offline.vehicle_replies import which_one_text
+from agent.nlu import timewords as tw
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
 from agent.state import AgentState
@@ -148,15 +149,22 @@ class OfflineEngine:
             note = f"Shopper wrote: {said[:160]}"
             calls.append(("request_human", {"reason": HANDOFF_INTENTS[intent], "note": note}))
         elif intent == "knowledge":
-            calls.append(("search_knowledge", {"query": m.text}))
+            # "any hondas under 20k and whats ur doc fee": the vehicles asked for are searched,
+            # and the message's other questions are looked up in the knowledge
+            rest = compose.other_questions(m.text) if not m.query.is_empty() else m.text
+            if rest != m.text:
+                calls.append(("search_inventory", _search_args(m.query)))
+            calls.append(("search_knowledge", {"query": rest}))
             # "whats ur doc fee and do u deliver": each question looked up on its own too
-            calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(m.text)]
+            calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(rest)]
         elif intent == "dealership_info":  # and the message's other questions, if any
             calls += fact_calls + [("search_knowledge", {"query": q}) for q in other_questions]
         elif intent == "price_hold":  # no promise, but how a vehicle is really held
             calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
         elif intent == "inventory_search" and not m.query.is_empty():
-            calls.append(("search_inventory", _search_args(m.query)))
+            args = _corrected_search(m, slots.get("search"))
+            updates["search"] = args  # kept: a correction ("i meant under 25k") refines it
+            calls.append(("search_inventory", args))
         elif intent == "vehicle_details":
             stock = m.reference or slots.get("vehicle_of_interest")
             if stock:
@@ -242,6 +250,16 @@ def _may_ask_facts(intent: str, m: Understanding) -> bool:
     )
 
 
+def _changes_booking(m: Understanding, slots: dict[str, Any]) -> bool:
+    """With a drive booked, a correction of its time or day ("actually make it 6", "no wait,
+    saturday") or a new day at the same time ("can we do saturday same time") moves it."""
+    if not slots.get("appointment_id") or m.when.is_empty():
+        return False
+    if m.reference and m.reference != slots.get("vehicle_of_interest"):
+        return False  # another car: another drive
+    return bool(tw.CORRECTION.search(m.text) or (m.when.day and _SAME_TIME.search(m.text)))
+
+
 def _refine(m: Understanding, slots: dict[str, Any]) -> str:
     """Let context and entities sharpen the classifier's guess."""
     intent = m.intent
@@ -249,7 +267,11 @@ def _refine(m: Understanding, slots: dict[str, Any]) -> str:
     if m.by == "rule" or intent in HANDOFF_INTENTS:
         if intent == "reschedule" and not slots.get("appointment_id") and m.when.at:
             return "test_drive"
+        if intent == "reschedule" and not slots.get("appointment_id") and m.when.is_empty():
+            return "knowledge"  # "can i take the light rail instead": nothing to move
         return intent
+    if _changes_booking(m, slots):  # "actually make it 6", "saturday same time": a move
+        return "reschedule"
     if (slots.get("heard") or {}).get("picked") and intent not in ("cancel", "reschedule"):
         # "the earlier one", "first one", "the 6": one of the offered times, picked
         return "reschedule" if slots.get("rescheduling") else "test_drive"
@@ -316,14 +338,8 @@ def _facts(m: Understanding, intent: str) -> dict[str, Any]:
     return facts
 
 
-_LIST_CUES = (
-    "any ", "do you have", "do u have", "you got", "u got", "show me", "looking for",
-    "lookin for", "tienen", "hay ",
-)  # fmt: skip
-
-
 def _wants_list(m: Understanding) -> bool:
-    return any(w in m.text.lower() for w in _LIST_CUES)
+    return compose.asks_for_list(m.text)
 
 
 def _with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:
@@ -383,12 +399,14 @@ def _asks_about_shown(m: Understanding) -> bool:
 def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
     """Right after a knowledge answer, a follow-up that names no vehicle ("is that free?",
     "and how long is it") continues that topic rather than asking about the car in focus."""
+    # "how much if im like 45 miles out" with no vehicle in sight: about the topic, not a car
+    no_vehicle = not m.referred_by and not slots.get("vehicle_of_interest")
     return (
         m.intent == "vehicle_details"
         and slots.get("last_intent") == "knowledge"
         and m.referred_by in ("", "pronoun", "context")
         and m.query.is_empty()
-        and not _ABOUT_A_VEHICLE.search(m.text)
+        and (no_vehicle or not _ABOUT_A_VEHICLE.search(m.text))
         and followups.topic_of(slots) is not None
         and followups.is_follow_up(m.text)
     )
@@ -422,6 +440,27 @@ def _which_one(
 def _remember_time(when: TimeRequest, updates: dict[str, Any]) -> None:
     if when.day:
         updates["requested_day"] = when.day.isoformat()
+
+
+_CORRECTION = re.compile(
+    r"\b(?:i meant|i mean|meant|sorry|actually|instead|rather|make (?:it|that)|change (?:it|that)"
+    r"|what about|how about|same but|but)\b",
+    re.IGNORECASE,
+)
+_KIND = ("make", "model", "trim", "body", "condition")
+
+
+def _corrected_search(m: Understanding, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The search asked for; a correction of the last search ("sorry i meant under 25k",
+    "what about red ones") keeps that search's other filters, replacing what it names. A new
+    kind of vehicle without a correction word ("any trucks") is a new search."""
+    args = _search_args(m.query)
+    if not previous or not _CORRECTION.search(m.text):
+        return args
+    kept = dict(previous)
+    if any(k in args for k in ("make", "model")):  # another make or model: its trim goes too
+        kept = {k: v for k, v in kept.items() if k not in ("make", "model", "trim", "body")}
+    return {**kept, **args}
 
 
 def _search_args(query: VehicleQuery) -> dict[str, Any]:

@@ -24,7 +24,9 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (
         "directions",
         re.compile(
-            r"\b(?:directions?|how (?:do|can|would|should) (?:i|we) (?:get|find|reach) (?:there|to"
+            # an origin of the trip ("coming from i-25", "driving up from pueblo") asks the way
+            r"\b(?:(?:coming|driving|heading|comin) (?:\w+ )?from"
+            r"|directions?|how (?:do|can|would|should) (?:i|we) (?:get|find|reach) (?:there|to"
             rf" {_YOU}|you)|how to get (?:there|to {_YOU}))\b",
             re.IGNORECASE,
         ),
@@ -100,6 +102,8 @@ def asks(
             calls += [c for c in found if c not in calls]
         else:
             others.append(part)
+    if any(a["topic"] == "directions" for _, a in calls):  # directions include the address
+        calls = [c for c in calls if c[1]["topic"] != "address"]
     return calls, (others if calls else [text])
 
 
