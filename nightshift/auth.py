@@ -120,8 +120,12 @@ def requires(*roles: str) -> Callable[..., Principal]:
             raise Forbidden(
                 f"a {role} token may not do this; allowed: {', '.join(sorted(allowed))}"
             )
-        with store.unit_of_work() as uow:
-            api_tokens.mark_used(uow, token_id=token.id)
+        stamped = token.last_used_at
+        if stamped is None or store.clock.now() - stamped >= api_tokens.USE_STAMP:
+            # a write unit of work only when the stamp is due (on SQLite it takes the write
+            # lock), not on every authenticated request
+            with store.unit_of_work() as uow:
+                api_tokens.mark_used(uow, token_id=token.id)
         who = f"{member.name} ({member.handle})" if member else f"integration {token.name!r}"
         return Principal(
             dealership_id=token.dealership_id,
