@@ -1,9 +1,13 @@
 """Write the bundled suites from their sources: each scenario becomes one self-contained file
 with the full world of its dealership. Run `python -m evals.build_suites` after editing a
-source or a dealership world (`examples/*.yaml`); a test fails when the files are out of date."""
+source or a dealership world (`examples/*.yaml`); a test fails when the files are out of date.
+
+`python -m evals.build_suites SUITE FILE.yaml DIR` writes a draft or known-gaps file (entries as
+in evals/sources, over SUITE's dealership) into DIR, to run with `nightshift eval DIR`."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +67,12 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
 _CompactDumper.add_representer(dict, _represent_dict)
 
 
-def render(suite: str) -> dict[Path, str]:
-    source, world_file = SOURCES[suite]
+def render(suite: str, source: Path | None = None, into: Path | None = None) -> dict[Path, str]:
+    """The files of `suite`'s scenarios, from its source (or another `source` over the same
+    dealership, e.g. a gaps file), written under evals/suites/<suite> (or `into`)."""
+    default_source, world_file = SOURCES[suite]
+    source = source or default_source
+    folder = into or ROOT / "evals" / "suites" / suite
     world = yaml.safe_load(world_file.read_text(encoding="utf-8"))
     out: dict[Path, str] = {}
     for entry in yaml.safe_load(source.read_text(encoding="utf-8")):
@@ -86,8 +94,8 @@ def render(suite: str) -> dict[Path, str]:
             width=4000,
             default_flow_style=None,
         )
-        path = ROOT / "evals" / "suites" / suite / f"{entry['id']}.yaml"
-        out[path] = HEADER.format(source=source.relative_to(ROOT)) + body
+        path = folder / f"{entry['id']}.yaml"
+        out[path] = HEADER.format(source=_shown(source)) + body
     return out
 
 
@@ -101,7 +109,27 @@ def _merged(world: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def main() -> None:
+def _shown(source: Path) -> str:
+    return str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else str(source)
+
+
+def render_draft(suite: str, source: Path, into: Path) -> None:
+    """Writes a draft or gaps file's scenarios (`source`, entries as in evals/sources, over
+    `suite`'s dealership) into `into`, to run with `nightshift eval INTO`."""
+    into.mkdir(parents=True, exist_ok=True)
+    wanted = render(suite, source.resolve(), into)
+    for path, text in wanted.items():
+        path.write_text(text, encoding="utf-8")
+    print(f"{suite}: wrote {len(wanted)} scenarios from {source} to {into}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args:
+        if len(args) != 3:
+            raise SystemExit("usage: python -m evals.build_suites [SUITE SOURCE.yaml INTO_DIR]")
+        render_draft(args[0], Path(args[1]), Path(args[2]))
+        return
     for suite in SOURCES:
         target = ROOT / "evals" / "suites" / suite
         target.mkdir(parents=True, exist_ok=True)
