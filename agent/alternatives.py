@@ -39,6 +39,7 @@ truck midsize: Tacoma, Frontier, Colorado, Ridgeline, Gladiator, Ranger, Canyon
 truck fullsize: F-150, Silverado 1500, Silverado, Tundra, Sierra 1500, Sierra, 1500, Cybertruck,
   R1T, Titan, F-150 Lightning
 truck heavy: F-250, F-350, Super Duty, 2500, 3500
+hatchback compact: Veloster, Golf, GTI, Soul, Fit, Bolt, Bolt EUV, Rio, Accent
 minivan midsize: Odyssey, Sienna, Carnival, Pacifica
 coupe midsize: Mustang, Camaro, Challenger, Supra, Corvette, MX-5 Miata, 86, BRZ
 """
@@ -66,6 +67,22 @@ _NEAR_BODIES: dict[frozenset[str], float] = {
 }
 
 
+# Electric models by name (a vehicle also counts when its listing says electric).
+_ELECTRIC = {
+    compact(m)
+    for m in """Model 3, Model Y, Model S, Model X, Cybertruck, Ioniq 5, Ioniq 6, Ioniq 9, EV6, EV9,
+    Niro EV, Kona Electric, Mach-E, Mustang Mach-E, F-150 Lightning, Bolt, Bolt EUV, Blazer EV,
+    Equinox EV, Leaf, Ariya, ID.4, Prologue, R1S, R1T, bZ4X, Solterra, i4, iX, EQB, EQE,
+    Polestar 2, Lyriq""".replace("\n", " ").split(",")
+}
+_ELECTRIC_WORDS = re.compile(r"\b(?:electric|ev|dual[- ]motor|epa range|dc fast)", re.IGNORECASE)
+_THIRD_ROW = re.compile(r"\b(?:third|3rd)[- ]row|\b[78][- ]passenger", re.IGNORECASE)
+
+
+def is_electric(model: str, listing: Sequence[str] = ()) -> bool:
+    return compact(model) in _ELECTRIC or any(_ELECTRIC_WORDS.search(t) for t in listing)
+
+
 @dataclass(frozen=True)
 class Wanted:
     """What the shopper asked for, as far as it is known."""
@@ -76,6 +93,8 @@ class Wanted:
     price_max: float | None = None
     condition: str | None = None
     features: tuple[str, ...] = ()
+    electric: bool = False  # a Model Y is matched with EVs first
+    third_row: bool = False  # a minivan's shopper needs the seats: three-row SUVs next
 
 
 def size_class(model: str) -> tuple[str, str] | None:
@@ -101,6 +120,8 @@ def wanted(
     known = size_class(gone.model if gone else model or "")
     the_body = (gone.body if gone and gone.body else None) or body or (known[0] if known else None)
     price = float(gone.price) if gone else (float(price_max) if price_max else None)
+    asked = gone.model if gone else model or ""
+    listing = [*(gone.features if gone else ()), gone.trim or ""] if gone else []
     return Wanted(
         body=the_body.lower() if the_body else None,
         size=known[1] if known else None,
@@ -108,6 +129,9 @@ def wanted(
         price_max=float(price_max) if price_max else None,
         condition=condition,
         features=tuple(features),
+        electric=bool(asked) and is_electric(asked, listing),
+        third_row=bool(the_body and the_body.lower() == "minivan")
+        or any(_THIRD_ROW.search(t) for t in listing),
     )
 
 
@@ -149,4 +173,9 @@ def _score(want: Wanted, v: VehicleRecord) -> float | None:
         score -= 0.5
     have = {f.lower() for f in v.features}
     score += 0.3 * sum(1 for f in want.features if f.lower() in have)
+    listing = [*v.features, v.trim or ""]
+    if want.electric:
+        score += 2.5 if is_electric(v.model, listing) else -1.0
+    if want.third_row and any(_THIRD_ROW.search(t) for t in listing):
+        score += 2.0
     return score

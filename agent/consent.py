@@ -6,7 +6,8 @@ records in the slots what it says about a test-drive time:
 - `requested_day` / `requested_time`: the day and exact time the shopper named. A day carries
   until another is said ("saturday", then "how about 2" is Saturday 14:00); a bare time
   takes the day of the offered time it matches, else the day under discussion. A rough time
-  ("around 6", "like 6") is not a named time: open times near it are offered instead.
+  ("around 6", "like 6"), a window ("friday afternoon", "after work") or several times given
+  as alternatives ("thurs at 6 or fri at 11") is not a named time: open times are offered.
 - `heard`: the times on offer when the message arrived, the one it picked ("10", "the 3:30",
   "first one", "the earlier one", or "yes"/"sure" to a single proposed time), the exact time
   named in this booking talk (`named`, kept until a booking, a move or a cancellation ends
@@ -50,6 +51,13 @@ _BARE_HOUR = re.compile(  # "the 6", "lemme do the 11", "ok 6 one"
     r"(\d{1,2})\s*(?:one|pm|p|o'?clock|slot|works|is good|please|pls|plz)?\W*$",
     re.IGNORECASE,
 )
+# "ok ill let u know which time", "let me check my schedule": no pick, no agreement to book.
+LATER = re.compile(
+    r"\b(?:let\s+(?:u|you|ya)\s+know|get\s+back\s+to\s+(?:u|you|ya)|think\s+about\s+it"
+    r"|(?:i'?ll|ill|i\s+will|let\s+me|lemme|gotta|need\s+to)\s+(?:check|think|see|look|ask)"
+    r"|not\s+sure\s+(?:yet|which|what)|hold\s+off)\b",
+    re.IGNORECASE,
+)
 _SAME_TIME = re.compile(r"\b(?:same|usual)\s+time\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(no|nope|not|none|neither|can'?t|cannot|won'?t|don'?t)\b", re.I)
 
@@ -65,7 +73,9 @@ def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]
     when = parse_when(text, now, hours=hours, day=carried)
     updates: dict[str, Any] = {}
     day = when.day
-    exact = when.at if when.at is not None and not when.rough else None
+    # a rough time ("like 6") or several offered as alternatives ("thurs at 6 or fri at 11")
+    # names no time: open times are offered for the shopper to pick
+    exact = when.at if when.at is not None and not when.rough and not when.options else None
     booked_at = slots.get("appointment_time")
     if exact is None and when.day is not None and booked_at and _SAME_TIME.search(text):
         exact = time.fromisoformat(str(booked_at))  # "saturday same time"
@@ -79,10 +89,12 @@ def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]
     if exact is not None:
         updates["requested_time"] = exact.strftime("%H:%M")
     picked = _picked(text, offered, day, exact)
-    agreed = bool(_AGREE.match(text)) and not _NOT.search(text)
+    if exact is None and LATER.search(text):  # "gotta ask my wife first": no pick yet
+        picked = None
+    agreed = bool(_AGREE.match(text)) and not _NOT.search(text) and not LATER.search(text)
     if picked is None and agreed and len(offered) == 1 and exact is None and when.day is None:
         picked = offered[0]
-    acknowledged = agreed or bool(_ACK.match(text))
+    acknowledged = agreed or (bool(_ACK.match(text)) and not LATER.search(text))
     named = (slots.get("heard") or {}).get("named")
     if exact is not None and day is not None:
         named = f"{day.isoformat()}T{exact.strftime('%H:%M')}"
@@ -145,8 +157,9 @@ def _picked(text: str, offered: list[str], day: date | None, exact: Any) -> str 
     ordered = sorted(offered)
     if (hour := _BARE_HOUR.match(text)) is not None:  # "the 6": one offered time has it
         hits = [s for s in ordered if datetime.fromisoformat(s).hour % 12 == int(hour[1]) % 12]
-        if len(hits) == 1:
-            return hits[0]
+        sharp = [s for s in hits if datetime.fromisoformat(s).minute == 0]  # "9" of 9:00, 9:30
+        if len(hits) == 1 or len(sharp) == 1:
+            return hits[0] if len(hits) == 1 else sharp[0]
     if _SECOND.search(text) and len(ordered) >= 2:
         return ordered[1]
     if _LAST.search(text):

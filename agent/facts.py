@@ -32,6 +32,14 @@ _DEPARTMENT_WORDS = {
     "parts": r"\bparts\b",
     "finance": r"\b(?:finance|financing|business) (?:office|department|team|hours|desk)",
 }
+# A phone number as the pages write it, and the words that make a sentence's number the
+# department's own ("the service department's direct line is ...", "parts: ...").
+_PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
+_DEPARTMENT_NAMES = {
+    "service": r"\bservice\b",
+    "parts": r"\bparts\b",
+    "finance": r"\b(?:financ\w*|business office)\b",
+}
 _DIRECTIONS = re.compile(
     r"\b(?:exit|turn (?:left|right)|head (?:toward|north|south|east|west)|parking|park(?:ed)?"
     r" (?:in|on|at)|entrance|from (?:us-|i-|the \w+ freeway|highway)|follow \w+|miles? ahead"
@@ -158,6 +166,21 @@ def department_hours(department: str, texts: Iterable[str]) -> tuple[dict[int, A
     return week, stated
 
 
+def department_phone(department: str, texts: Iterable[str]) -> str | None:
+    """The department's own number as its pages state it: in the first sentence that names
+    the department and writes a number, the number written nearest the department's name
+    ("call the showroom at ... or the service line at ..."); None when the pages give it
+    none (then the main number is the one to call)."""
+    cue = re.compile(_DEPARTMENT_NAMES[department], re.IGNORECASE)
+    for sentence in sentences(texts):
+        named = [m.start() for m in cue.finditer(sentence)]
+        numbers = list(_PHONE.finditer(sentence))
+        if named and numbers:
+            nearest = min(numbers, key=lambda n: min(abs(n.start() - at) for at in named))
+            return phone_text(nearest.group(0))
+    return None
+
+
 def directions(texts: Iterable[str]) -> list[str]:
     """Sentences of the dealership's pages on how to get there and where to park."""
     return [s for s in sentences(texts) if _DIRECTIONS.search(s)]
@@ -198,6 +221,8 @@ def dealership_facts(
             for i in range(7)
         },
     }
+    if department != "sales" and topic in ("phone", "all"):
+        facts["department_phone"] = department_phone(department, texts)
     if department != "sales":
         week, stated = department_hours(department, texts)
         facts["department_days"] = [

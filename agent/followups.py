@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 TEST_DRIVE_TOPIC = "test drive"
+# What a booking's reply looks up: what to bring to the drive (the topic stays the drive).
+BRING_QUERY = "what to bring for a test drive driver's license insurance"
 _BACK_REFERENCE = re.compile(
     r"\b(it|that|this|they|them|those|these|there|anything|something|else|one|ones|too|also"
     r"|same|instead|what about|how about|and if|if i|if im|if i'm|if we)\b",
@@ -80,6 +82,8 @@ def search_in_context(
 def topic_update(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
     """The topic a tool result sets: the page that answered, or the test drive in hand."""
     if name == "search_knowledge":
+        if result.get("query") == BRING_QUERY:
+            return {"topic": TEST_DRIVE_TOPIC}  # what to bring to the drive just booked
         passages = result.get("passages") or []
         if passages and not result.get("weak") and passages[0].get("title"):
             return {"topic": str(passages[0]["title"])}

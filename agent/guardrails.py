@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Linear time on any text: a bare amount starts at most one character into a run of digits
 # and commas, an e-mail where its run of address characters starts, a line of code at the
@@ -136,12 +137,14 @@ def check_reply(text: str, ctx: GuardContext) -> Verdict:
             problems.append(f"persona:{persona.group(0).lower().strip()}")
         if (insult := _ABUSIVE.search(sentence)) is not None:
             problems.append(f"abusive:{insult.group(0).lower()}")
+    # what the dealership's own pages write (a service department's direct line) is its own
+    contacts = ctx.allowed_contacts | published_contacts(ctx.approved_texts)
     for phone in _PHONE.findall(text):
         digits = re.sub(r"\D", "", phone)[-10:]
-        if not any(c.endswith(digits) for c in ctx.allowed_contacts):
+        if not any(c.endswith(digits) for c in contacts):
             problems.append("foreign_contact:phone")
     for email in _EMAIL.findall(text):
-        if email.lower() not in ctx.allowed_contacts:
+        if email.lower() not in contacts:
             problems.append("foreign_contact:email")
     if ctx.system_prompt and _leaks(text, ctx.system_prompt):
         problems.append("system_prompt_leak")
@@ -170,3 +173,15 @@ def _leaks(text: str, prompt: str, window: int = 8) -> bool:
 def contact_key(value: str) -> str:
     """How a phone or e-mail is kept in `allowed_contacts`."""
     return value.lower() if "@" in value else re.sub(r"\D", "", value)
+
+
+@lru_cache(maxsize=32)
+def published_contacts(texts: tuple[str, ...]) -> frozenset[str]:
+    """The phones and e-mails written in the dealership's own texts (its knowledge pages), as
+    `contact_key` keeps them: a department's direct line there is the dealership's. A staff
+    member's own number is not in the pages and stays someone else's contact."""
+    found: set[str] = set()
+    for text in texts:
+        found |= {contact_key(p) for p in _PHONE.findall(text)}
+        found |= {contact_key(e) for e in _EMAIL.findall(text)}
+    return frozenset(found)

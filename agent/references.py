@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from agent.dialogue import ShownVehicle
 from agent.nlu.vehicle_words import BODY_WORDS, COLOR_WORDS, MAKE_ALIASES, compact
+from agent.nlu.vehicles import paint_colours
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,17 @@ _OTHER = re.compile(r"\b(the other|another one|other one)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)?")
 
 
-def resolve(text: str, shown: Sequence[ShownVehicle], focus: str | None = None) -> Reference:
+def resolve(
+    text: str,
+    shown: Sequence[ShownVehicle],
+    focus: str | None = None,
+    model: str | None = None,
+) -> Reference:
     """The vehicle `text` refers to among `shown` (in the order shown); `focus` is the one
-    under discussion. An empty `Reference` when the message points at none of them."""
-    if not shown:
+    under discussion; `model` the model the message names, if any ("the ram 2500" when only
+    a Ram 1500 was shown points at none of them). An empty `Reference` when the message
+    points at none of them."""
+    if not shown or (model and all(v["model"] != model for v in shown)):
         return Reference()
     said = text.lower()
     described = _described(said, shown)
@@ -203,6 +211,16 @@ def _shared_heads(shown: Sequence[ShownVehicle]) -> set[str]:
     return {head for head, models in heads.items() if len(models) > 1}
 
 
+def sort_asked(text: str) -> str | None:
+    """The search order a superlative asks for ("cheapest" -> "price", "newest" -> "-year",
+    "lowest miles" -> "mileage"); None when the message has none."""
+    found = _superlative(text.lower())
+    if found is None:
+        return None
+    fact, sign = found
+    return f"-{fact}" if sign > 0 else fact
+
+
 def _superlative(said: str) -> tuple[str, int] | None:
     for pattern, fact, sign in _SUPERLATIVES:
         if pattern.search(said):
@@ -226,10 +244,8 @@ def _ordinal(said: str) -> int | None:
 
 
 def _basic_colour(colour: str | None) -> str | None:
-    for word in _WORD.findall((colour or "").lower()):
-        if word in COLOR_WORDS:
-            return COLOR_WORDS[word]
-    return None
+    basic = sorted(paint_colours(colour))
+    return basic[0] if basic else None
 
 
 def _singular(word: str) -> str:

@@ -13,7 +13,8 @@ _STOP = frozenset(
     i if in is it its me my of on or our please should so that the their them there they this
     to u us was we what when where which who why will with would you your y'all ya hi hey
     dealership dealer car cars vehicle vehicles yall ur im pls plz take work just also
-    know tell like still place""".split()  # noqa: SIM905 ("at ur place": the dealership)
+    know tell like still place tho though btw lol tbh rn yo anyway anyways quick again idk ok
+    okay""".split()  # noqa: SIM905 ("at ur place": the dealership)
 )
 
 
@@ -27,11 +28,16 @@ _SHORT = {
 
 def _word(token: str) -> str:
     """A token spelled out ("wed" -> "wednesday", "address" -> "location") and without its
-    plural "s" ("trade-ins" -> "trade in", "fees" -> "fee")."""
+    plural "s" ("trade-ins" -> "trade in", "fees" -> "fee") or a verb ending ("trading")."""
     token = _SHORT.get(token, token)
-    return (
+    token = (
         token[:-1] if len(token) > 2 and token.endswith("s") and not token.endswith("ss") else token
     )
+    # "trading" ~ "trade", "financed" ~ "finance": the ending of a verb form goes too
+    for ending, shortest in (("ing", 6), ("ed", 5), ("e", 4)):
+        if token.endswith(ending) and len(token) >= shortest:
+            return token[: -len(ending)]
+    return token
 
 
 def stems(text: str) -> set[str]:

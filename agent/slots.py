@@ -19,9 +19,10 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
             updates["vehicle_of_interest"] = shown[0]
         if args.get("price_max"):
             updates["budget"] = args["price_max"]
+        updates["search_total"] = result.get("total", len(shown))  # "+2 more" than shown
         return updates
     if name in ("search_knowledge", "dealership_info"):  # the topic of a follow-up
-        return topic_update(name, result)
+        return topic_update(name, {"query": args.get("query"), **result})  # as searched
     if name == "get_vehicle":
         return {"vehicle_of_interest": result["vehicle"]["stock"]}
     if name == "check_availability":
@@ -35,6 +36,7 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         if booked:
             return {
                 "appointment_id": booked["appointment_id"],
+                "appointment_stock": booked["stock"],
                 "vehicle_of_interest": booked["stock"],
                 "topic": TEST_DRIVE_TOPIC,
                 "offered_slots": None,
@@ -51,6 +53,7 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
     if name == "cancel_test_drive":
         return {
             "appointment_id": None,
+            "appointment_stock": None,
             "offered_slots": None,
             "requested_time": None,
             "heard": None,

@@ -32,6 +32,11 @@ class SearchInventory(BaseModel):
     price_max: int | None = None
     mileage_max: int | None = None
     features: list[str] = Field(default_factory=list)
+    sort: Literal["price", "-price", "year", "-year", "mileage", "-mileage"] | None = Field(
+        None,
+        description="cheapest first (price), dearest (-price), newest (-year) or fewest miles"
+        " (mileage): for 'your cheapest suv', 'the newest one'",
+    )
 
 
 class GetVehicle(BaseModel):
@@ -56,7 +61,9 @@ class DealershipInfo(BaseModel):
     "all" for everything). `day` narrows hours to the day asked: a local date (YYYY-MM-DD),
     "today", "tomorrow", "weekend", "week" or a weekday name; without it, today.
     `department` "service", "parts" or "finance" also returns the dealership's own text about
-    that department's hours. Answer with the day asked, not the whole week."""
+    that department's hours and, for topic phone, `department_phone`: its own number as the
+    dealership's pages state it (None: give the main `phone`). Answer with the day asked, not
+    the whole week; a department's number asked for is that department's."""
 
     topic: Literal["address", "phone", "hours", "open_now", "directions", "parking", "all"] = "all"
     day: str | None = None

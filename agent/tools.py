@@ -20,7 +20,7 @@ from agent.context import AgentDeps, TurnContext
 from agent.facts import dealership_facts
 from agent.followups import search_in_context
 from agent.guardrails import dollar_amounts
-from agent.nlu.vehicles import search
+from agent.nlu.vehicles import most_features, search, sorted_by
 from agent.relevance import overlap
 from crm_store import (
     appointments,
@@ -108,12 +108,16 @@ class Toolbox:
     def search_inventory(self, args: A.SearchInventory) -> dict[str, Any]:
         snapshot = self.deps.inventory.get(self.ctx.dealership_id)
         every, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
-        fields = args.model_dump(exclude_none=True)
+        fields = args.model_dump(exclude_none=True, exclude={"sort"})
         fields["features"] = tuple(fields.get("features", ()))
         query = vocabulary.normalise(**fields)
         available = [v for v in every if v.status is VehicleStatus.AVAILABLE]
-        found = search(available, query, vocabulary=vocabulary, limit=5)
-        total = len(search(available, query, vocabulary=vocabulary, limit=1000))
+        matches = search(available, query, vocabulary=vocabulary, limit=1000)
+        total = len(matches)
+        found = sorted_by(matches, args.sort)[:5]
+        if not found and len(query.features) > 1:  # "a diesel truck to tow": most of them
+            found = most_features(available, query, vocabulary=vocabulary, limit=5)
+            total = len(found)
         unavailable = (
             []
             if found
@@ -253,12 +257,14 @@ class Toolbox:
                     preferred_staff_id=preferred,
                     policy=self.deps.booking,
                 )
+            outside = self._outside_hours(uow, args.date, args.earliest, args.latest)
         return {
             "stock": car.stock,
             "title": car.title,
             "status": car.status.value,
             "date": args.date,
             "day_closed": closed,
+            **outside,
             "slots": [self._local(s.starts_at) for s in slots],
             "nearest": [self._local(s.starts_at) for s in nearest],
         }
@@ -380,6 +386,30 @@ class Toolbox:
                 if (base := self.deps.public_base_url.rstrip("/"))
                 else {}
             ),
+        }
+
+    def _outside_hours(
+        self, uow: Any, day: str | None, earliest: str | None, latest: str | None
+    ) -> dict[str, Any]:
+        """When the window asked for lies before opening or after closing that day ("sunday
+        at 10" when Sunday opens at noon): which, and the day's opening and closing times."""
+        if not day or not (earliest or latest):
+            return {}
+        dealer = dealerships.get_dealership_by_id(uow, dealership_id=self.ctx.dealership_id)
+        hours = dealer.hours.get(date.fromisoformat(day).weekday())
+        if hours is None:
+            return {}
+        opens, closes = hours
+        if latest and time.fromisoformat(latest) <= opens:
+            side = "before_open"
+        elif earliest and time.fromisoformat(earliest) >= closes:
+            side = "after_close"
+        else:
+            return {}
+        return {
+            "outside_hours": side,
+            "opens": opens.strftime("%H:%M"),
+            "closes": closes.strftime("%H:%M"),
         }
 
     def _window(self, slots: list[Slot], earliest: str | None, latest: str | None) -> list[Slot]:

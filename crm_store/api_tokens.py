@@ -30,6 +30,7 @@ class TokenRecord:
     name: str
     staff_id: int | None
     staff_handle: str | None
+    staff_name: str | None
     role: Role | None  # the staff member's role; None for an integration token
     prefix: str
     created_at: datetime
@@ -115,6 +116,7 @@ def _record(uow: UnitOfWork, row: ApiToken) -> TokenRecord:
         name=row.name,
         staff_id=row.staff_id,
         staff_handle=member.handle if member else None,
+        staff_name=member.name if member else None,
         role=member.role if member else None,
         prefix=row.prefix,
         created_at=row.created_at,

@@ -163,8 +163,8 @@ def update_contact(
     """
     row = _get(uow, customer_id)
     changed: dict[str, str] = {}
-    if name and name != row.name:
-        row.name = changed["name"] = name
+    if name and (merged := _merged_name(row.name, name.strip())) != row.name:
+        row.name = changed["name"] = merged
     if email:
         email = email.strip()
         if row.email is None:
@@ -188,6 +188,39 @@ def update_contact(
             data={"fields": sorted(changed)},
         )
     return _record(row)
+
+
+def _merged_name(saved: str | None, given: str) -> str:
+    """The name to keep when a shopper gives `given` and `saved` is on file: never less than
+    is known ("Brooke" or "brooke tan" to "Brooke Tan" keeps it), more when it adds to it
+    ("Omar K" -> "Omar Khan", "Carla" -> "Carla Mendes"), and a correction of one part
+    ("Kate Moss" and "Katie" -> "Katie Moss", "Brooke Tan" -> "Brooke Tanner"). A lone first
+    name on file is replaced; a wholly different full name ("Sam Lee" to "Dana Whit", a
+    relative on the same phone) or first name ("Mark" to "Tanya Brooks") is not."""
+    if not saved or not given:
+        return given or saved or ""
+    old, new = saved.split(), given.split()
+    if len(new) <= len(old) and _covers(new, old):
+        return saved
+    if _covers(old, new) or len(old) == 1:
+        return given
+    similar = old[0][0].lower() == new[0][0].lower()
+    if len(new) == 1:  # a first name: a spelling fix keeps the surname
+        return " ".join([given, *old[1:]]) if similar else saved
+    if new[0].lower() == old[0].lower() or (similar and new[-1].lower() == old[-1].lower()):
+        return given
+    return saved
+
+
+def _covers(short: list[str], long: list[str]) -> bool:
+    """Each word of `short` is the word of `long` at its place, or its initial ("K.")."""
+    if len(short) > len(long):
+        return False
+    for part, full in zip(short, long, strict=False):
+        bare = part.rstrip(".").lower()
+        if bare != full.lower() and not (len(bare) == 1 and full.lower().startswith(bare)):
+            return False
+    return True
 
 
 def _add_extra(uow: UnitOfWork, row: Customer, kind: str, value: str) -> bool:

@@ -94,6 +94,24 @@ def create_handoff(
     return _record(row)
 
 
+def create_for_failure(
+    uow: UnitOfWork, *, conversation_id: int, trigger_message_id: int | None, note: str
+) -> HandoffRecord:
+    """The handoff (reason `other`) for a shopper's message the assistant could not handle
+    (the model or a tool failed, the turn kept crashing): a person must reply."""
+    convo = conversations.get_conversation(uow, conversation_id=conversation_id)
+    return create_handoff(
+        uow,
+        dealership_id=convo.dealership_id,
+        conversation_id=convo.id,
+        customer_id=convo.customer_id,
+        reasons=["other"],
+        confidence=1.0,
+        trigger_message_id=trigger_message_id,
+        note=note,
+    )
+
+
 def get_handoff(uow: UnitOfWork, *, handoff_id: int) -> HandoffRecord:
     return _record(_get(uow, handoff_id))
 

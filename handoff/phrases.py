@@ -114,12 +114,15 @@ PLACEHOLDERS: dict[str, str] = {
     r"|deal|paperwork|deposit)\b)(?:(?!<STOP>)\w+ ){0,2}(?!<STOP>)\w+)".replace("<STOP>", _STOP),
     "<TIME>": r"(?:today|tonight|right now|now|this (?:afternoon|evening|morning|weekend|week)"
     r"|tomorrow|asap|before (?:you close|close|closing)|first thing)",
-    "<TARGET>": r"(?:a |an |the |your |some |one of your |any )?(?:real |actual |live )?"
+    "<TARGET>": r"(?:a |an |the |your |some |one of your |any )?<DAMN>(?:real |actual |live )?"
     r"(?:human being|human|person|people|someone|somebody|anyone|anybody|sales ?(?:man|woman"
     r"|person|people|guy|lady|rep|team|department|dept|associate|consultant)|sales|manager"
     r"|supervisor|boss|person in charge|someone in charge|rep|representative|agent|employee"
     r"|owner|general manager|gm|finance (?:manager|guy|person|department|dept|office))\b",
 }
+# An angry shopper's intensifier before the person asked for ("get me a damn manager").
+_DAMN = r"(?:(?:damn|darn|freaking|fricking|frickin|fucking|effing|goddamn|bloody) )?"
+PLACEHOLDERS["<TARGET>"] = PLACEHOLDERS["<TARGET>"].replace("<DAMN>", _DAMN)
 # The shopper's own situation: "my", "me", or "I" with a verb of need or means.
 PLACEHOLDERS["<MINE>"] = (
     r"\b(?:my|our|me|us|(?:i|we) (?:need|want|have|had|got|get|do|can|could|would|will|qualify|owe"
@@ -157,7 +160,8 @@ human_requested
   0.85 \b(?:reach|get ahold of|get a hold of|get hold of|get in touch with
        |connect (?:me )?with) <TARGET>
   0.85 \b(?:get|give|bring|send|connect) me (?:to )?(?:someone|somebody|a person|a human|a rep
-       |a manager|an agent|a live agent)\b
+       |a manager|an agent|a live agent|a <TARGET>)\b
+  0.85 \b(?:get|put) (?:me )?<TARGET> on the (?:phone|line)\b
   0.8  \bis there (?:a |an )?(?:real|actual|live) (?:person|human|people)\b
   0.8  \b<TARGET> (?:\w+ ){0,2}?(?:call|phone|ring|contact|text|reach out
        |get in touch)(?: with)?(?: me| us)? (?:by phone|tomorrow|today|tonight|asap|please|soon|\d)
@@ -174,6 +178,14 @@ human_requested
        dumb |damn |freaking |fucking |your )?(?:bot|bots|robot|robots|ai|machine|automated|canned
        |auto)\b
   0.8  \bno (?:more )?(?:bot|bots|robot|robots|ai)\b
+  0.8  \b(?:put|add|sign|write|get) (?:me|us|my name|our name)(?: down| up)? (?:on|to|for|in)
+       (?: a| the| your)? (?:wait ?list|waiting list|list|back ?order)\b|\bput my name (?:down|in)\b
+  0.8  \b(?:let me know|let us know|text me|call me|notify me|tell me|email me|hit me up|message me
+       |ping me|holler) (?:if|when|once|as soon as) (?:it|that|one|another|the (?:\w+ )?\w+|an? \w+
+       |something|they|that deal|the deal|you) (?:\w+ ){0,4}?(?:comes? (?:back|in|up|available)
+       |becomes? available|falls? (?:through|thru|apart)|is available|frees? up|gets? (?:in|back)
+       |(?:are|is) back|opens? up|shows? up|gets? one|goes? back|(?:is|are) (?:freed|released)
+       |gets? (?:\w+ ){1,2}in)\b
   0.8  (?:^|(?<=\| ))(?:i want |i need |get me |give me )?(?:a )?(?:real |live |actual )?(?:human
        |person|agent|representative|operator|rep|sales person|manager)(?: please| now| asap)*(?= \|
        |$)
@@ -544,7 +556,8 @@ PROCESS_QUESTION = _joined(
     |what (?:do|should|would|will) (?:i|we) (?:need to |have to )?(?:bring|have ready|fill out)
     |how (?:does|do|would|will) (?:the |your |a )?(?:\w+ ){0,2}?work
     |how long (?:does|do|will|would) (?:it|the \w+|an? \w+)(?: \w+)? take
-    |(?:what|which) (?:hours|days|time)|hours)\b
+    |(?:what|which) (?:hours|days|time)|hours
+    |(?:sales )?tax(?:es)?|doc fee|documentation fee|title fee|registration fee)\b
     """
 )
 # Anger about somebody else ("the last place was awful") is not a complaint to this dealer.

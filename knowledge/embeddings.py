@@ -8,6 +8,11 @@ Contract of `Embedder.embed`: one float32 row of `DIMENSION` values per input te
 norm 1, equal to sentence-transformers' all-MiniLM-L6-v2 output (tokenise, truncate to
 `MAX_TOKENS`, pad to the longest text of the batch, mean-pool over real tokens, normalise).
 Instances are safe to share between threads.
+
+A text's vector does not depend on the batch it came in (padding is masked out), so each
+instance keeps the last `CACHE_SIZE` vectors by text: a turn embeds the shopper's message
+for the intent, the knowledge search and the answer, and a dealership's page sentences are
+scored on every question, yet each is run through the model once per process.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +39,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
 MAX_TOKENS = 256
 BATCH_SIZE = 32
+CACHE_SIZE = 8192  # vectors kept by text (1.5 KB each: at most ~13 MB per embedder)
 # Bump when the exported graph changes so stale cached files are not reused.
 EXPORT_VERSION = 1
 
@@ -88,15 +95,36 @@ class Embedder:
         self._session = ort.InferenceSession(
             str(path), sess_options=options, providers=["CPUExecutionProvider"]
         )
+        self._cache: OrderedDict[str, FloatArray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> FloatArray:
         """Embed `texts`: shape ``(len(texts), 384)``, float32, rows of unit L2 norm."""
         if isinstance(texts, str):
             raise TypeError("embed() takes a sequence of strings; use embed_one() for one")
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        if not texts:
-            return out
-        encodings = self._tokenizer.encode_batch(list(texts))
+        missing: dict[str, list[int]] = {}  # each text not cached, and where it goes
+        with self._cache_lock:
+            for row, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.setdefault(text, []).append(row)
+                else:
+                    self._cache.move_to_end(text)
+                    out[row] = vector
+        if missing:
+            fresh = self._embed_uncached(list(missing))
+            with self._cache_lock:
+                for (text, rows), vector in zip(missing.items(), fresh, strict=True):
+                    out[rows] = vector
+                    self._cache[text] = vector.copy()  # not a view pinning the batch
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return out
+
+    def _embed_uncached(self, texts: list[str]) -> FloatArray:
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts)
         # Sort by length so each batch pads little; results go back to input order.
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), BATCH_SIZE):

@@ -18,7 +18,6 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from crm_store import api_tokens, audit
-from crm_store import staff as staff_store
 from crm_store.types import Role
 from crm_store.uow import UnitOfWork
 from nightshift.deps import StoreDep
@@ -108,11 +107,6 @@ def requires(*roles: str) -> Callable[..., Principal]:
             raise Unauthenticated("an API token is required (Authorization: Bearer TOKEN)")
         with store.reading() as uow:
             token = api_tokens.authenticate(uow, token=credentials.credentials)
-            member = (
-                staff_store.get_staff(uow, staff_id=token.staff_id)
-                if token is not None and token.staff_id is not None
-                else None
-            )
         if token is None:
             raise Unauthenticated("this API token is not valid (unknown or revoked)")
         role = token.role.value if token.role is not None else INTEGRATION
@@ -126,7 +120,11 @@ def requires(*roles: str) -> Callable[..., Principal]:
             # lock), not on every authenticated request
             with store.unit_of_work() as uow:
                 api_tokens.mark_used(uow, token_id=token.id)
-        who = f"{member.name} ({member.handle})" if member else f"integration {token.name!r}"
+        who = (
+            f"{token.staff_name} ({token.staff_handle})"
+            if token.staff_id is not None
+            else f"integration {token.name!r}"
+        )
         return Principal(
             dealership_id=token.dealership_id,
             via="token",

@@ -373,13 +373,9 @@ class Pipeline:
         also_done: tuple[int, ...] = (),
     ) -> TurnResult:
         with self.deps.store.unit_of_work() as uow:
-            handoffs.create_handoff(
+            handoffs.create_for_failure(
                 uow,
-                dealership_id=convo.dealership_id,
                 conversation_id=convo.id,
-                customer_id=shopper.id,
-                reasons=["other"],
-                confidence=1.0,
                 trigger_message_id=result.inbound_message_id,
                 note=f"The assistant could not answer ({why}); please reply to the shopper.",
             )

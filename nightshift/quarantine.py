@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from crm_store import conversations, handoffs
+from crm_store import handoffs
 from crm_store.db import Store
 from crm_store.jobs import JobRecord
 from nightshift import logs
@@ -52,15 +52,12 @@ class ShopperMessages:
 
     def _handoff(self, job: JobRecord, conversation_id: int, message_id: int) -> None:
         with self.store.unit_of_work() as uow:
-            convo = conversations.get_conversation(uow, conversation_id=conversation_id)
-            found = handoffs.create_handoff(
+            found = handoffs.create_for_failure(
                 uow,
-                dealership_id=convo.dealership_id,
-                conversation_id=convo.id,
-                customer_id=convo.customer_id,
-                reasons=["other"],
-                confidence=1.0,
+                conversation_id=conversation_id,
                 trigger_message_id=message_id,
                 note=NOTE.format(attempts=job.attempts + 1),
             )
-        logs.event(log, "quarantine_handoff", job=job.id, handoff=found.id, conversation=convo.id)
+        logs.event(
+            log, "quarantine_handoff", job=job.id, handoff=found.id, conversation=conversation_id
+        )

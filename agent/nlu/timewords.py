@@ -256,6 +256,7 @@ TIME = re.compile(
 )
 _CLOCK = re.compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>[0-5]\d))?\s*(?:(?P<ap>[ap])\.?m?\.?)?")
 GAP = re.compile(r"[\s,]*(?:(?:on|at|@|around|about|in\s+the|this)[\s,]*)?", _F)
+NAME_BEFORE = re.compile(r"\b([a-z][a-z0-9'-]*)[ \t]+$", _F)  # the word a number follows
 PREFERRED_AFTER = re.compile(r"[\s,]*instead\b", _F)
 # A correction of the time or day just said ("friday at 4, no wait make it 5", "actually
 # make it 6", "i meant saturday"): what follows it wins, and a bare hour after it is an hour.
@@ -273,9 +274,11 @@ PREFERRED_BEFORE = re.compile(
 )
 ORDINAL = re.compile(r"\bthe\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", _F)
 TIME_FOLLOWS = re.compile(
-    r"[\s,]+(?:(?:at|@|around)\s*)?(?:\d{1,2}(?:[:.][0-5]\d)?\s*(?:[ap]\.?m\b|ish\b|o'?clock\b"
+    r"[\s,]+(?:(?:at|@|around)\s*\d{1,2}(?:[:.][0-5]\d)?\b(?!\s*(?:[a-z]+\s+)?(?:%|percent|miles?|mi\b|k\b"
+    r"|grand|thousand|dealers?|people|cars?|trucks?|years?|months?|weeks?|days?|minutes?))"
+    r"|(?:(?:at|@|around)\s*)?(?:\d{1,2}(?:[:.][0-5]\d)?\s*(?:[ap]\.?m\b|ish\b|o'?clock\b"
     r"|(?=\s*(?:$|[?!.,]|for\b|with\b|works\b|ok\b|pls\b|please\b)))"
-    r"|morning|afternoon|evening|night|noon|[ap]\.?m\b)",
+    r"|morning|afternoon|evening|night|noon|[ap]\.?m\b))",
     _F,
 )  # a time right after a word: "sat at 11", "sun 10am", "sat morning"; not "at 3 dealers"
 COMPACT = re.compile(rf"{_START}(?P<h>[1-9]|1[0-2])(?P<m>[0-5]\d){_END}", _F)  # "930", "1030"

@@ -32,6 +32,22 @@ COLOR_WORDS: dict[str, str] = {
     "orange": "orange", "yellow": "yellow", "purple": "purple",
 }  # fmt: skip
 """Basic colour words, and the spellings that mean them, for shoppers' text and colour names."""
+PAINT_WORDS: dict[str, str] = {
+    **COLOR_WORDS,
+    "blizzard": "white", "snow": "white", "oxford": "white", "ivory": "white", "frost": "white",
+    "glacier": "white", "chalk": "white", "pearl": "white",
+    "ebony": "black", "onyx": "black", "obsidian": "black", "midnight": "black",
+    "jet": "black", "raven": "black", "abyss": "black",
+    "charcoal": "gray", "graphite": "gray", "gunmetal": "gray", "slate": "gray", "cement": "gray",
+    "granite": "gray", "pewter": "gray", "titanium": "gray", "magnetic": "gray", "steel": "gray",
+    "sonic": "gray", "carbonized": "gray", "lunar": "silver", "platinum": "silver",
+    "crimson": "red", "ruby": "red", "scarlet": "red", "cherry": "red", "garnet": "red",
+    "flame": "red", "cobalt": "blue", "sapphire": "blue", "azure": "blue", "aqua": "blue",
+    "denim": "blue", "emerald": "green", "forest": "green", "sage": "green", "olive": "green",
+    "bronze": "brown", "copper": "orange", "champagne": "beige", "sand": "beige", "khaki": "beige",
+}  # fmt: skip
+"""Colour words of paint names ("Blizzard Pearl" is white), for a vehicle's colour only: a
+shopper's "snow tires" is no colour. A paint name's own basic word wins ("Sage Gray")."""
 
 MAKE_ALIASES: dict[str, str] = {
     "chevy": "Chevrolet", "vw": "Volkswagen", "volkswagon": "Volkswagen", "benz": "Mercedes-Benz",
@@ -39,17 +55,23 @@ MAKE_ALIASES: dict[str, str] = {
 }  # fmt: skip
 CATALOGUE: dict[str, tuple[str, ...]] = {
     "Toyota": ("Camry", "Corolla", "RAV4", "Tacoma", "Tundra", "Highlander", "Sienna", "Prius",
-               "4Runner", "Sequoia", "Avalon", "Venza", "Supra"),
+               "4Runner", "Sequoia", "Avalon", "Venza", "Supra", "Corolla Cross",
+               "Grand Highlander", "C-HR", "Yaris", "bZ4X", "Crown"),
     "Honda": ("Civic", "Accord", "CR-V", "HR-V", "Pilot", "Passport", "Odyssey", "Ridgeline",
-              "Prologue"),
-    "Ford": ("F-150", "F-250", "Mustang", "Bronco", "Maverick", "Explorer", "Expedition"),
+              "Prologue", "Fit", "Insight"),
+    "Ford": ("F-150", "F-250", "F-350", "Mustang", "Bronco", "Bronco Sport", "Maverick", "Explorer",
+             "Expedition", "Escape", "Edge", "Ranger", "Mustang Mach-E"),
     "Chevrolet": ("Silverado 1500", "Equinox", "Tahoe", "Suburban", "Traverse", "Malibu",
                   "Colorado", "Camaro", "Corvette", "Blazer", "Trax", "Trailblazer"),
-    "Nissan": ("Rogue", "Altima", "Sentra", "Pathfinder", "Frontier", "Murano", "Versa"),
-    "Hyundai": ("Tucson", "Elantra", "Sonata", "Santa Fe", "Palisade", "Kona", "Ioniq 5"),
-    "Kia": ("Telluride", "Sorento", "Sportage", "Forte", "Seltos", "Carnival", "Niro", "EV6"),
+    "Nissan": ("Rogue", "Altima", "Sentra", "Pathfinder", "Frontier", "Murano", "Versa", "Kicks",
+               "Leaf", "Titan", "Armada", "Ariya"),
+    "Hyundai": ("Tucson", "Elantra", "Sonata", "Santa Fe", "Palisade", "Kona", "Ioniq 5",
+                "Ioniq 6", "Santa Cruz", "Venue", "Veloster", "Accent"),
+    "Kia": ("Telluride", "Sorento", "Sportage", "Forte", "Seltos", "Carnival", "Niro", "EV6", "EV9",
+            "K5", "Soul", "Rio", "Stinger"),
     "Mazda": ("CX-5", "CX-30", "CX-50", "CX-90", "Mazda3", "MX-5 Miata"),
-    "Subaru": ("Outback", "Forester", "Crosstrek", "Ascent", "Impreza", "WRX"),
+    "Subaru": ("Outback", "Forester", "Crosstrek", "Ascent", "Impreza", "WRX", "Legacy", "BRZ",
+               "Solterra"),
     "Jeep": ("Wrangler", "Grand Cherokee", "Cherokee", "Gladiator", "Renegade"),
     "Tesla": ("Model 3", "Model Y", "Model S", "Model X", "Cybertruck"),
     "BMW": ("3 Series", "5 Series", "X3", "X5"),
@@ -62,7 +84,8 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "Lincoln": ("Navigator",), "Land Rover": ("Range Rover", "Defender"), "Ram": (),
     "Rivian": ("R1S", "R1T"),
 }  # fmt: skip
-"""Well-known makes and their models (English-word model names such as Edge or Soul left out)."""
+"""Well-known makes and their models; English-word names (Edge, Soul) need vehicle context
+(`WORDLIKE_MODELS`)."""
 
 MODEL_ALIASES: dict[str, tuple[str, str]] = {
     "330i": ("BMW", "3 Series"), "328i": ("BMW", "3 Series"), "340i": ("BMW", "3 Series"),
@@ -77,7 +100,8 @@ def _set(words: str) -> frozenset[str]:
 WORDLIKE_MODELS = _set(
     "pilot passport accord odyssey prologue outback rogue equinox mustang wrangler explorer"
     " expedition maverick suburban traverse colorado blazer frontier ascent gladiator renegade"
-    " atlas carnival navigator enclave encore charger challenger defender"
+    " atlas carnival navigator enclave encore charger challenger defender escape edge ranger"
+    " crown legacy leaf titan kicks fit insight venue soul rio stinger accent"
 )
 """Models that are also English words: they need some vehicle context to count."""
 
@@ -93,6 +117,12 @@ OWNER_WORDS = _set("my our mine")
 TRADE_WORDS = _set("trade trading traded tradein")
 JOIN_STOPS = _set("a an i the to of or and in on at is it for my")
 TRIM_SKIP = _set("awd 4wd fwd rwd 4x4 hybrid")
+FUNCTION_WORDS = _set(
+    """a an the for to of in on at my me it is and or you u ur i we our so if by up as be do go
+    no not but can get got how any all are was has had her his him she he its one out see too
+    who why yes yet with from this that then than what when just pls"""
+)
+"""Short words two of which can spell a model by accident ("for the" ~ "Forte")."""
 COMMON_WORDS = _set(
     """about above after again against all also always another anything anyone around away back
     bad because been before being below best better between both bring brought call came can
@@ -130,7 +160,8 @@ FEATURE_CONCEPTS: tuple[tuple[str, str, str], ...] = (
     ("electric", r"\b(?:electric|evs?|plug[- ]in)\b",
      r"\b(?:dc fast charging|electric|dual-motor)\b"),
     ("leather seats", r"\bleather\b", r"\bleather(?!ette)"),
-    ("tow package", r"\btow(?:ing)?\b|\btrailer\b|\bhitch\b", r"\btow|\btrailer"),
+    ("tow package", r"\btow(?:ing)?\b|\btrailer\b|\bhitch\b",
+     r"\btow|\btrailer|\bfifth[- ]wheel|\bgooseneck"),
     ("remote start", r"\bremote (?:engine )?start(?:er)?\b", r"\bremote (?:engine )?start\b"),
     ("premium audio", r"\bpremium (?:audio|sound|stereo)\b|\bbose\b|\bsound system\b",
      r"\b(?:premium audio|bose|b&o)\b"),
@@ -140,6 +171,11 @@ FEATURE_CONCEPTS: tuple[tuple[str, str, str], ...] = (
      r"\bwireless phone charger\b"),
     ("heated steering wheel", r"\bheated (?:steering )?wheel\b", r"\bheated steering wheel\b"),
     ("backup camera", r"\b(?:backup|back-up|rear ?view|reversing) camera\b", r"\bcamera\b"),
+    ("diesel", r"\b(?:diesels?|cummins|duramax|power ?stroke|tdi)\b",
+     r"\b(?:diesel|cummins|duramax|power ?stroke|tdi)\b"),
+    ("manual transmission", r"(?<!owner's )(?<!owners )\b(?:manual(?: transmission| trans)?"
+     r"|stick(?: ?shift)?|\d-speed manual)\b(?! (?:seats?|mode|override))",
+     r"\b(?:manual|\d ?mt)\b"),
 )  # fmt: skip
 """(label, shopper-text pattern, pattern over a vehicle's lower-cased features and trim)."""
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
 from rapidfuzz import fuzz, process
@@ -123,7 +123,7 @@ class InventoryVocabulary:
 
     def colors_of(self, vehicle: VehicleRecord) -> set[str]:
         """The basic colour words ("gray", "white", ...) in `vehicle`'s colour name."""
-        return {w.COLOR_WORDS[t] for t in tokens(vehicle.color or "") if t in w.COLOR_WORDS}
+        return paint_colours(vehicle.color)
 
     def has_feature(self, vehicle: VehicleRecord, feature: str) -> bool:
         """Whether `vehicle` has `feature`: a concept label ("AWD", "third row", "heated seats")
@@ -170,6 +170,13 @@ class InventoryVocabulary:
             features=tuple(dict.fromkeys(features)), **asdict(numbers),
         )  # fmt: skip
 
+    def parse_each(self, text: str) -> list[VehicleQuery]:
+        """One query per model a message names ("a venue or a santa cruz", "the santa fe
+        calligraphy and the palisade sel"); [] when it names fewer than two models."""
+        parts = _BETWEEN_VEHICLES.split(text)
+        queries = [q for q in (self.parse(p) for p in parts if p.strip()) if q.model]
+        return queries if len({q.model for q in queries}) >= 2 else []
+
     def _exact_names(self, found: Mentions) -> None:
         words = found.tokens
         for size in (3, 2, 1):
@@ -194,7 +201,11 @@ class InventoryVocabulary:
         words, common = found.tokens, w.COMMON_WORDS
         for i in range(len(words) - 1):
             pair = words[i : i + 2]
-            skip = any(found.used[i : i + 2]) or all(t in common for t in pair)
+            skip = (
+                any(found.used[i : i + 2])
+                or all(t in common for t in pair)
+                or any(t in w.FUNCTION_WORDS for t in pair)  # "for the" is no Forte
+            )
             if skip or not "".join(pair).isalpha():
                 continue
             if (key := close("".join(pair), self._fuzzy_models, cutoff=88)) is not None:
@@ -303,6 +314,11 @@ class InventoryVocabulary:
         return names[best[0]] if best else value.strip()
 
 
+_BETWEEN_VEHICLES = re.compile(
+    r"\s*(?:\bor\b|\band\b|\bvs\.?|\bversus\b|,|/|&|\bplus\b)\s*", re.IGNORECASE
+)
+
+
 def _listed(value: object) -> list[str]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, Iterable):
@@ -379,3 +395,38 @@ def search(
     ranked = [(key, v) for v in vehicles if (key := _rank(v, query, vocabulary)) is not None]
     ranked.sort(key=lambda pair: pair[0])
     return [v for _, v in ranked[: max(limit, 0)]]
+
+
+def most_features(
+    vehicles: Sequence[VehicleRecord],
+    query: VehicleQuery,
+    *,
+    vocabulary: InventoryVocabulary,
+    limit: int = 5,
+) -> list[VehicleRecord]:
+    """When no vehicle has every feature asked for: those matching the other filters that have
+    the most of them, a rare one counting for more than a common one ("a diesel truck to tow":
+    the one diesel before the many with a hitch), then best first as in `search`."""
+    others = search(vehicles, replace(query, features=()), vocabulary=vocabulary, limit=1000)
+    has = {f: {v.stock for v in others if vocabulary.has_feature(v, f)} for f in query.features}
+    weight = [sum(1 / len(has[f]) for f in query.features if v.stock in has[f]) for v in others]
+    ranked = sorted(zip(weight, range(len(others)), others, strict=True), key=lambda t: -t[0])
+    return [v for w_, _, v in ranked if w_ > 0][:limit]
+
+
+def sorted_by(vehicles: Sequence[VehicleRecord], order: str | None) -> list[VehicleRecord]:
+    """`vehicles` in a search order ("price", "-price", "-year", "mileage"), ties kept in the
+    order given (best match first); unchanged for None."""
+    if not order:
+        return list(vehicles)
+    fact = order.lstrip("-")
+    sign = -1 if order.startswith("-") else 1
+    return sorted(vehicles, key=lambda v: sign * float(getattr(v, fact)))
+
+
+def paint_colours(paint: str | None) -> set[str]:
+    """The basic colours of a paint name: its own colour words ("Sage Gray" -> gray), else
+    what its words suggest ("Blizzard Pearl" -> white)."""
+    words = tokens(paint or "")
+    basic = {w.COLOR_WORDS[t] for t in words if t in w.COLOR_WORDS}
+    return basic or {w.PAINT_WORDS[t] for t in words if t in w.PAINT_WORDS}

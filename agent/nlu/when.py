@@ -20,7 +20,11 @@ Rules for the ambiguous cases:
   next quarter hour, read back as local wall time (across a DST change too).
 - "tonight" is today with the evening window (17:00-21:00), like "this evening".
 - Several days or clock times: one offered as a change ("11 instead", "how about 3") wins,
-  the last such if several; otherwise the first one written.
+  the last such if several; otherwise the first one written. Exact times joined by "or"
+  ("thurs at 6 or fri at 11") are also kept as `options`, each on its own day: alternatives
+  to offer back, none of them a named time.
+- A number glued to the word before it and followed by a day is part of a name ("ioniq 6
+  friday", "cx 5 tomorrow"), not an hour; after a filler word ("ok 6 friday") it is one.
 - Windows: a part of the day sets both ends; "between 2 and 4" sets both; "after"/"before"
   then override their end ("tomorrow afternoon after 3" is 15:00-17:00).
 
@@ -56,6 +60,9 @@ class TimeRequest:
     asap: bool = False  # "earliest you have", "as soon as possible", "soonest"
     rough: bool = False  # `at` is approximate ("around 6", "like 6", "6ish")
     text: str = ""  # the matched phrase(s), " | "-separated, for logs
+    # Several exact times offered as alternatives ("thurs at 6 or fri at 11"), in the order
+    # written: times to offer back, none of them named on its own.
+    options: tuple[tuple[date, time], ...] = ()
 
     def is_empty(self) -> bool:
         """True when nothing time-related was found."""
@@ -236,6 +243,8 @@ def _scan_windows(sc: _Scan) -> None:
     for m in sc.each(tw.PART):
         if sc.words(m.start() - 20, m.start())[-1:] in (["last"], ["good"], ["yesterday"]):
             continue  # "good morning", "last night"
+        if not sc.words(0, m.start()) and _GREETING_AFTER.match(sc.s, m.end()):
+            continue  # "morning! still thinking about that kona": a greeting
         word = m["w"].lower()
         today = bool(m["this"]) or word in {"tonight", "tonite", "2nite"}
         sc.add_part(m.span(), tw.PART_WORDS[word], today=today)
@@ -304,10 +313,17 @@ def _alone(sc: _Scan, m: re.Match[str]) -> bool:
     start, end = m.span()
     for a, b in sc.anchors:
         if (b <= start and tw.GAP.fullmatch(sc.s, b, start)) or (
-            end <= a and tw.GAP.fullmatch(sc.s, end, a)
+            end <= a and tw.GAP.fullmatch(sc.s, end, a) and not _named_by(sc, start)
         ):
             return True
     return all(start <= a and b <= end for a, b in sc.others)
+
+
+def _named_by(sc: _Scan, start: int) -> bool:
+    """A number glued to the word before it is part of a name ("ioniq 6 friday", "cx 5
+    tomorrow", "f 150 sat"), not an hour before the day: only a filler word may precede it."""
+    word = tw.NAME_BEFORE.search(sc.s, max(0, start - 30), start)
+    return word is not None and word[1].lower() not in tw.FILLER
 
 
 def _pick(found: _Found[_Hit]) -> _Hit:
@@ -396,7 +412,39 @@ def parse_when(
         asap=sc.asap,
         rough=bool(sc.clocks) and _pick(sc.clocks).rough,
         text=_phrases(sc),
+        options=_options(sc, now, hours, meant or day, context),
     )
+
+
+def _options(
+    sc: _Scan, now: datetime, hours: Hours | None, day: date | None, context: str | None
+) -> tuple[tuple[date, time], ...]:
+    """Exact times joined by "or" ("thurs at 6 or fri at 11", "sat 10 or 2"), none offered
+    as a change: each on the day written with it (before it, or after it when the message
+    puts days after times), else the day of the message."""
+    clocks = sorted(sc.clocks, key=lambda hit: hit[0])
+    if len(clocks) < 2 or any(preferred for _, preferred, _ in clocks):
+        return ()
+    if not _OR.search(sc.s, clocks[0][0], clocks[-1][0]) or any(c.rough for *_, c in clocks):
+        return ()
+    days = sorted(sc.days, key=lambda hit: hit[0])
+    after = bool(days) and days[0][0] > clocks[0][0]  # "2pm saturday or 9am monday"
+    found: list[tuple[date, time]] = []
+    for index, (position, _, clock) in enumerate(clocks):
+        upto = clocks[index + 1][0] if index + 1 < len(clocks) else len(sc.s)
+        near = [d for at, _, d in days if (position < at < upto if after else at < position)]
+        said = (near[0] if after else near[-1]) if near else None
+        on = _date(said, now, None) if said else day or now.date()
+        at = clock.resolve(context, hours.get(on.weekday()) if hours is not None else None)
+        if said and not said.date and on == now.date() and at <= now.time():
+            on = _date(said, now, at)
+        if (on, at) not in found:
+            found.append((on, at))
+    return tuple(found) if len(found) > 1 else ()
+
+
+_GREETING_AFTER = re.compile(r"\s*[!,]")
+_OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
 def _open_weekend_day(saturday: date, hours: Hours) -> date:

@@ -178,3 +178,49 @@ def test_a_corrected_time_is_the_named_one() -> None:
     assert booking_refusal("2026-03-09T14:00", heard) is not None
     moved = _heard("actually make that 1", offered=[], appointment_day="2026-03-07")
     assert moved["heard"]["named"] == "2026-03-07T13:00"
+
+
+# -- windows, alternatives and "i'll let you know" name nothing -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could i drive the cx 5 sunday afternoon",  # the 5 is the model's
+        "monday after work works for me",
+        "sometime saturday morning",
+        "i could do mon at 5 or tue at 10",  # two times: offered back, neither named
+    ],
+)
+def test_windows_and_alternatives_name_no_time(text: str) -> None:
+    slots = _heard(text, offered=[])
+    assert slots["heard"]["named"] is None
+    assert booking_refusal("2026-03-08T17:00", slots) is not None
+    assert booking_refusal("2026-03-09T17:00", slots) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok ill let u know which time",
+        "cool let me check my schedule",
+        "thanks, i'll get back to you",
+        "gotta ask my wife first",
+    ],
+)
+def test_putting_off_the_pick_is_no_pick_and_no_agreement(text: str) -> None:
+    heard = _heard(text)["heard"]
+    assert (heard["picked"], heard["ambiguous"]) == (None, False)
+
+
+def test_a_bare_hour_picks_the_one_on_the_hour() -> None:
+    offered = ["2026-03-09T09:00", "2026-03-09T09:30", "2026-03-09T10:00"]
+    assert _heard("fine 9", offered=offered)["heard"]["picked"] == "2026-03-09T09:00"
+    assert _heard("ok the 10", offered=offered)["heard"]["picked"] == "2026-03-09T10:00"
+
+
+def test_an_alternative_offered_back_is_picked_by_position() -> None:
+    offered = ["2026-03-09T17:00", "2026-03-10T10:00"]
+    slots = _heard("eh the second one", offered=offered)
+    assert slots["heard"]["picked"] == "2026-03-10T10:00"
+    assert booking_refusal("2026-03-10T10:00", slots) is None

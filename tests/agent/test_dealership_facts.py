@@ -4,6 +4,7 @@ as asking for them (facts_replies.asks), and templates that never show a missing
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -34,7 +35,9 @@ PAGES = [
 WEDNESDAY_NIGHT = datetime(2026, 4, 1, 21, 15, tzinfo=ZONE)  # closed since 7 PM
 
 
-def facts(topic: str = "hours", day: str | None = None, department: str = "sales") -> dict:
+def facts(
+    topic: str = "hours", day: str | None = None, department: str = "sales"
+) -> dict[str, Any]:
     return dealership_facts(
         DEALER, WEDNESDAY_NIGHT, topic=topic, day=day, department=department, texts=PAGES
     )
@@ -84,7 +87,7 @@ def test_directions_are_the_pages_sentences_about_getting_there_and_parking() ->
     assert not any("new and used" in s for s in said)
 
 
-def _asked(text: str) -> list[tuple[str, dict]]:
+def _asked(text: str) -> list[tuple[str, dict[str, Any]]]:
     return facts_replies.asks(text, parse_when(text, WEDNESDAY_NIGHT))[0]
 
 
@@ -145,3 +148,94 @@ def test_a_missing_value_picks_the_variant_without_it() -> None:
         assert "there" not in prompts.render("lead_saved", seed, name=None)
     with pytest.raises(ValueError, match="'when'"):
         prompts.render("handoff_other", "x", when=None)
+
+
+DEPARTMENT_PAGES = [
+    *PAGES,
+    "Call or text the showroom at (619) 555-0142, or the service center directly at"
+    " (619) 555-0177; service can be booked online too.",
+    "The finance office works with several lenders.",
+]
+
+
+def test_a_departments_number_is_the_one_its_pages_state_else_none() -> None:
+    def phone(department: str) -> dict[str, object]:
+        return dealership_facts(
+            DEALER,
+            WEDNESDAY_NIGHT,
+            topic="phone",
+            day=None,
+            department=department,
+            texts=DEPARTMENT_PAGES,
+        )
+
+    assert phone("service")["department_phone"] == "(619) 555-0177"
+    assert phone("service")["phone"] == "(619) 555-0142"  # the main number stays
+    assert phone("finance")["department_phone"] is None  # no number written for it
+    assert "department_phone" not in phone("sales")
+
+
+@pytest.mark.parametrize(
+    ("text", "department"),
+    [
+        ("whats the service dept phone #", "service"),
+        ("number for parts?", "parts"),
+        ("can u give me the finance office's direct line", "finance"),
+        ("how can i reach the parts counter", "parts"),
+        ("whats ur number", None),
+    ],
+)
+def test_a_departments_number_asked_for_names_the_department(
+    text: str, department: str | None
+) -> None:
+    calls = facts_replies.asks(text, parse_when(text, WEDNESDAY_NIGHT))[0]
+    assert calls == [
+        (
+            "dealership_info",
+            {"topic": "phone", **({"department": department} if department else {})},
+        )
+    ]
+
+
+def test_the_department_number_is_answered_and_the_main_one_when_none_is_written() -> None:
+    service = {"topic": "phone", "department": "service", "name": "Bayside Kia"}
+    said = facts_replies.text(
+        [{**service, "phone": "(619) 555-0142", "department_phone": "(619) 555-0177"}], "s"
+    )
+    assert "(619) 555-0177" in said and "0142" not in said
+    said = facts_replies.text(
+        [{**service, "phone": "(619) 555-0142", "department_phone": None}], "s"
+    )
+    assert "(619) 555-0142" in said and "service" in said
+
+
+SATURDAY = date(2026, 4, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "after_facts", "day"),
+    [
+        ("what time do yall close on the day i said", False, "2026-04-04"),
+        ("how late is the parts counter open that day", False, "2026-04-04"),
+        ("n when do u close", True, "2026-04-04"),  # follows a facts answer about Saturday
+        ("are you open right now", True, None),  # today, not the day discussed
+        ("when do you close", False, None),  # nothing points at the discussed day
+        ("and sunday?", True, "2026-04-05"),  # a day of its own wins
+    ],
+)
+def test_hours_without_a_day_of_their_own_are_the_day_under_discussion(
+    text: str, after_facts: bool, day: str | None
+) -> None:
+    when = parse_when(text, WEDNESDAY_NIGHT, day=SATURDAY)
+    calls = facts_replies.asks(text, when, after_facts=after_facts, day=SATURDAY)[0]
+    assert [a.get("day") for _, a in calls] == [day]
+    assert facts_replies.day_asked(calls) == day
+
+
+def test_only_the_day_asked_is_kept_as_the_day_under_discussion() -> None:
+    hours = "dealership_info", {"topic": "hours", "day": "2026-04-04"}
+    assert facts_replies.day_asked([hours]) == "2026-04-04"
+    assert facts_replies.day_asked([("dealership_info", {"topic": "hours", "day": "week"})]) is None
+    assert facts_replies.day_asked([("dealership_info", {"topic": "phone"})]) is None
+    assert facts_replies.points_at_day("how late r u open that day")
+    assert not facts_replies.points_at_day("how late r u open")

@@ -133,3 +133,24 @@ def test_staff_cell_numbers_and_emails_are_foreign_contacts() -> None:
     reply = "Daniel's cell is (805) 555-0105, or daniel.brooks@harborpointhonda.example."
     assert check_reply(reply, CTX).violations == ("foreign_contact:phone", "foreign_contact:email")
     assert check_reply("You can reach us at (805) 555-0100.", CTX).ok
+
+
+def test_a_department_line_written_in_the_knowledge_is_the_dealerships() -> None:
+    pages = (
+        "The service department's direct line is (805) 555-0120; parts can be reached at"
+        " parts@harborpointhonda.example.",
+    )
+    ctx = GuardContext(
+        allowed_amounts=frozenset(),
+        allowed_contacts=frozenset({"18055550100"}),
+        approved_texts=pages,
+    )
+    assert check_reply("Service's direct line is 805.555.0120.", ctx).ok
+    assert check_reply("Email parts@HarborPointHonda.example for a quote.", ctx).ok
+    # a staff member's own cell, not in the pages, stays someone else's contact
+    assert check_reply("Call Russ on his cell, (805) 555-0121.", ctx).violations == (
+        "foreign_contact:phone",
+    )
+    assert check_reply("Or russ@harborpointhonda.example.", ctx).violations == (
+        "foreign_contact:email",
+    )

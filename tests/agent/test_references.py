@@ -312,3 +312,19 @@ def test_budget_counts_and_unknown_body_gives_nothing() -> None:
     picks = [v.stock for v in alternatives.closest(cheap, LOT)]  # type: ignore[arg-type]
     assert "S3" not in picks[:2]  # the Pilot is over budget
     assert alternatives.closest(alternatives.wanted(model="Zephyr"), LOT) == []  # type: ignore[arg-type]
+
+
+def test_an_electric_model_gets_electric_ones_first_and_a_minivan_three_rows() -> None:
+    lot = [
+        *LOT,
+        _Record("E1", 2023, "Hyundai", "Ioniq 5", Decimal(31400), body="suv"),
+        _Record(
+            "E2", 2022, "Any", "Kona", Decimal(29000), body="suv", features=("electric",)
+        ),
+        _Record("R3", 2021, "Kia", "Telluride", Decimal(39800), body="suv",
+                features=("third-row seating",)),
+    ]  # fmt: skip
+    model_y = alternatives.closest(alternatives.wanted(model="Model Y"), lot)  # type: ignore[arg-type]
+    assert {v.stock for v in model_y[:2]} == {"E1", "E2"}  # electric before the CR-V
+    minivan = alternatives.closest(alternatives.wanted(model="Sienna"), lot)  # type: ignore[arg-type]
+    assert minivan[0].stock == "R3"  # the seats first

@@ -358,3 +358,59 @@ def test_a_correction_in_the_message_wins(text: str, day: date | None, clock: ti
 @pytest.mark.parametrize("text", ["actually i have 2 kids", "wait 5 minutes", "i meant 3 people"])
 def test_a_correction_word_does_not_make_a_count_an_hour(text: str) -> None:
     assert parse_when(text, NOW).at is None
+
+
+# -- a number that belongs to a name, several times offered as alternatives ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "earliest", "latest"),
+    [
+        ("could i take the cx 5 out sunday afternoon", at(12), at(17)),
+        ("want to drive the kona 2 monday morning", at(9), at(12)),
+        ("ioniq 5 tuesday evening?", at(17), at(21)),
+    ],
+)
+def test_a_number_glued_to_a_name_before_a_day_is_no_hour(
+    text: str, earliest: time, latest: time
+) -> None:
+    got = parse_when(text, NOW)
+    assert (got.at, got.earliest, got.latest) == (None, earliest, latest)
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [("ok 4 sunday", at(16)), ("lets do 11 monday", at(11)), ("sunday 4 for the cx 5", at(16))],
+)
+def test_a_bare_hour_next_to_a_day_is_still_an_hour(text: str, clock: time) -> None:
+    assert parse_when(text, NOW).at == clock
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("i could do mon at 5 or tue at 10", ((MON, at(17)), (TUE, at(10)))),
+        ("sunday 11 or 3 works", ((SUN, at(11)), (SUN, at(15)))),
+        ("either 2pm saturday or 9am monday", ((SAT, at(14)), (MON, at(9)))),
+    ],
+)
+def test_times_given_as_alternatives_are_options(text: str, options: tuple[object, ...]) -> None:
+    assert parse_when(text, NOW).options == options
+
+
+@pytest.mark.parametrize(
+    "text", ["saturday at 10 instead of 11", "sunday at 2", "monday around 4 or so"]
+)
+def test_one_time_is_no_options(text: str) -> None:
+    assert parse_when(text, NOW).options == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["Morning! is the pilot still there", "evening, how many miles on it"]
+)
+def test_a_greeting_is_no_part_of_the_day(text: str) -> None:
+    assert parse_when(text, NOW).is_empty()
+
+
+def test_a_part_of_the_day_answering_a_question_is_still_one() -> None:
+    assert parse_when("morning works", NOW).earliest == at(9)

@@ -36,6 +36,13 @@ ESCALATIONS: dict[str, list[str]] = {
         "pls have a salesman reach out to me",
         "Put me through to someone in sales",
         "stupid bot. call me back",
+        # a follow-up only a person can promise: a waitlist, word when a car frees up
+        "ok can someone put me on the waitlist for it",
+        "pls text me if the tacoma becomes available again",
+        "notify me when you get another 4runner in",
+        # an angry demand with an intensifier
+        "get me a damn manager on the phone NOW",
+        "put a manager on the phone",
     ],
     "negotiation": [
         "whats ur best price on the tacoma",
@@ -122,6 +129,13 @@ ESCALATIONS: dict[str, list[str]] = {
 }
 
 LOOK_ALIKES = [
+    # how a waitlist or hold works is the dealership's policy, answered from its knowledge
+    "is there a waitlist",
+    "how does your waitlist work",
+    "add me to your email list",
+    # how tax works with a trade is the dealership's written rule, not an appraisal
+    "does my trade lower the tax",
+    "is tax charged after my trade in value",
     # how a process works (issue 14): answered from the knowledge, nobody paged
     "how does the trade in appraisal process work",
     "what does the appraisal process look like for my trade",

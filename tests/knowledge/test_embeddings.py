@@ -58,6 +58,28 @@ def test_padding_does_not_change_a_sentence(embedder: Embedder) -> None:
     np.testing.assert_allclose(alone, batched, atol=1e-5)
 
 
+def test_repeated_texts_run_through_the_model_once(
+    embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within a call and across calls a text is embedded once; a cached row equals a fresh
+    one, and changing a returned array does not change what the next caller gets."""
+    texts = ["is the cache-test tacoma still there", "cache-test doc fee?"]
+    fresh = Embedder(embedder.cache_dir).embed(texts)  # its own, empty cache
+    ran: list[list[str]] = []
+    inner = embedder._embed_uncached
+
+    def counting(batch: list[str]) -> np.ndarray:
+        ran.append(list(batch))
+        return inner(batch)
+
+    monkeypatch.setattr(embedder, "_embed_uncached", counting)
+    first = embedder.embed([texts[0], texts[1], texts[0]])
+    first[:] = 0.0
+    again = embedder.embed([texts[1], "cache-test new one", texts[0]])
+    assert ran == [texts, ["cache-test new one"]]
+    np.testing.assert_array_equal(again[[0, 2]], fresh[[1, 0]])
+
+
 def test_long_text_is_truncated_not_rejected(embedder: Embedder) -> None:
     long_text = "The service department is open on Saturday. " * 100
     ids, _ = _encode(embedder, [long_text])

@@ -103,3 +103,61 @@ def test_a_new_day_at_the_same_time_moves_the_drive(runtime: Runtime) -> None:
     reply = chat.say("ugh work came up, could we do monday same time instead")
     assert "10:00 AM" in reply
     assert chat.booked() == [("U2306", datetime(2026, 3, 9, 10, 0))]
+
+
+# -- windows, alternatives, closed hours: times offered, nothing booked unasked -------------
+# Phrasings here were not tuned on (the tuning was on the Tidewater gap scenarios).
+
+
+def test_a_window_with_a_model_number_offers_times_inside_it_and_books_nothing(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime, "+18055550191")
+    offer = chat.say("any chance i could drive the cx 5 sunday afternoon")
+    assert chat.booked() == []
+    assert "Sunday" in offer and "PM" in offer and "AM" not in offer
+    assert "5:00 AM" not in offer and "6:00 PM" not in offer  # neither the 5 nor past 5 PM
+    later = chat.say("cool, let me check with my husband and get back to you")
+    assert chat.booked() == []
+    assert "team member" not in later  # no handoff for a shopper still deciding
+    chat.say("ok the 1 works")
+    assert chat.booked() == [("U2305", datetime(2026, 3, 8, 13, 0))]
+
+
+def test_two_times_given_as_alternatives_are_offered_back_then_picked(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550192")
+    offer = chat.say("can i test drive the outback? i could do mon at 5 or tue at 10")
+    assert chat.booked() == []
+    assert "5:00 PM" in offer and "10:00 AM" in offer
+    chat.say("eh the second one")
+    assert chat.booked() == [("U2306", datetime(2026, 3, 10, 10, 0))]
+
+
+def test_asking_for_times_in_a_window_offers_them_for_the_vehicle_named(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550193")
+    offer = chat.say("what openings do u have monday evening for the telluride")
+    assert chat.booked() == []
+    assert "Monday" in offer and "Telluride" in offer and "PM" in offer
+
+
+def test_hours_question_and_a_time_before_opening_offers_the_first_open_times(
+    runtime: Runtime,
+) -> None:
+    chat = Chat(runtime, "+18055550194")
+    offer = chat.say("what time do you open sunday? id like to come see the passport around 8")
+    assert chat.booked() == []
+    assert "10:00 AM" in offer and "team member" not in offer
+    chat.say("10 is fine")
+    [(stock, starts)] = chat.booked()
+    assert stock in ("N26113", "C2208") and starts == datetime(2026, 3, 8, 10, 0)  # a Passport
+    reply = chat.say("and what color is it")
+    assert "Passport" in reply
+
+
+def test_a_time_after_closing_offers_the_nearest_open_times(runtime: Runtime) -> None:
+    chat = Chat(runtime, "+18055550195")
+    chat.say("hows the mileage on the camry")
+    offer = chat.say("could i swing by saturday night around 9 to drive it")
+    assert chat.booked() == []
+    assert "7:00 PM" in offer  # the Saturday closing time
+    assert "9:00 PM" not in offer

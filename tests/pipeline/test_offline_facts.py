@@ -4,33 +4,10 @@ person. The phrasings are not the ones the rules were tuned on."""
 
 from __future__ import annotations
 
-from contracts.messages import InboundMessage
-from crm_store import customers, dealerships, handoffs
 from nightshift.runtime import Runtime
-from tests.demo import SLUG
-
-
-def _chat(rt: Runtime, phone: str, *texts: str) -> tuple[list[str], int]:
-    replies: list[str] = []
-    conversation = 0
-    for text in texts:
-        result = rt.pipeline.handle_inbound(InboundMessage(SLUG, "sms", phone, text))
-        replies.append(" ".join(m.body for m in result.replies))
-        conversation = result.conversation_id
-    return replies, conversation
-
-
-def _handoff_reasons(rt: Runtime, conversation_id: int) -> tuple[str, ...]:
-    with rt.store.reading() as uow:
-        live = handoffs.live_for_conversation(uow, conversation_id=conversation_id)
-    return tuple(live.reasons) if live else ()
-
-
-def _name(rt: Runtime, phone: str) -> str | None:
-    with rt.store.reading() as uow:
-        dealer = dealerships.get_dealership(uow, slug=SLUG)
-        record = customers.find_by_phone(uow, dealership_id=dealer.id, phone=phone)
-    return record.name if record else None
+from tests.demo import chat as _chat
+from tests.demo import customer_name as _name
+from tests.demo import handoff_reasons as _handoff_reasons
 
 
 def test_address_then_one_days_hours_then_the_phone(runtime: Runtime) -> None:

@@ -41,17 +41,19 @@ _QUESTION_BREAK = re.compile(
     re.IGNORECASE,
 )
 _BACK_REFERENCE = re.compile(r"\b(it|that|this|they|them|those|these|one)\b", re.IGNORECASE)
+# Another page is read when its retrieval score is this share of the best page's; its
+# sentences must beat the best page's by this much to answer instead.
+_CLOSE_PAGE = 0.65
+_OTHER_PAGE = 0.05
 
 
 def bring(results: list[dict[str, Any]]) -> str:
     """The sentence of the knowledge results that says what to bring to a test drive (licence,
     insurance), with a leading space to follow the booking line; "" when none says."""
-    sentences = [
-        sentence
-        for result in results
-        for passage in result.get("passages", [])
-        for sentence in _sentences(passage["text"])
-    ]
+    passages = [p for result in results for p in result.get("passages", [])]
+    # the test-drive page first: "bring your license" on the buying page is not for the drive
+    passages.sort(key=lambda p: "drive" not in f"{p['title']} {p.get('heading') or ''}".lower())
+    sentences = [sentence for passage in passages for sentence in _sentences(passage["text"])]
     for pattern in (r"\b(license|licence|insurance)\b", r"\bbring\b"):
         for sentence in sentences:
             if re.search(pattern, sentence, re.IGNORECASE):
@@ -109,12 +111,24 @@ def knowledge_text(
 def _best_sentences(
     result: dict[str, Any], m: Understanding, embedder: EmbedderLike, documents: dict[str, str]
 ) -> tuple[str, list[str]]:
-    """The best page's title and its two sentences that best answer `m`, in page order."""
+    """The page and its two sentences that best answer `m`, in page order. For a follow-up
+    (searched with its topic in front, which favours the topic's page), the pages found nearly
+    as well are read too: "what do I need to bring for it" about a trade-in is answered by the
+    trade-in sentence of the "what to bring" page."""
     passages = result["passages"]
-    title = passages[0]["title"]
-    text = documents.get(title) or " ".join(p["text"] for p in passages if p["title"] == title)
-    sentences = _sentences(text)
-    vectors = np.asarray(embedder.embed([m.text, *sentences]), dtype=np.float32)
+    best = float(passages[0].get("score", 0.0)) if result.get("query") else float("inf")
+    close = [p["title"] for p in passages if float(p.get("score", 0.0)) >= best * _CLOSE_PAGE]
+    titles = list(dict.fromkeys([passages[0]["title"], *close]))[:2]
+    page_of: list[str] = []
+    sentences: list[str] = []
+    for title in titles:
+        text = documents.get(title) or " ".join(p["text"] for p in passages if p["title"] == title)
+        for sentence in _sentences(text):
+            page_of.append(title)
+            sentences.append(sentence)
+    # a follow-up is judged as searched, with its topic ("Trade-in appraisal: what do i bring")
+    asked = str(result.get("query") or m.text)
+    vectors = np.asarray(embedder.embed([asked, *sentences]), dtype=np.float32)
     similarity = vectors[1:] @ vectors[0]
     wants_figure = bool(_FIGURE.search(m.text))
     wants_place = bool(_WHERE.search(m.text))
@@ -123,14 +137,18 @@ def _best_sentences(
     scores = [
         float(similarity[i])
         + 0.25 * overlap(m.text, sentence)
-        + (0.08 if i == 0 else 0.0)
+        + 0.1 * overlap(asked, sentence)  # the topic's words, for a follow-up
+        + (0.08 if i == 0 or page_of[i] != page_of[i - 1] else 0.0)  # a page's opening
+        - (0.0 if page_of[i] == titles[0] else _OTHER_PAGE)
         + (0.1 if wants_figure and re.search(r"\d", sentence) else 0.0)
         + (0.2 if wants_place and _ADDRESS.search(sentence) else 0.0)
         + (0.12 if wants_needs and _REQUIREMENT.search(sentence) else 0.0)
         + _quantity_bonus(numbers, amounts, sentence)
         for i, sentence in enumerate(sentences)
     ]
-    chosen = sorted(sorted(range(len(sentences)), key=lambda i: -scores[i])[:2])
+    ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
+    title = page_of[ranked[0]]
+    chosen = sorted([i for i in ranked if page_of[i] == title][:2])
     return title, [sentences[i] for i in chosen]
 
 

@@ -23,12 +23,12 @@ from agent.engines.offline.answers import more_questions as more_questions
 from agent.engines.offline.intents import EmbedderLike
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
+from agent.followups import BRING_QUERY
 from agent.nlu.when import TimeRequest
 from crm_store import dealerships, knowledge_docs
 
 Call = tuple[str, dict[str, Any]]
 Result = tuple[str, dict[str, Any]]
-BRING_QUERY = "what to bring for a test drive driver's license insurance"
 HOLD_QUERY = "hold a vehicle with a deposit"
 
 
@@ -38,7 +38,11 @@ def follow_up(
     """More tool calls this turn needs before it can answer, if any."""
     done = [c["name"] for c in calls]
     name, result = results[-1]
+    if len(m.queries) > 1 and done.count("search_inventory") > 1:
+        return []  # several models searched at once: answered together, as found
     searches = [r for n, r in results if n == "search_inventory"]
+    if name == "search_inventory" and "error" in result:
+        return []  # a search the tool refused: answered with what there is
     if name == "search_inventory" and not result["vehicles"] and done.count(name) <= 2:
         asked = calls[-1]["args"]
         relaxed = _relax(asked) if done.count(name) == 1 else None
@@ -57,12 +61,20 @@ def follow_up(
     if (
         name == "search_inventory"
         and result["vehicles"]
+        and calls[-1]["args"].get("sort")
+        and m.referred_by == "superlative"
+        and "get_vehicle" not in done
+    ):  # "whats the cheapest one": the first of the whole search, in detail
+        return [("get_vehicle", {"stock": result["vehicles"][0]["stock"]})]
+    if (
+        name == "search_inventory"
+        and result["vehicles"]
         and not searches[0].get("unavailable_matches")  # not a stand-in for a sold one
         and (m.wants_test_drive or slots.get("last_intent") == "test_drive")
         and "check_availability" not in done
         and "book_test_drive" not in done
     ):
-        return [test_drive_call(result["vehicles"][0]["stock"], m.when)]
+        return test_drive_calls(result["vehicles"][0]["stock"], m.when)
     unavailable = name in ("get_vehicle", "check_availability", "book_test_drive") and _status(
         result
     ) not in (None, "available")
@@ -108,6 +120,21 @@ def other_questions(text: str) -> str:
     if len(lists) != 1 or not rest:
         return text
     return " and ".join(rest)
+
+
+def test_drive_calls(stock: str, when: TimeRequest) -> list[Call]:
+    """The calls for a test drive: several times given as alternatives ("thurs at 6 or fri at
+    11") are each looked up, to be offered back; otherwise `test_drive_call`."""
+    if not when.options:
+        return [test_drive_call(stock, when)]
+    calls: list[Call] = []
+    for day, at in when.options:
+        start = datetime.combine(day, at)
+        args = {"stock": stock, "date": day.isoformat(), "earliest": at.strftime("%H:%M")}
+        if (start + timedelta(minutes=1)).date() == day:
+            args["latest"] = (start + timedelta(minutes=1)).strftime("%H:%M")
+        calls.append(("check_availability", args))
+    return calls
 
 
 def test_drive_call(stock: str, when: TimeRequest) -> Call:
@@ -197,8 +224,11 @@ def reply(
         parts.append(
             vehicle_replies.vehicle_text(by_name["get_vehicle"][-1], by_name, m, seed, updates)
         )
-    elif "search_inventory" in by_name:
-        parts.append(vehicle_replies.search_text(by_name["search_inventory"], m, seed, updates))
+    elif [r for r in by_name.get("search_inventory", []) if "vehicles" in r]:
+        searched = [r for r in by_name["search_inventory"] if "vehicles" in r]
+        if len(m.queries) > 1 and len(searched) > 1:  # "a venue or a santa cruz": one list
+            searched = [vehicle_replies.merged(searched)]
+        parts.append(vehicle_replies.search_text(searched, m, seed, updates))
     if "search_knowledge" in by_name and "search_inventory" in by_name and not booking:
         # "any hondas under 20k and whats ur doc fee": the other questions answered too
         with deps.store.reading() as uow:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agent import followups, prompts
+from agent import prompts, references
 from agent.context import AgentDeps, TurnContext
-from agent.dialogue import shown_updates
+from agent.dialogue import ShownVehicle, read_shown, shown_updates
 from agent.engines import EngineStep
 from agent.engines.offline import compose, facts_replies
 from agent.engines.offline import formatting as fmt
@@ -30,9 +30,9 @@ from agent.engines.offline.intents import (
     IntentClassifier,
 )
 from agent.engines.offline.misuse import DECLINE_INTENTS
+from agent.engines.offline.refine import SAME_TIME, refine
 from agent.engines.offline.understand import Understanding, understand
 from agent.engines.offline.vehicle_replies import which_one_text
-from agent.nlu import timewords as tw
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
 from agent.state import AgentState
@@ -69,6 +69,8 @@ class OfflineEngine:
             follow_up = compose.follow_up(meaning, slots, results, calls_so_far)
             if follow_up:
                 return _calls(follow_up, {}, f"{ctx.turn}_{len(turn)}")
+            if slots.get("asked_feature") and not meaning.feature:  # "the outback" to which one
+                meaning = replace(meaning, feature=slots["asked_feature"])
             text, updates = compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
             step = EngineStep(AIMessage(content=text), updates)
         if not step.message.tool_calls and _unpicked(slots, results):
@@ -95,7 +97,7 @@ class OfflineEngine:
         )
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
-        intent = "photo_only" if m.photos and not m.text.strip() else _refine(m, slots)
+        intent = "photo_only" if m.photos and not m.text.strip() else refine(m, slots)
         said = m.raw or m.text  # the rules in code judge what was sent, as the pipeline does
         reasons = self.deps.escalation(said) if self.deps.escalation and said else ()
         if reasons and reasons[0] in REASON_INTENTS:
@@ -103,15 +105,31 @@ class OfflineEngine:
         # "where are you located", "hours on saturday": from the dealership record
         fact_calls, other_questions = (
             facts_replies.asks(
-                m.text, m.when, after_facts=slots.get("last_intent") == "dealership_info"
+                m.text,
+                m.when,
+                after_facts=slots.get("last_intent") == "dealership_info",
+                day=date.fromisoformat(slots["requested_day"])
+                if slots.get("requested_day")
+                else None,
             )
             if _may_ask_facts(intent, m)
             else ([], [])
         )
         if fact_calls:
             intent = "dealership_info"
+        # "does it have a moonroof", "is it a manual": the listing of the vehicle meant; asked
+        # while "which one?" is open, the answer to it names the vehicle
+        feature = m.feature or (
+            slots.get("asked_feature") if slots.get("pending") == "which_vehicle" else None
+        )
+        stock = _listing_asked(feature, intent, m, slots)
+        if stock or (feature and m.candidates and _may_ask_listing(intent, m)):
+            intent = "vehicle_feature"
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
+        if intent == "dealership_info" and (asked_day := facts_replies.day_asked(fact_calls)):
+            updates["requested_day"] = asked_day  # "and close?", "that day": this day
+        updates["asked_feature"] = feature if intent == "vehicle_feature" else None
         # homework, code and essays are declined (`off_topic`), never counted; a shopper
         # giving their name ("its lena park") is understood
         if intent == "out_of_scope" and not m.contact:
@@ -133,6 +151,8 @@ class OfflineEngine:
                 )
         else:
             updates["misunderstandings"] = 0
+        if intent == "open_now" and m.query.model:  # "can i come look at the accord rn"
+            updates["search"] = _search_args(m.query)  # the model a later "tmrw then" means
         if intent == "test_drive" and _unpicked(slots, []):
             # "perfect. do i need to bring anything" to three offered times: no pick. The
             # question is answered; `respond` then asks which time.
@@ -140,12 +160,18 @@ class OfflineEngine:
             updates["last_intent"] = intent
             if intent == "slot_which":
                 return EngineStep(AIMessage(content=""), updates)
-        if m.candidates and not m.reference and intent in ("vehicle_details", "test_drive"):
+        if intent == "slot_later":  # "ill let u know which time": the offer stays open
+            text = prompts.render("time_later", f"{ctx.conversation_id}:{ctx.turn}")
+            return EngineStep(AIMessage(content=text), {**updates, "pending": "slot_choice"})
+        if m.candidates and not m.reference and intent in _ASKS_WHICH:
             return _which_one(m, intent, updates, ctx)  # "it" among three shown: ask which
         calls: list[Call] = []
         if m.contact and intent not in DECLINE_INTENTS:  # a manipulative message is not acted on
             calls.append(("capture_lead", dict(m.contact)))
-        if intent in HANDOFF_INTENTS:
+        if intent == "handoff_status":  # the live handoff answers when, nobody paged again
+            note = "Shopper asks when they will hear back."
+            calls.append(("request_human", {"reason": slots["handoff_reason"], "note": note}))
+        elif intent in HANDOFF_INTENTS:
             note = f"Shopper wrote: {said[:160]}"
             calls.append(("request_human", {"reason": HANDOFF_INTENTS[intent], "note": note}))
         elif intent == "knowledge":
@@ -158,13 +184,39 @@ class OfflineEngine:
             # "whats ur doc fee and do u deliver": each question looked up on its own too
             calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(rest)]
         elif intent == "dealership_info":  # and the message's other questions, if any
-            calls += fact_calls + [("search_knowledge", {"query": q}) for q in other_questions]
+            calls += fact_calls
+            # "r u open sunday? want to see the odyssey at like 10": open times offered too
+            booking = [q for q in other_questions if _asks_to_book(q, m, slots)]
+            if booking:
+                updates["last_intent"] = "test_drive"
+                calls += self._test_drive(m, slots, ctx, updates)
+            calls += [
+                ("search_knowledge", {"query": q}) for q in other_questions if q not in booking
+            ]
         elif intent == "price_hold":  # no promise, but how a vehicle is really held
             calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
+        elif len(m.queries) > 1 and intent in _SEARCHES and not m.reference:
+            # "do u have a venue or a santa cruz": each one searched, answered together
+            calls += [("search_inventory", _search_args(q)) for q in m.queries[:3]]
+            updates["search"] = _search_args(m.queries[0])
+        elif intent == "similar":  # the same kind as those shown, in their price band
+            calls.append(("search_inventory", _like_shown(read_shown(slots))))
+        elif intent == "vehicle_details" and _beyond_shown(m, slots):
+            # "whats the cheapest one" when more matched than were shown: the whole search
+            args = {**(slots.get("search") or {}), "sort": references.sort_asked(m.text)}
+            calls.append(("search_inventory", args))
         elif intent == "inventory_search" and not m.query.is_empty():
             args = _corrected_search(m, slots.get("search"))
+            if order := references.sort_asked(m.text):  # "whats ur cheapest suv"
+                args["sort"] = order
             updates["search"] = args  # kept: a correction ("i meant under 25k") refines it
             calls.append(("search_inventory", args))
+        elif intent == "vehicle_feature" and stock:
+            calls.append(("get_vehicle", {"stock": stock}))
+        elif intent == "check_listing":  # "yes" to having someone check what it isn't listed
+            asked = slots.get("check") or {}
+            note = f"Shopper asks whether {asked.get('stock')} has {asked.get('feature')}"
+            calls.append(("request_human", {"reason": "unanswered", "note": note[:200]}))
         elif intent == "vehicle_details":
             stock = m.reference or slots.get("vehicle_of_interest")
             if stock:
@@ -189,6 +241,9 @@ class OfflineEngine:
         stock = m.reference or slots.get("vehicle_of_interest")
         if not stock and not m.query.is_empty():
             return [("search_inventory", _search_args(m.query))]
+        asked = slots.get("search") or {}
+        if not stock and asked.get("model"):  # the model asked about last, none shown since
+            return [("search_inventory", dict(asked))]
         if not stock:
             updates["pending"] = "ask_vehicle"
             _remember_time(m.when, updates)
@@ -196,13 +251,13 @@ class OfflineEngine:
         when = _with_context(m, slots)
         if when.day and not when.at:
             updates["requested_day"] = when.day.isoformat()
-        return [compose.test_drive_call(stock, when)]
+        return compose.test_drive_calls(stock, when)
 
     def _reschedule(
         self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
     ) -> list[Call]:
         when = _with_context(m, slots)
-        if when.day and not when.at and _SAME_TIME.search(m.text) and slots.get("appointment_time"):
+        if when.day and not when.at and SAME_TIME.search(m.text) and slots.get("appointment_time"):
             # "move it to saturday same time"
             at = time.fromisoformat(slots["appointment_time"])
             when = TimeRequest(day=when.day, at=at, earliest=None, latest=None)
@@ -225,17 +280,65 @@ class OfflineEngine:
         return []
 
 
-_CLOSING = re.compile(
-    r"\b(thx|thanks|thank you|thank u|ty|tysm|bye|good ?night|nvm|never ?mind|no thanks"
-    r"|just looking|maybe later)\b",
-    re.IGNORECASE,
-)
-_ABOUT_A_VEHICLE = re.compile(
-    r"\b(price|priced|cost|costs|how much|available|availability|in stock|still (there|have|got)"
-    r"|miles|mileage)\b",
-    re.IGNORECASE,
-)
-_SAME_TIME = re.compile(r"\b(same|usual) time\b", re.IGNORECASE)
+_SEARCHES = ("inventory_search", "vehicle_details", "knowledge", "out_of_scope", "small_talk")
+
+
+def _like_shown(shown: list[ShownVehicle]) -> dict[str, Any]:
+    """Search arguments for "anything similar": the body style of those shown, up to a bit
+    above the dearest of them."""
+    prices = [v["price"] for v in shown if v["price"]]
+    bodies = [v["body"] for v in shown if v["body"]]
+    args: dict[str, Any] = {"body": bodies[0]} if bodies else {}
+    if prices:
+        args["price_max"] = round(max(prices) * 1.15)
+    return args
+
+
+def _beyond_shown(m: Understanding, slots: dict[str, Any]) -> bool:
+    """A superlative ("the cheapest one") after a search that matched more than it showed."""
+    shown = len(slots.get("vehicles_shown") or [])
+    return (
+        m.referred_by == "superlative"
+        and bool(_MOST.search(m.text))  # "the older one" picks between those named
+        and slots.get("pending") != "which_vehicle"
+        and bool(slots.get("search"))
+        and int(slots.get("search_total") or 0) > shown
+    )
+
+
+_MOST = re.compile(r"\b(?:\w+est|least|most)\b", re.IGNORECASE)
+_POINTS = re.compile(r"\b(?:it|that|this|one)\b", re.IGNORECASE)
+_ASKS_WHICH = ("vehicle_details", "test_drive", "vehicle_feature")
+_NOT_LISTING = frozenset({"cancel", "reschedule", "dealership_info", "open_now", "ai_disclosure"})
+
+
+def _may_ask_listing(intent: str, m: Understanding) -> bool:
+    """A question about a vehicle's listing may be answered from it: not a handoff, a refusal,
+    a booking with a time, or a question about the dealership."""
+    return (
+        intent not in HANDOFF_INTENTS
+        and intent not in DECLINE_INTENTS
+        and intent not in _NOT_LISTING
+        and not (intent == "test_drive" and not m.when.is_empty())
+    )
+
+
+def _listing_asked(
+    feature: str | None, intent: str, m: Understanding, slots: dict[str, Any]
+) -> str | None:
+    """The stock number whose listing a feature question asks about: the vehicle referred to,
+    or the one in focus when the message names no other."""
+    if not feature or not _may_ask_listing(intent, m):
+        return None
+    if compose.asks_for_list(m.text) and not _POINTS.search(m.text):
+        return None  # "any diesels?" asks for a list; "any sunroof on it" about one
+    if m.reference:
+        return m.reference
+    focus = slots.get("vehicle_of_interest")
+    other = replace(m.query, features=(), color=None)  # "is it a manual/blue": no other one
+    return str(focus) if focus and other.is_empty() and not m.candidates else None
+
+
 _NOT_FACTS = frozenset({"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only"})
 
 
@@ -245,76 +348,12 @@ def _may_ask_facts(intent: str, m: Understanding) -> bool:
     return (
         intent not in HANDOFF_INTENTS
         and intent not in DECLINE_INTENTS
-        and intent not in _NOT_FACTS
+        and (
+            intent not in _NOT_FACTS
+            or (intent == "open_now" and facts_replies.points_at_day(m.text))
+        )
         and not (m.wants_test_drive and facts_replies.BOOKING.search(m.text))
     )
-
-
-def _changes_booking(m: Understanding, slots: dict[str, Any]) -> bool:
-    """With a drive booked, a correction of its time or day ("actually make it 6", "no wait,
-    saturday") or a new day at the same time ("can we do saturday same time") moves it."""
-    if not slots.get("appointment_id") or m.when.is_empty():
-        return False
-    if m.reference and m.reference != slots.get("vehicle_of_interest"):
-        return False  # another car: another drive
-    return bool(tw.CORRECTION.search(m.text) or (m.when.day and _SAME_TIME.search(m.text)))
-
-
-def _refine(m: Understanding, slots: dict[str, Any]) -> str:
-    """Let context and entities sharpen the classifier's guess."""
-    intent = m.intent
-    pending = slots.get("pending")
-    if m.by == "rule" or intent in HANDOFF_INTENTS:
-        if intent == "reschedule" and not slots.get("appointment_id") and m.when.at:
-            return "test_drive"
-        if intent == "reschedule" and not slots.get("appointment_id") and m.when.is_empty():
-            return "knowledge"  # "can i take the light rail instead": nothing to move
-        return intent
-    if _changes_booking(m, slots):  # "actually make it 6", "saturday same time": a move
-        return "reschedule"
-    if (slots.get("heard") or {}).get("picked") and intent not in ("cancel", "reschedule"):
-        # "the earlier one", "first one", "the 6": one of the offered times, picked
-        return "reschedule" if slots.get("rescheduling") else "test_drive"
-    has_time = not m.when.is_empty()
-    if pending == "ask_reschedule_time" and has_time:
-        return "reschedule"
-    if slots.get("rescheduling") and has_time and slots.get("offered_slots"):
-        return "reschedule"
-    if has_time and (
-        m.wants_test_drive
-        or pending in ("slot_choice", "ask_time", "offer_test_drive", "ask_vehicle")
-        or intent == "test_drive"
-    ):
-        return "test_drive"
-    asks_about = _asks_about_shown(m) and not m.wants_test_drive
-    if asks_about and pending not in ("ask_vehicle", "slot_choice"):  # "ok, the 2nd one how much"
-        return "vehicle_details"
-    if _topic_follow_up(m, slots):  # "is that free?" after the home delivery answer
-        return "knowledge"
-    closing = bool(_CLOSING.search(m.text))  # "ok thx 👍" closes the chat, accepts nothing
-    if m.affirmative and pending in ("offer_test_drive", "slot_choice") and not closing:
-        return "test_drive"
-    if pending == "ask_vehicle" and (m.reference or not m.query.is_empty()):
-        return "test_drive"
-    if pending == "which_vehicle" and m.reference:  # "the tacoma", answering which one
-        return "vehicle_details"
-    if _picks_shown(m, intent):  # "which is newest", "the 2nd one?": one of those just shown
-        return "vehicle_details"
-    if intent == "knowledge" and m.query.model and _ABOUT_A_VEHICLE.search(m.text):
-        return "vehicle_details"  # "whats the price of the ranger": about the trucks in stock
-    if intent == "test_drive" and not has_time and not m.wants_test_drive:
-        intent = "vehicle_details" if m.reference else intent
-    # Nothing like it in the examples, but a short ask for vehicles ("any EVs?? 🔌"): a search.
-    # A longer unknown question about one ("how much can the tundra tow?") stays a question.
-    asks_for_list = m.by == "fallback" and (_wants_list(m) or len(m.text.split()) <= 3)
-    if intent in ("greeting", "small_talk", "out_of_scope", "contact_details") or asks_for_list:
-        if not m.query.is_empty() and not m.contact:
-            return "vehicle_details" if m.reference and not _wants_list(m) else "inventory_search"
-        if m.reference and intent == "out_of_scope":
-            return "vehicle_details"
-    if intent == "contact_details" and not m.contact:
-        return "small_talk"
-    return intent
 
 
 _SPANISH = re.compile(
@@ -336,10 +375,6 @@ def _facts(m: Understanding, intent: str) -> dict[str, Any]:
     if _SPANISH.search(m.text):
         facts["language"] = "es"
     return facts
-
-
-def _wants_list(m: Understanding) -> bool:
-    return compose.asks_for_list(m.text)
 
 
 def _with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:
@@ -371,6 +406,14 @@ _QUESTION = re.compile(
 )
 
 
+def _asks_to_book(question: str, m: Understanding, slots: dict[str, Any]) -> bool:
+    """A question beside a question about the dealership that asks to come in for a vehicle
+    at a time ("want to see the odyssey at like 10")."""
+    vehicle = m.reference or slots.get("vehicle_of_interest") or not m.query.is_empty()
+    wants = m.wants_test_drive or facts_replies.BOOKING.search(question)
+    return bool(vehicle and wants and not m.when.is_empty())
+
+
 def _unpicked(slots: dict[str, Any], results: list[tuple[str, dict[str, Any]]]) -> bool:
     """ "ok"/"perfect" to several offered times and nothing booked: a time must be asked."""
     tried = any(n in ("book_test_drive", "reschedule_test_drive") for n, _ in results)
@@ -385,45 +428,6 @@ def _ask_which(step: EngineStep, slots: dict[str, Any], ctx: TurnContext) -> Eng
     text = f"{step.message.text} {which}".strip()
     updates = {**step.slots, "offered_slots": offered, "pending": "slot_choice"}
     return EngineStep(AIMessage(content=text), updates)
-
-
-def _asks_about_shown(m: Understanding) -> bool:
-    """A question about one of the vehicles just shown, picked by a fact or position ("ok
-    whats the cheapest of those"), or by a description with a question about it ("the white
-    one, whats the mileage"): not a yes to an offered test drive."""
-    if m.referred_by in ("superlative", "ordinal"):
-        return True
-    return m.referred_by == "description" and bool(_ABOUT_A_VEHICLE.search(m.text))
-
-
-def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
-    """Right after a knowledge answer, a follow-up that names no vehicle ("is that free?",
-    "and how long is it") continues that topic rather than asking about the car in focus."""
-    # "how much if im like 45 miles out" with no vehicle in sight: about the topic, not a car
-    no_vehicle = not m.referred_by and not slots.get("vehicle_of_interest")
-    return (
-        m.intent == "vehicle_details"
-        and slots.get("last_intent") == "knowledge"
-        and m.referred_by in ("", "pronoun", "context")
-        and m.query.is_empty()
-        and (no_vehicle or not _ABOUT_A_VEHICLE.search(m.text))
-        and followups.topic_of(slots) is not None
-        and followups.is_follow_up(m.text)
-    )
-
-
-def _picks_shown(m: Understanding, intent: str) -> bool:
-    """A question that picks one of the vehicles just shown by a fact or position ("which is
-    cheapest", "the second one?"), or by a description when nothing else was understood."""
-    if m.referred_by in ("superlative", "ordinal"):
-        picks = ("knowledge", "out_of_scope", "small_talk", "greeting", "inventory_search")
-        return intent in picks and not (intent == "inventory_search" and _wants_list(m))
-    if m.referred_by == "description" or (m.referred_by == "pronoun" and m.candidates):
-        # "what about the honda", "is it 4wd" (three shown): those shown, not a new list
-        asks = ("out_of_scope", "small_talk", "greeting", "inventory_search")
-        about_one = intent == "knowledge" and m.by == "fallback" and not m.query.is_empty()
-        return (intent in asks or about_one) and not _wants_list(m)  # "is it 4wd"
-    return False
 
 
 def _which_one(
@@ -444,7 +448,7 @@ def _remember_time(when: TimeRequest, updates: dict[str, Any]) -> None:
 
 _CORRECTION = re.compile(
     r"\b(?:i meant|i mean|meant|sorry|actually|instead|rather|make (?:it|that)|change (?:it|that)"
-    r"|what about|how about|same but|but)\b",
+    r"|what about|how about|same but|but|ones|of (?:them|those|these))\b",
     re.IGNORECASE,
 )
 _KIND = ("make", "model", "trim", "body", "condition")

@@ -10,6 +10,8 @@ the templates `facts_*` in `agent/prompts/replies.yaml`; the facts are the tool'
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from agent import prompts
@@ -19,6 +21,8 @@ from agent.nlu.when import TimeRequest
 Call = tuple[str, dict[str, Any]]
 
 _YOU = r"(?:you|u|y'?all|ya|you guys|u guys|the (?:dealership|store|showroom|dealer)|your (?:store|dealership|showroom|place|lot))"  # noqa: E501
+_DEPT = r"(?:service|parts|financ\w*|business office)"
+_UNIT = r"(?:dept|department|office|center|centre|desk|counter|team)"
 _TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ("parking", re.compile(r"\b(?:where (?:do|can|should) (?:i|we) park|parking)\b", re.I)),
     (
@@ -48,16 +52,26 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:'?s)? (?:phone(?: number)?|number|#)|\bwhat(?:'?s| is)? (?:the|your|ur) (?:phone"
             r" )?(?:number|#)|\bphone (?:number|#|no)[^?.!]{0,20}\b(?:store|dealership|showroom"
             r"|you|u|ya|y'?all|there)\b|\bnumber (?:to|i can|can i) call\b"
+            r"|\bnumber (?:do|should|would|can) (?:i|we) (?:call|text|dial|use)\b"
             r"|\bphone (?:number|#)\s*\?"
-            r"|\bcan i call (?:you|u|the (?:store|dealership))\b",
+            r"|\bcan i call (?:you|u|the (?:store|dealership))\b"
+            # a department's own line: "service number", "parts dept phone", "number for
+            # finance", "direct line", "how do i reach service"
+            rf"|\b{_DEPT}(?: {_UNIT})?(?:'?s)? (?:direct |main |own )?(?:phone(?: number)?"
+            r"|number|line|#|ph)\b"
+            rf"|\b(?:number|phone|line|#|contact) (?:for|to|of|at) (?:the |your |ur )?{_DEPT}"
+            r"|\bdirect (?:line|number|#|phone)\b"
+            rf"|\b(?:how (?:do|can|would) (?:i|we)|to) (?:call|reach|contact) (?:the |your |ur )?"
+            rf"{_DEPT}",
             re.IGNORECASE,
         ),
     ),
     (
         "hours",
         re.compile(
-            r"\bhours?\b(?! (?:ago|away|long|drive))|\b(?:open|opens|opening|close|closes|closing"
-            r"|closed)\b|\bwhat time (?:do|does|are|is|r|will) (?:you|u|y'?all|ya|the \w+|it"
+            r"\b(?:hours?|hrs)\b(?! (?:ago|away|long|drive))"
+            r"|\b(?:open|opens|opening|close|closes|closing|closed)\b"
+            r"|\bwhat time (?:do|does|are|is|r|will) (?:you|u|y'?all|ya|the \w+|it"
             r"|service|sales|finance|parts)\b",
             re.IGNORECASE,
         ),
@@ -76,7 +90,13 @@ BOOKING = re.compile(
     re.IGNORECASE,
 )
 _SHORT = re.compile(r"[a-z0-9']+", re.IGNORECASE)
-_HOURS_WORD = re.compile(r"\bhours?\b", re.IGNORECASE)
+# Words around a bare day in a follow-up ("what about service on sat", "n parts on sunday?").
+_FILLER = re.compile(
+    r"what|how|about|bout|abt|and|n|on|for|the|ur|your|y'?all|too|then|also|ok(?:ay)?|k|so"
+    r"|service|parts|financ\w*|dept|department|office|counter|center",
+    re.IGNORECASE,
+)
+_HOURS_WORD = re.compile(r"\b(?:hours?|hrs)\b", re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|tonight|now|rn)\b", re.IGNORECASE)
 # Not about the dealership's hours: "open to offers", "is it still open (available)".
 _NOT_HOURS = re.compile(
@@ -84,16 +104,26 @@ _NOT_HOURS = re.compile(
     r"|\bhours? (?:on|of) (?:the|it|that|this)\b|\bopen (?:box|road|house)\b",
     re.IGNORECASE,
 )
+# The day already under discussion: "how late r u open that day", "on the day i said".
+_THAT_DAY = re.compile(
+    r"\b(?:that|same|this) (?:day|date)\b|\bthe day (?:i|we|u|you) (?:said|mentioned|picked"
+    r"|asked(?: about)?|chose|told (?:you|u)|talked about|booked)\b",
+    re.IGNORECASE,
+)
 
 
 def asks(
-    text: str, when: TimeRequest, *, after_facts: bool = False
+    text: str, when: TimeRequest, *, after_facts: bool = False, day: date | None = None
 ) -> tuple[list[Call], list[str]]:
     """The `dealership_info` calls the message's questions need, and its other questions.
     `after_facts`: the last answer was dealership facts, so a bare day ("n sunday?") asks for
-    that day's hours."""
-    if after_facts and when.day and not when.at and len(_SHORT.findall(text)) <= 3:
+    that day's hours. `day`: the day under discussion (the dialogue's `requested_day`); hours
+    asked without a day of their own are that day's when the message points at it ("that
+    day") or follows a facts answer ("and close?", "is finance open that late too")."""
+    if after_facts and when.day and not when.at and _bare_day(text):
         return _calls(f"hours {text}", when), []
+    if day is not None and _about_day(text, when, after_facts):
+        when = replace(when, day=day)
     calls: list[Call] = []
     others: list[str] = []
     for part in more_questions(text) or [text]:
@@ -105,6 +135,37 @@ def asks(
     if any(a["topic"] == "directions" for _, a in calls):  # directions include the address
         calls = [c for c in calls if c[1]["topic"] != "address"]
     return calls, (others if calls else [text])
+
+
+def _bare_day(text: str) -> bool:
+    """A follow-up that is a day and little else: "n sunday?", "how bout service on fri"."""
+    words = [w.lower() for w in _SHORT.findall(text)]
+    return len(words) <= 3 or (
+        len(words) <= 6 and sum(not _FILLER.fullmatch(w) for w in words) <= 1
+    )
+
+
+def points_at_day(text: str) -> bool:
+    """True when the message points at the day under discussion ("that day", "the day i
+    said"): "how late r u open that day" asks that day's hours, not whether open now."""
+    return bool(_THAT_DAY.search(text))
+
+
+def _about_day(text: str, when: TimeRequest, after_facts: bool) -> bool:
+    """True when a message naming no day of its own asks about the day under discussion."""
+    if when.day or when.weekend or _TODAY.search(text):
+        return False
+    return bool(_THAT_DAY.search(text) or (after_facts and not _HOURS_WORD.search(text)))
+
+
+def day_asked(calls: list[Call]) -> str | None:
+    """The one date (YYYY-MM-DD) the hours calls ask about, to keep as the day under
+    discussion; None for the week, a weekend or no hours asked."""
+    days = {
+        a.get("day") for name, a in calls if name == "dealership_info" and a["topic"] == "hours"
+    }
+    found = [d for d in days if d and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
+    return found[0] if len(found) == 1 and len(days) == 1 else None
 
 
 def _calls(part: str, when: TimeRequest) -> list[Call]:
@@ -124,6 +185,8 @@ def _calls(part: str, when: TimeRequest) -> list[Call]:
             elif _HOURS_WORD.search(part) and not _TODAY.search(part):
                 args["day"] = "week"  # "what are your hours"
             args["department"] = department
+        if topic == "phone" and department != "sales":
+            args["department"] = department  # "the service number": that department's line
         found.append(("dealership_info", args))
     return found
 
@@ -141,6 +204,19 @@ def text(results: list[dict[str, Any]], seed: str) -> str:
 def _one(r: dict[str, Any], seed: str) -> str:
     topic = r["topic"]
     if topic == "phone":
+        department = r.get("department", "sales")
+        if department != "sales" and r.get("department_phone"):
+            return prompts.render(
+                "facts_department_phone", seed, department=department, phone=r["department_phone"]
+            )
+        if department != "sales" and r.get("phone"):
+            return prompts.render(
+                "facts_department_no_phone",
+                seed,
+                department=department,
+                dealership=r["name"],
+                phone=r["phone"],
+            )
         if r.get("phone"):
             return prompts.render("facts_phone", seed, dealership=r["name"], phone=r["phone"])
         return ""

@@ -46,8 +46,13 @@ def times_list(local_isos: list[str]) -> str:
     parts = [
         clock(m.time()) if same_day else when(s) for m, s in zip(moments, local_isos, strict=True)
     ]
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
-    return f"{day_name(moments[0])}: {joined}" if same_day else joined
+    listed = joined(parts, "or")
+    return f"{day_name(moments[0])}: {listed}" if same_day else listed
+
+
+def joined(parts: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or with `last`="or")."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} " + parts[-1]
 
 
 def vehicle_line(v: dict[str, Any]) -> str:

@@ -94,3 +94,83 @@ def without_signature(text: str) -> str:
     """The text without a trailing signature ("-brooke tan" is no tan car)."""
     match = SIGNATURE.search(text)
     return text[: match.start()].rstrip() if match else text
+
+
+# Words that follow "this is"/"its"/"im" in a sentence that is no introduction ("this is
+# ridiculous", "its due friday", "im super excited"): how things are, how the shopper feels,
+# what they are doing. Their inflections ("cheaper", "annoyed", "seriously") are derived in
+# `looks_like_name`, so a base form is enough here.
+COMMON = _words(
+    """
+    ridiculous great awesome amazing crazy insane nuts wild annoying frustrating terrible
+    horrible awful bad worse worst nice cool weird strange odd funny sad mad upset angry
+    fair true false real fake wrong correct perfect excellent fantastic wonderful beautiful
+    gorgeous ugly cheap pricey expensive costly affordable high low big small huge tiny long
+    short quick slow fast easy hard simple tough rough fine due gone over past overdue
+    late early outside inside home away abroad upstairs downstairs here there everywhere
+    worth enough too kinda sorta super totally literally seriously honestly actually
+    basically really truly probably maybe perhaps already always never sometimes usually
+    confused tired sick scared worried nervous excited hoping hopeful stuck lost desperate
+    bored broke poor glad thankful grateful lucky unlucky impatient patient serious
+    interested waiting driving working leaving heading headed walking calling asking
+    wanting needing planning comparing shopping browsing deciding considering leaning
+    stopping dropping picking coming selling buying trading leasing financing paying
+    supposed meant allowed able unable unsure certain positive negative clear unclear
+    possible impossible important urgent normal typical standard stock automatic auto
+    manual sporty roomy comfy comfortable spacious reliable safe loud quiet clean dirty
+    used certified hybrid electric gas diesel turbo leather cloth sport touring elite limited
+    premium base platinum trim loaded fully sold pending hot cold warm cute pretty
+    thinking guessing wondering figuring assuming sure alright aight ight bet legit lit
+    been getting gotta gonna tryna wanna about like kind sort lot bit mess joke scam ripoff
+    shame pain problem issue question thing deal offer price quote number payment lease
+    loan its im is was thats that's ev fwd rwd awd 4wd 2wd 4x4 phev cvt mpg lx ex exl se le
+    xle sel sv gt si rs st cash finance check card trade buy rent tax fee total otd msrp apr
+    """
+)
+# Endings of adjectives, adverbs and abstract nouns that no given name has ("ridiculous",
+# "hopeful", "expensive", "literally", "confirmation"); "-ing"/"-ed" are checked on longer
+# words only (a name may end in them: "Ming", "Ted").
+_NOT_NAME_ENDINGS = (
+    "ous", "ful", "less", "able", "ible", "ative", "sive", "tive", "ally", "ously", "fully",
+    "ately", "ently", "antly", "ibly", "ably", "edly", "ingly", "iness", "tic", "ual",
+    "ical", "tial", "ment", "ness", "tion", "sion", "ient", "llent", "tant", "ize", "ized",
+)  # fmt: skip
+
+
+def _stems(word: str) -> Iterator[str]:
+    """The base forms `word` may inflect: "cheaper" -> "cheap", "annoyed" -> "annoy",
+    "easier" -> "easy", "bigger" -> "big"."""
+    yield word
+    for suffix in ("er", "est", "ly", "ed", "ing", "s", "es", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            yield stem
+            yield stem + "e"  # "closer" -> "close"
+            if stem.endswith("i"):
+                yield stem[:-1] + "y"  # "easier" -> "easy"
+            if len(stem) > 3 and stem[-1] == stem[-2]:
+                yield stem[:-1]  # "bigger" -> "big"
+
+
+def looks_like_name(word: str) -> bool:
+    """Whether a lower-case word after a loose opener ("its", "im", "this is") may be a
+    given name: no common word or one of its inflections, no adjective or adverb ending, no
+    digits."""
+    lower = word.lower()
+    if not lower.isalpha() and not re.fullmatch(r"[a-z]+(?:['-][a-z]+)*", lower):
+        return False
+    if lower in NOT_NAMES or any(stem in COMMON for stem in _stems(lower)):
+        return False
+    if len(lower) >= 6 and lower.endswith(_NOT_NAME_ENDINGS):  # "Sally", "Mable" are names
+        return False
+    return not (len(lower) >= 5 and lower.endswith(("ing", "ed")))
+
+
+# An explicit correction of the name: "its katie not kate", "actually its jon not john",
+# "katie not kate lol": `now` is the name, `was` the one it corrects.
+CORRECTION = re.compile(
+    r"(?:^|[.!?,]\s*|\b(?:actually|no|nope|sorry|oops)[\s,]+"
+    r"|\b(?P<opener>its|it's|it is|im|i'm|i am|this is|my name is|name's|names)\s+)"
+    rf"(?P<now>{_WORD})\s*,?\s+not\s+(?P<was>{_WORD})\b",
+    re.IGNORECASE,
+)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from agent import references
+from agent import references, vehicle_facts
 from agent.dialogue import ShownVehicle, read_shown
 from agent.engines.offline import names
 from agent.engines.offline.intents import IntentClassifier, IntentGuess
@@ -28,9 +29,13 @@ _NAME = re.compile(
     re.IGNORECASE,
 )
 # "This is Daniel, the GM" / "it's Maria from sales": a claim of staff authority, not a
-# shopper introducing themselves; nothing is saved from it.
+# shopper introducing themselves; nothing is saved from it. The role follows the name ("tom
+# in finance") or is the whole "name" ("this is sales"); "dev from work" and "kim, is the
+# service dept open" claim nothing.
 _ROLE = re.compile(
-    r"^[\w', -]{0,24}?\b(?:gm|general manager|manager|owner|corporate|compliance|sales|finance"
+    r"^(?:[A-Za-z'-]+(?:\s+[A-Za-z'-]+)?\s*[,-]?\s*"
+    r"(?:(?:from|in|with|at|of|here|over|head|the|your|our|a|an)\s+)*(?:[\w-]+\s+)?)?"
+    r"(?:gm|general manager|manager|owner|corporate|compliance|sales|finance"
     r"|service|admin|dealership|support|department|office|headquarters|hq|bdc|staff|team)\b",
     re.IGNORECASE,
 )
@@ -131,6 +136,9 @@ class Understanding:
     # several vehicles just shown fit what the message points at ("it", "the truck"): ask
     candidates: tuple[ShownVehicle, ...] = ()
     referred_by: str = ""  # how `reference` was found ("superlative", "ordinal", "pronoun"...)
+    feature: str | None = None  # a yes/no question about a vehicle's listing ("v8?", "moonroof")
+    # several models named ("a venue or a santa cruz"): one query each
+    queries: tuple[VehicleQuery, ...] = ()
 
 
 PHOTOS = re.compile(r"(?<!\s)\s*\[sent (\d+) photos?\]\s*$")
@@ -176,6 +184,8 @@ def understand(
         wants_test_drive=bool(_TEST_DRIVE.search(text)),
         photos=photos,
         raw=raw,
+        feature=vehicle_facts.asked_feature(text, {f for v in inventory for f in v.features}),
+        queries=tuple(vocabulary.parse_each(names.without_signature(text))),
     )
     return meaning
 
@@ -194,7 +204,7 @@ def refer(
     if query.stock and query.stock in by_stock:
         return Reference(stock=query.stock, by="stock")
     shown = read_shown(slots, by_stock.get)
-    found = references.resolve(text, shown, slots.get("vehicle_of_interest"))
+    found = references.resolve(text, shown, slots.get("vehicle_of_interest"), query.model)
     if found.stock in by_stock:
         return found
     if found.candidates:  # several fit: a trim or condition word may still tell them apart
@@ -237,6 +247,8 @@ def resolve_reference(
 
 
 _CONDITION_WORDS = {"new": "new", "used": "used", "certified": "certified", "cpo": "certified"}
+# "the used one" among a new and a certified one is the certified one: certified is used too
+_ALSO_CALLED = {"certified": {"used", "preowned"}, "used": {"preowned"}}
 
 
 def _by_distinct_word(text: str, shown: list[VehicleRecord]) -> str | None:
@@ -254,6 +266,7 @@ def _by_distinct_word(text: str, shown: list[VehicleRecord]) -> str | None:
     marks = [
         {t for t in re.findall(r"[a-z0-9]+", (v.trim or "").lower()) if len(t) > 1}
         | {w for w, c in _CONDITION_WORDS.items() if c == v.condition.value}
+        | _ALSO_CALLED.get(v.condition.value, set())
         for v in shown
     ]
     shared = set.intersection(*marks)
@@ -286,8 +299,14 @@ def contact_details(text: str, vocabulary: InventoryVocabulary | None = None) ->
         found["phone"] = phone.group(0)
 
     def vehicle_word(word: str) -> bool:
-        return word in _NOT_NAMES or (vocabulary is not None and _describes(vocabulary.parse(word)))
+        if word in _NOT_NAMES or vocabulary is None:
+            return word in _NOT_NAMES
+        query = vocabulary.parse(word)  # "awd", "leather", "cpo": what a car has, no name
+        return _describes(query) or bool(query.features or query.condition)
 
+    if (corrected := _corrects(text, vehicle_word)) is not None:
+        found["name"] = corrected
+        return found
     for match, weak in names.candidates(text):
         if weak or match.re is names.OPENERS:
             if not _introduces(text, match):
@@ -310,11 +329,28 @@ def _introduces(text: str, name: re.Match[str]) -> bool:
         return False
     if name.group("weak") is None or name.group(2)[0].isupper():
         return True
-    first = name.group(2).split()[0].lower()
-    if len(first) >= 5 and first.endswith(("ing", "ed")):  # "i'm screenshotting", "i'm tired"
+    # "this is ridiculous", "its awd right", "im super excited": a common word, no name
+    if not names.looks_like_name(name.group(2).split()[0]):
         return False
-    # the name alone, or with a surname, before a comma or the end ("im tomas ruiz, is ...")
-    alone = re.match(r"[A-Za-z'-]+(?:\s+([A-Za-z'-]+))?(?:$|[,.!?;])", text[name.start(2) :])
+    # the name alone, or with a surname, before a comma, the end or where they are from ("im
+    # tomas ruiz, is ...", "this is dev from work")
+    alone = re.match(
+        r"[A-Za-z'-]+(?:\s+([A-Za-z'-]+))?(?:$|[,.!?;]|\s+from\b)", text[name.start(2) :]
+    )
     if alone is not None and alone.group(1) and alone.group(1).lower() in names.NOT_NAMES:
         alone = None  # "its due friday": no surname
     return alone is not None or len(text.split()) <= 6
+
+
+def _corrects(text: str, vehicle_word: Callable[[str], bool]) -> str | None:
+    """The name in an explicit correction ("its katie not kate", "katie not kate lol"): both
+    words look like names; without an opener they also share an initial ("cash not finance"
+    corrects no name)."""
+    for match in names.CORRECTION.finditer(text):
+        now, was = match.group("now"), match.group("was")
+        if not all(names.looks_like_name(w) and not vehicle_word(w.lower()) for w in (now, was)):
+            continue
+        if match.group("opener") is None and now[0].lower() != was[0].lower():
+            continue
+        return names.clean([now], vehicle_word)
+    return None

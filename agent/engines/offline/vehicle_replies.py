@@ -7,11 +7,12 @@ Facts come from the tool results and the dealership record; the words from
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
-from agent import prompts, references
+from agent import prompts, references, vehicle_facts
 from agent.context import AgentDeps, TurnContext
 from agent.dialogue import ShownVehicle, shown_updates
 from agent.engines.offline import answers
@@ -88,6 +89,9 @@ def availability_text(
             by_name, seed, title=title, status=result["status"], stock=result.get("stock")
         )
     slots = result.get("slots", [])
+    looked_up = by_name.get("check_availability") or [result]
+    if len(looked_up) > 1:  # "thurs at 6 or fri at 11": each time asked for that is open
+        slots = sorted({s for r in looked_up for s in r.get("slots", [])})
     if slots:
         offered = _spread(slots)
         updates.update(offered_slots=offered, pending="slot_choice", requested_day=offered[0][:10])
@@ -104,6 +108,17 @@ def availability_text(
         if result.get("date")
         else ""
     )
+    if result.get("outside_hours") in ("before_open", "after_close") and not result["day_closed"]:
+        # "sunday at 10" when Sunday opens at noon: the hours, then the nearest open times
+        side = result["outside_hours"]
+        return prompts.render(
+            side,
+            seed,
+            day=day,
+            opens=fmt.clock(time.fromisoformat(result["opens"])),
+            closes=fmt.clock(time.fromisoformat(result["closes"])),
+            times=fmt.times_list(nearest),
+        )
     return prompts.render(key, seed, day=day, times=fmt.times_list(nearest))
 
 
@@ -137,6 +152,10 @@ def vehicle_text(
         return _unavailable_text(
             by_name, seed, title=v["title"], status=v["status"], stock=v["stock"]
         )
+    if m.feature:  # "does it have a moonroof": the listing answers, not a card
+        answer = feature_text(v, m.feature, seed, updates)
+        # "miles and is it awd": the vehicle's line answers the other question
+        return f"{fmt.vehicle_line(v)}. {answer}" if _ALSO_ASKS.search(m.text) else answer
     features = ", ".join(v["features"][:3]) if v["features"] else ""
     detail = prompts.render(
         "vehicle_details",
@@ -146,6 +165,72 @@ def vehicle_text(
     )
     updates["pending"] = "offer_test_drive"
     return detail
+
+
+_ALSO_ASKS = re.compile(
+    r"\b(?:price|priced|cost|how much|miles|mileage|colou?r|year|stock (?:#|number|no))",
+    re.IGNORECASE,
+)
+# How a canonical feature word reads in a sentence ("not a manual", "doesn't mention AWD").
+_SAID = {
+    "manual": "a manual",
+    "automatic": "an automatic",
+    "awd": "AWD",
+    "fwd": "FWD",
+    "rwd": "RWD",
+    "v6": "a V6",
+    "v8": "a V8",
+    "diesel": "a diesel",
+    "hybrid": "a hybrid",
+    "electric": "electric",
+    "carplay": "Apple CarPlay",
+    "androidauto": "Android Auto",
+    "eyesight": "EyeSight",
+    "tow": "a tow package or hitch",
+    "moonroof": "a moonroof",
+    "navigation": "navigation",
+    "third row": "a third row",
+    "locking diff": "a locking differential",
+}
+
+
+def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: dict[str, Any]) -> str:
+    """For each feature asked about: yes with the listing's words, no with what it lists
+    instead, or not listed with an offer to have someone check (a page only if wanted)."""
+    found = [vehicle_facts.check(v, f) for f in vehicle_facts.features_of(phrase)]
+    where = {"title": v["title"], "stock": v["stock"]}
+    if vehicle_facts.is_colour(phrase):  # "is it blue"
+        updates["pending"] = "offer_test_drive"
+        key = "colour_yes" if found[0].listed else "colour_no"
+        return prompts.render(key, seed, colour=v.get("color") or "not listed", **where)
+    parts = []
+    if listed := [a.listed for a in found if a.listed]:
+        parts.append(prompts.render("feature_listed", seed, listed=fmt.joined(listed), **where))
+    for a in found:
+        if a.instead:
+            instead, asked = _SAID.get(a.instead, a.instead), _SAID.get(a.feature, a.feature)
+            parts.append(
+                prompts.render("feature_instead", seed, instead=instead, feature=asked, **where)
+            )
+    updates["pending"] = "offer_test_drive"
+    if unlisted := [_SAID.get(a.feature, a.feature) for a in found if not (a.listed or a.instead)]:
+        asked = fmt.joined(unlisted)
+        updates.update(pending="offer_check", check={"stock": v["stock"], "feature": asked})
+        parts.append(prompts.render("feature_unlisted", seed, feature=asked, **where))
+    return " ".join(parts)
+
+
+def merged(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Searches for several models as one result: the first of each, then the rest."""
+    firsts = [r["vehicles"][0] for r in results if r["vehicles"]]
+    rest = [v for r in results for v in r["vehicles"][1:]]
+    closest = next((r["alternatives"] for r in results if r.get("alternatives")), None)
+    return {
+        "vehicles": firsts + rest,
+        "total": sum(int(r.get("total", len(r["vehicles"]))) for r in results),
+        "unavailable_matches": [v for r in results for v in r.get("unavailable_matches") or []],
+        **({"alternatives": closest} if closest and not firsts else {}),
+    }
 
 
 def search_text(
