@@ -206,7 +206,7 @@ class OfflineEngine:
             args = {**(slots.get("search") or {}), "sort": references.sort_asked(m.text)}
             calls.append(("search_inventory", args))
         elif intent == "inventory_search" and not m.query.is_empty():
-            args = _corrected_search(m, slots.get("search"))
+            args = _kept_to_shown(m, _corrected_search(m, slots.get("search")), slots)
             if order := references.sort_asked(m.text):  # "whats ur cheapest suv"
                 args["sort"] = order
             updates["search"] = args  # kept: a correction ("i meant under 25k") refines it
@@ -281,6 +281,15 @@ class OfflineEngine:
 
 
 _SEARCHES = ("inventory_search", "vehicle_details", "knowledge", "out_of_scope", "small_talk")
+
+
+def _kept_to_shown(m: Understanding, args: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """A narrowing of the last search ("which of those has a 3rd row") keeps its model only
+    when the vehicles shown are of it: after the closest to a model not carried, it narrows
+    those shown."""
+    shown = {v["model"] for v in read_shown(slots)}
+    kept = args.get("model") and not m.query.model and args["model"] not in shown
+    return {k: v for k, v in args.items() if k not in _KIND} if kept and shown else args
 
 
 def _like_shown(shown: list[ShownVehicle]) -> dict[str, Any]:

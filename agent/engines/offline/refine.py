@@ -89,7 +89,8 @@ def refine(m: Understanding, slots: dict[str, Any]) -> str:
     if m.referred_by == "stock" and intent in _ABOUT_ONE:  # "tell me about stock U2305"
         return "vehicle_details"
     if (
-        has_time
+        m.when.day is not None  # a day or window ("tmrw am"), not "i have work at 10:30"
+        and not slots.get("appointment_id")  # with a drive booked, a move says so
         and (m.query.model or m.reference)
         and intent in ("knowledge", "out_of_scope", "small_talk")
         and not _ABOUT_A_VEHICLE.search(m.text)
