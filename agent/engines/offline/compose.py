@@ -224,8 +224,7 @@ def reply(
         parts.append(
             vehicle_replies.vehicle_text(by_name["get_vehicle"][-1], by_name, m, seed, updates)
         )
-    elif [r for r in by_name.get("search_inventory", []) if "vehicles" in r]:
-        searched = [r for r in by_name["search_inventory"] if "vehicles" in r]
+    elif searched := [r for r in by_name.get("search_inventory", []) if "vehicles" in r]:
         if len(m.queries) > 1 and len(searched) > 1:  # "a venue or a santa cruz": one list
             searched = [vehicle_replies.merged(searched)]
         parts.append(vehicle_replies.search_text(searched, m, seed, updates))

@@ -22,7 +22,6 @@ from agent.dialogue import ShownVehicle, read_shown, shown_updates
 from agent.engines import EngineStep
 from agent.engines.offline import compose, facts_replies
 from agent.engines.offline import formatting as fmt
-from agent.engines.offline.cache import CachedEmbedder
 from agent.engines.offline.intents import (
     HANDOFF_INTENTS,
     REASON_INTENTS,
@@ -46,7 +45,7 @@ class OfflineEngine:
 
     def __init__(self, deps: AgentDeps, embedder: EmbedderLike) -> None:
         self.deps = deps
-        self.embedder = CachedEmbedder(embedder)
+        self.embedder = embedder  # it keeps vectors by text (knowledge.embeddings)
         self.classifier = IntentClassifier(embedder)
 
     def respond(self, state: AgentState, ctx: TurnContext) -> EngineStep:
