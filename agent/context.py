@@ -11,6 +11,7 @@ from agent.inventory import InventoryCache
 from contracts.clock import Clock
 from crm_store.availability import DEFAULT_POLICY, BookingPolicy
 from crm_store.db import Store
+from crm_store.records import DealershipRecord
 
 
 class PassageLike(Protocol):
@@ -46,14 +47,13 @@ class AgentDeps:
         object.__setattr__(self, "inventory", InventoryCache(self.store))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one turn is one context: hashed by identity
 class TurnContext:
-    """Who and where: fixed for the duration of one turn."""
+    """Who and where: fixed for the duration of one turn. The dealership is its record as
+    read when the turn began (hours, address, time zone), so the turn's steps need not read
+    it again."""
 
-    dealership_id: int
-    dealership_slug: str
-    dealership_name: str
-    timezone: str
+    dealer: DealershipRecord
     customer_id: int
     conversation_id: int
     channel: str
@@ -62,6 +62,22 @@ class TurnContext:
     # Set by the pipeline when it gives up on the turn (timeout): from then on the graph
     # stops at its next step and no tool with side effects runs.
     cancelled: threading.Event = field(default_factory=threading.Event, compare=False)
+
+    @property
+    def dealership_id(self) -> int:
+        return self.dealer.id
+
+    @property
+    def dealership_slug(self) -> str:
+        return self.dealer.slug
+
+    @property
+    def dealership_name(self) -> str:
+        return self.dealer.name
+
+    @property
+    def timezone(self) -> str:
+        return self.dealer.timezone
 
 
 class TurnAbandoned(RuntimeError):

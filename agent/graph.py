@@ -26,7 +26,7 @@ from agent.slots import slot_updates
 from agent.state import AgentState
 from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
-from crm_store import customers, dealerships, knowledge_docs
+from crm_store import customers, knowledge_docs
 
 log = logging.getLogger("nightshift.agent")
 MAX_TOOL_ROUNDS = 4
@@ -42,8 +42,7 @@ def build_graph(
         human = next((m for m in reversed(state["messages"]) if m.type == "human"), None)
         if human is None:
             return {}
-        with deps.store.reading() as uow:
-            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        dealer = ctx.dealer
         now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
         heard = hear(human.text, now=now, hours=dealer.hours, slots=state.get("slots") or {})
         return {"slots": heard}
@@ -115,7 +114,7 @@ def build_graph(
 def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list[str]]:
     """Apply the output guardrail and the AI disclosure to a drafted reply."""
     with deps.store.reading() as uow:
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        dealer = ctx.dealer
         shopper = customers.get_customer(uow, customer_id=ctx.customer_id)
         texts = [d.text for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)]
     contacts = {contact_key(c) for c in (dealer.phone, shopper.phone, shopper.email) if c}

@@ -26,7 +26,6 @@ from crm_store import (
     appointments,
     availability,
     customers,
-    dealerships,
     handoffs,
     knowledge_docs,
     staff,
@@ -196,7 +195,7 @@ class Toolbox:
 
     def dealership_info(self, args: A.DealershipInfo) -> dict[str, Any]:
         with self.deps.store.reading() as uow:
-            dealer = dealerships.get_dealership_by_id(uow, dealership_id=self.ctx.dealership_id)
+            dealer = self.ctx.dealer
             texts = [
                 d.text for d in knowledge_docs.list_docs(uow, dealership_id=self.ctx.dealership_id)
             ]
@@ -257,7 +256,7 @@ class Toolbox:
                     preferred_staff_id=preferred,
                     policy=self.deps.booking,
                 )
-            outside = self._outside_hours(uow, args.date, args.earliest, args.latest)
+            outside = self._outside_hours(args.date, args.earliest, args.latest)
         return {
             "stock": car.stock,
             "title": car.title,
@@ -389,13 +388,13 @@ class Toolbox:
         }
 
     def _outside_hours(
-        self, uow: Any, day: str | None, earliest: str | None, latest: str | None
+        self, day: str | None, earliest: str | None, latest: str | None
     ) -> dict[str, Any]:
         """When the window asked for lies before opening or after closing that day ("sunday
         at 10" when Sunday opens at noon): which, and the day's opening and closing times."""
         if not day or not (earliest or latest):
             return {}
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=self.ctx.dealership_id)
+        dealer = self.ctx.dealer
         hours = dealer.hours.get(date.fromisoformat(day).weekday())
         if hours is None:
             return {}

@@ -320,10 +320,7 @@ class Pipeline:
         with self.deps.store.reading() as uow:
             counts = messages.count_by_author(uow, conversation_id=convo.id)
         return TurnContext(
-            dealership_id=dealer.id,
-            dealership_slug=dealer.slug,
-            dealership_name=dealer.name,
-            timezone=dealer.timezone,
+            dealer=dealer,
             customer_id=shopper.id,
             conversation_id=convo.id,
             channel=convo.channel.value,

@@ -16,7 +16,6 @@ from agent.context import AgentDeps, TurnContext
 from agent.engines import EngineStep
 from agent.state import AgentState
 from agent.tool_args import openai_tool_schemas
-from crm_store import dealerships
 
 MAX_HISTORY_MESSAGES = 24  # older turns are dropped; slots keep what matters from them
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -54,8 +53,7 @@ class OpenAIEngine:
         return EngineStep(answer, {})
 
     def system_prompt(self, ctx: TurnContext, slots: dict[str, Any]) -> str:
-        with self.deps.store.reading() as uow:
-            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        dealer = ctx.dealer
         now: datetime = self.deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
         hours = ", ".join(
             f"{WEEKDAYS[d]} {a:%H:%M}-{b:%H:%M}" for d, (a, b) in sorted(dealer.hours.items())

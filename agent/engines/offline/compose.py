@@ -25,7 +25,7 @@ from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.followups import BRING_QUERY
 from agent.nlu.when import TimeRequest
-from crm_store import dealerships, knowledge_docs
+from crm_store import knowledge_docs
 
 Call = tuple[str, dict[str, Any]]
 Result = tuple[str, dict[str, Any]]
@@ -268,8 +268,7 @@ def direct(
     if intent == "open_now":
         return _open_now(seed, ctx, deps), {}
     if intent in DECLINE_INTENTS:
-        with deps.store.reading() as uow:
-            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        dealer = ctx.dealer
         phone = fmt.phone(dealer.phone) if dealer.phone else "the dealership"
         text = prompts.render(intent, seed, dealership=ctx.dealership_name, phone=phone)
         return text, {"pending": None}
@@ -294,8 +293,7 @@ def direct(
 
 def _open_now(seed: str, ctx: TurnContext, deps: AgentDeps) -> str:
     """Whether the showroom is open at this moment, from its hours and the clock."""
-    with deps.store.reading() as uow:
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+    dealer = ctx.dealer
     now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
     is_open, next_in = fmt.next_opening(dealer, now)
     if is_open:
@@ -306,8 +304,7 @@ def _open_now(seed: str, ctx: TurnContext, deps: AgentDeps) -> str:
 def _handoff_text(
     result: dict[str, Any], m: Understanding, seed: str, ctx: TurnContext, deps: AgentDeps
 ) -> str:
-    with deps.store.reading() as uow:
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+    dealer = ctx.dealer
     now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
     is_open, next_in = fmt.next_opening(dealer, now)
     when = prompts.render("team_open" if is_open else "team_closed", seed, when=next_in)

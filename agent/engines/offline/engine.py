@@ -35,7 +35,6 @@ from agent.engines.offline.vehicle_replies import which_one_text
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
 from agent.state import AgentState
-from crm_store import dealerships
 
 Call = tuple[str, dict[str, Any]]
 
@@ -83,8 +82,7 @@ class OfflineEngine:
         snapshot = self.deps.inventory.get(ctx.dealership_id)
         inventory, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
         now = self.deps.clock.now().astimezone(ZoneInfo(ctx.timezone))
-        with self.deps.store.reading() as uow:
-            hours = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id).hours
+        hours = ctx.dealer.hours
         return understand(
             text,
             now=now,

@@ -18,7 +18,6 @@ from agent.dialogue import ShownVehicle, shown_updates
 from agent.engines.offline import answers
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.understand import Understanding
-from crm_store import dealerships
 
 
 def booking_text(
@@ -36,8 +35,7 @@ def booking_text(
     result = attempts[-1]
     done = result.get("booked") or result.get("rescheduled")
     if done:
-        with deps.store.reading() as uow:
-            dealer = dealerships.get_dealership_by_id(uow, dealership_id=ctx.dealership_id)
+        dealer = ctx.dealer
         bring = answers.bring(by_name.get("search_knowledge", []))
         key = "booked" if result.get("booked") else "rescheduled"
         updates.update(
