@@ -2,7 +2,8 @@
 hours on the day a shopper asks about ("hours on saturday", "open tomorrow?", "this weekend").
 
 The sales hours, address, phone and time zone are the dealership record's (`crm_store`
-dealerships); what only the dealership's pages say (service, parts or finance hours,
+dealerships), and so are a department's phone and hours where the record has them (its
+`departments`); what only the dealership's pages say (a department the record leaves out,
 directions, parking) is read from its knowledge texts, sentence by sentence, and returned as
 written. Both engines get these facts through the `dealership_info` tool.
 """
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from crm_store.records import DealershipRecord
+from crm_store.records import DealershipRecord, DepartmentRecord
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SHORT = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3}
@@ -115,7 +116,10 @@ def _day_view(day: date, span: tuple[str, str] | None, today: date) -> dict[str,
 
 
 def _sales_span(dealer: DealershipRecord, day: date) -> tuple[str, str] | None:
-    span = dealer.hours.get(day.weekday())
+    return _span_text(dealer.hours.get(day.weekday()))
+
+
+def _span_text(span: tuple[time, time] | None) -> tuple[str, str] | None:
     return (clock(span[0]), clock(span[1])) if span else None
 
 
@@ -221,10 +225,18 @@ def dealership_facts(
             for i in range(7)
         },
     }
+    record = dealer.department(department)
     if department != "sales" and topic in ("phone", "all"):
-        facts["department_phone"] = department_phone(department, texts)
+        facts["department_phone"] = (
+            phone_text(record.phone) if record and record.phone else None
+        ) or department_phone(department, texts)
+    if record is not None and record.email:
+        facts["department_email"] = record.email
     if department != "sales":
         week, stated = department_hours(department, texts)
+        if record is not None and record.hours:  # the record's week: a day not listed is closed
+            week = {i: _span_text(record.hours.get(i)) for i in range(7)}
+            facts["department_week"] = _department_view(record)["week"]
         facts["department_days"] = [
             {**_day_view(d, week.get(d.weekday()), today), "known": d.weekday() in week}
             for d in asked
@@ -232,7 +244,23 @@ def dealership_facts(
         facts["department_text"] = stated
     if topic in ("directions", "parking", "address", "all"):
         facts["directions"] = directions(texts)
+    if topic == "all" and dealer.departments:  # every department the record publishes
+        facts["departments"] = {d.name: _department_view(d) for d in dealer.departments}
     return facts
+
+
+def _department_view(d: DepartmentRecord) -> dict[str, Any]:
+    week = {
+        WEEKDAYS[i].capitalize(): f"{clock(s[0])}-{clock(s[1])}"
+        if (s := d.hours.get(i))
+        else "closed"
+        for i in range(7)
+    }
+    return {
+        "phone": phone_text(d.phone) if d.phone else None,
+        "email": d.email,
+        "week": week if d.hours else None,  # None: the record states no hours
+    }
 
 
 def _next_open(dealer: DealershipRecord, now: datetime) -> dict[str, Any] | None:

@@ -21,9 +21,10 @@ from agent import prompts
 from agent.consent import hear
 from agent.context import AgentDeps, TurnAbandoned, TurnContext
 from agent.engines import Engine
-from agent.guardrails import GuardContext, check_reply, contact_key
+from agent.guardrails import GuardContext, check_reply, contact_key, record_contacts
 from agent.slots import slot_updates
-from agent.state import AgentState
+from agent.standing import standing_updates, with_shift
+from agent.state import AgentState, merge_slots
 from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
 from crm_store import customers, knowledge_docs
@@ -37,15 +38,23 @@ def build_graph(
 ) -> CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]:
     def listen(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         """What the shopper's own message says about a test-drive time, read in code before
-        any engine runs: the booking tools accept only a time the shopper named or picked."""
+        any engine runs: the booking tools accept only a time the shopper named or picked.
+        The shopper's standing test drive is read from the store first (`agent.standing`)."""
         ctx = runtime.context
         human = next((m for m in reversed(state["messages"]) if m.type == "human"), None)
         if human is None:
             return {}
         dealer = ctx.dealer
-        now = deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
-        heard = hear(human.text, now=now, hours=dealer.hours, slots=state.get("slots") or {})
-        return {"slots": heard}
+        zone = ZoneInfo(dealer.timezone)
+        now = deps.clock.now().astimezone(zone)
+        slots = state.get("slots") or {}
+        # the drive that stands in the store (booked before, moved or cancelled by staff)
+        with deps.store.reading() as uow:
+            standing = standing_updates(uow, customer_id=ctx.customer_id, zone=zone, slots=slots)
+        slots = merge_slots(slots, standing)
+        heard = hear(human.text, now=now, hours=dealer.hours, slots=slots)
+        heard = with_shift(human.text, slots, heard)  # "push it back an hour"
+        return {"slots": {**standing, **heard}}
 
     def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         _stop_if_abandoned(runtime.context)
@@ -117,7 +126,8 @@ def guard_text(deps: AgentDeps, ctx: TurnContext, draft: str) -> tuple[str, list
         dealer = ctx.dealer
         shopper = customers.get_customer(uow, customer_id=ctx.customer_id)
         texts = [d.text for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)]
-    contacts = {contact_key(c) for c in (dealer.phone, shopper.phone, shopper.email) if c}
+    contacts = {contact_key(c) for c in (shopper.phone, shopper.email) if c}
+    contacts |= record_contacts(dealer)  # its main line and every department's
     verdict = check_reply(
         draft,
         GuardContext(

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from crm_store.records import DealershipRecord
+
 # Linear time on any text: a bare amount starts at most one character into a run of digits
 # and commas, an e-mail where its run of address characters starts, a line of code at the
 # first blank of its own line (not at each line of a run of blank lines).
@@ -173,6 +175,14 @@ def _leaks(text: str, prompt: str, window: int = 8) -> bool:
 def contact_key(value: str) -> str:
     """How a phone or e-mail is kept in `allowed_contacts`."""
     return value.lower() if "@" in value else re.sub(r"\D", "", value)
+
+
+def record_contacts(dealer: DealershipRecord) -> frozenset[str]:
+    """The phones and e-mails the dealership's record publishes: its main line and each
+    department's line and e-mail, as `contact_key` keeps them. Staff members' own phones and
+    e-mails are in staff records, not here, and stay blocked."""
+    published = [dealer.phone, *(c for d in dealer.departments for c in (d.phone, d.email))]
+    return frozenset(contact_key(c) for c in published if c)
 
 
 @lru_cache(maxsize=32)

@@ -24,7 +24,9 @@ class AgentState(TypedDict, total=False):
 
     vehicle_of_interest (stock), vehicles_shown (stocks of the last search, in order),
     requested_day (ISO date), requested_time (HH:MM), offered_slots (local ISO datetimes),
-    appointment_id, appointment_day and appointment_time (of the booked drive), name, email,
+    appointment_id, appointment_stock, appointment_day and appointment_time (the shopper's
+    standing drive, booked here or before: read from the store every turn, agent.standing),
+    name, email,
     budget (max price), trade_in, financing, language, misunderstandings (count in a row),
     last_intent, search (the last inventory search's filters, kept for a correction).
     """

@@ -45,6 +45,23 @@ class GetVehicle(BaseModel):
     stock: str
 
 
+class CompareVehicles(BaseModel):
+    """Compare two or three vehicles by stock number, from their listings only. Returns each
+    one's vehicle view (`vehicles`, in the order given), the features only it lists (`only`,
+    by stock) and those all of them list (`shared`). With `attribute` (price, mileage, year,
+    features = how many listed, range, mpg, seats, or feature = whether each lists `feature`,
+    e.g. "awd", "moonroof"): `values` by stock (None: the listing doesn't say), the `winner`
+    (cheaper, fewer miles, newer, more range/mpg/seats/features; for a feature the only one
+    that lists it) and `tie`. Name the winner with its value; say so when they tie or when
+    the listings don't state it. Quote only these prices and numbers."""
+
+    stocks: list[str] = Field(min_length=2, max_length=3)
+    attribute: (
+        Literal["price", "mileage", "year", "features", "range", "mpg", "seats", "feature"] | None
+    ) = None
+    feature: str | None = None
+
+
 class SearchKnowledge(BaseModel):
     """Search the dealership's own information (hours, location, fees, financing partners,
     trade-in process, service, warranty, policies). Returns passages with their source title
@@ -60,9 +77,10 @@ class DealershipInfo(BaseModel):
     `topic` is what the shopper asked (address, phone, hours, open_now, directions, parking;
     "all" for everything). `day` narrows hours to the day asked: a local date (YYYY-MM-DD),
     "today", "tomorrow", "weekend", "week" or a weekday name; without it, today.
-    `department` "service", "parts" or "finance" also returns the dealership's own text about
-    that department's hours and, for topic phone, `department_phone`: its own number as the
-    dealership's pages state it (None: give the main `phone`). Answer with the day asked, not
+    `department` "service", "parts" or "finance" also returns that department's hours on the
+    days asked (`department_days`; `department_week` when the record has them; the pages' own
+    text about them) and, for topic phone, `department_phone`: its own number from the record
+    or the dealership's pages (None: give the main `phone`). Answer with the day asked, not
     the whole week; a department's number asked for is that department's."""
 
     topic: Literal["address", "phone", "hours", "open_now", "directions", "parking", "all"] = "all"
@@ -98,6 +116,14 @@ class Cancel(BaseModel):
     """Cancel the shopper's upcoming test drive."""
 
 
+class MyAppointments(BaseModel):
+    """The shopper's own upcoming test drives, soonest first: vehicle title and stock, local
+    start (YYYY-MM-DDTHH:MM) and the salesperson's name (None: not assigned yet). For "when is
+    my test drive", "what car am I driving", "is my appt still on for thursday": answer from
+    it; an empty list means none is booked (offer to set one up). It moves nothing; the
+    soonest is the one reschedule_test_drive and cancel_test_drive act on."""
+
+
 class CaptureLead(BaseModel):
     """Record the shopper's contact details on their CRM record."""
 
@@ -118,12 +144,14 @@ class RequestHuman(BaseModel):
 TOOLS: dict[str, type[BaseModel]] = {
     "search_inventory": SearchInventory,
     "get_vehicle": GetVehicle,
+    "compare_vehicles": CompareVehicles,
     "search_knowledge": SearchKnowledge,
     "dealership_info": DealershipInfo,
     "check_availability": CheckAvailability,
     "book_test_drive": BookTestDrive,
     "reschedule_test_drive": Reschedule,
     "cancel_test_drive": Cancel,
+    "my_appointments": MyAppointments,
     "capture_lead": CaptureLead,
     "request_human": RequestHuman,
 }

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from agent import alternatives
+from agent import alternatives, comparisons
 from agent import tool_args as A  # noqa: N812 (the schemas read as A.SearchInventory)
 from agent.consent import booking_refusal
 from agent.context import AgentDeps, TurnContext
@@ -65,6 +65,7 @@ def vehicle_view(v: VehicleRecord) -> dict[str, Any]:
         "price": int(v.price) if v.price == v.price.to_integral() else float(v.price),
         "status": v.status.value,
         "features": list(v.features),
+        "specs": v.specs.stated(),  # engine, drivetrain, seats, ... as the listing states them
     }
 
 
@@ -160,6 +161,17 @@ class Toolbox:
             except NotFound:
                 return {"error": f"no vehicle with stock number {args.stock!r}"}
         return {"vehicle": vehicle_view(car)}
+
+    def compare_vehicles(self, args: A.CompareVehicles) -> dict[str, Any]:
+        """The vehicles side by side (`comparisons.compare`), in the order asked."""
+        by_stock = {v.stock: v for v in self.deps.inventory.get(self.ctx.dealership_id).vehicles}
+        asked = list(dict.fromkeys(s.strip().upper() for s in args.stocks))
+        if missing := [s for s in asked if s not in by_stock]:
+            return {"error": f"no vehicle with stock number {missing[0]!r}"}
+        if len(asked) < 2:
+            return {"error": "stocks: expected two or three different stock numbers"}
+        views = [vehicle_view(by_stock[s]) for s in asked]
+        return comparisons.compare(views, args.attribute, args.feature)
 
     # -- knowledge ---------------------------------------------------------------------
 
@@ -323,6 +335,12 @@ class Toolbox:
             view = self._appointment_view(uow, current)
             appointments.cancel_appointment(uow, appointment_id=current)
         return {"cancelled": view}
+
+    def my_appointments(self, args: A.MyAppointments) -> dict[str, Any]:
+        """Only this shopper's own drives (`ctx.customer_id`), never another customer's."""
+        with self.deps.store.reading() as uow:
+            upcoming = appointments.upcoming_for_customer(uow, customer_id=self.ctx.customer_id)
+            return {"appointments": [self._appointment_view(uow, a.id) for a in upcoming]}
 
     # -- people ------------------------------------------------------------------------
 

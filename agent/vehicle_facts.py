@@ -127,6 +127,66 @@ _IS_COLOUR = re.compile(
 )
 
 
+# What-questions about a spec the listing may state ("what mpg does it get", "how much can it
+# tow"): (canonical key, shopper-text pattern, pattern over a listing's lower-cased words).
+_SPECS = tuple(
+    (key, re.compile(asked, re.IGNORECASE), re.compile(listed))
+    for key, asked, listed in (
+        ("mpg", r"\b(?:mpg|gas mileage|fuel (?:economy|mileage|efficiency)|miles per gallon"
+         r"|(?:good|bad|easy) on gas|how much gas)\b", r"\bmpg\b|miles per gallon"),
+        ("range", r"(?<!price )(?<!budget )(?<!long )\brange\b(?! of\b)"
+         r"|\bhow far (?:can|does|will|could) (?:it|she|that|this(?: one)?|the \w+)"
+         r" (?:go|drive|get)\b|\bmiles (?:on|per|from) (?:a|one|1) (?:full )?charge\b",
+         r"\d+[- ]?(?:mile|mi)\b.*\brange|\brange\b\D{0,12}\d"),
+        ("seating", r"\bhow many (?:seats|people|passengers|does it seat|can it seat"
+         r"|(?:can|will) it (?:fit|hold|carry))|\bseating(?: capacity)?\b"
+         r"|\bhow many (?:people|ppl|kids) (?:fit|can)|\bseats how many\b",
+         r"\b(?:third|3rd)[- ]row|\b\w+[- ]passenger|\b\d+ seats\b"),
+        ("engine", r"\b(?:what|which|wat|whats|what's)\s+(?:kind of |type of |size )?"
+         r"(?:engine|motor)|\bengine size\b|\bunder the hood\b"
+         r"|\bhow (?:much|many) (?:hp|horsepower)\b|\bhow many cylinders\b|\bengine\?",
+         r"\b\d\.\d ?l\b|\bv[68]\b|\bturbo|\becoboost|\bhemi\b|\bcylinder|\bcummins|\bengine\b"
+         r"|\bhybrid\b|\belectric\b|\bdiesel\b|\bhorsepower|\bhp\b"),
+        ("drivetrain", r"\b(?:awd|4wd|fwd|rwd|4x4|2wd|all[- ]wheel(?: drive)?|front[- ]wheel"
+         r"(?: drive)?)\s+or\s+(?:awd|4wd|fwd|rwd|4x4|2wd|all[- ]wheel|front[- ]wheel"
+         r"|rear[- ]wheel)|\bdrive ?train\b|\bwhich wheels\b",
+         r"\b(?:awd|4wd|fwd|rwd|4x4|xdrive|all-wheel|front-wheel|rear-wheel)\b"),
+        ("towing", r"\bhow (?:much|many (?:lbs|pounds)) (?:can|will|could|does) (?:it|she|that"
+         r"|this(?: one)?|the \w+(?: \w+)?) (?:tow|pull|haul)\b"
+         r"|\btow(?:ing)? (?:capacity|rating|limit)"
+         r"|\bwhat can (?:it|she|that|the \w+(?: \w+)?) tow\b",
+         r"\btow|\btrailer|\bfifth[- ]wheel|\bgooseneck"),
+        ("transmission", r"\b(?:what|which|whats|what's)\s+(?:kind of |type of )?"
+         r"(?:transmission|trans)\b|\b(?:manual|stick) or (?:auto(?:matic)?)\b"
+         r"|\bauto(?:matic)? or (?:manual|stick)\b",
+         r"\b(?:manual|automatic|cvt|\d-speed|dct|\d ?mt)\b"),
+    )
+)  # fmt: skip
+SPECS = frozenset(key for key, _, _ in _SPECS)
+"""The spec keys `asked_feature` returns for a what-question; `check` answers them from the
+listing's words (or its spec sheet), never with a yes or a no."""
+# "can it tow", "can that thing pull a boat": a yes/no question with a verb of use
+_CAN = re.compile(
+    r"\bcan (?:it|she|that|this(?: one)?|the \w+(?: \w+)?) (?:tow|pull|haul)\b", re.IGNORECASE
+)
+_STATEMENT = re.compile(  # "it has a backup cam right", "that one has carplay yeah?"
+    r"^\W*(?:and\s+|so\s+|ok\s+)?(?:it|that(?:\s+one)?|this(?:\s+one)?)\s+(?:has|have|got"
+    r"|comes\s+with)\s+(?P<f>[^?.!,;]+?)\s*,?\s*(?:right|yeah|yes|correct|too)\W*$",
+    re.IGNORECASE,
+)
+
+
+def asked_spec(text: str) -> str | None:
+    """The spec a what-question asks about ("what mpg does it get" -> "mpg", "how much can
+    it tow" -> "towing", "is it awd or fwd" -> "drivetrain"); None when it asks none."""
+    said = text.lower()
+    return next((key for key, asked, _ in _SPECS if asked.search(said)), None)
+
+
+def is_spec(phrase: str) -> bool:
+    return phrase in SPECS
+
+
 def is_colour(feature: str) -> bool:
     return feature in COLOR_WORDS.values()
 
@@ -143,6 +203,12 @@ def asked_feature(text: str, known: Iterable[str] = ()) -> str | None:
     "eyesight", "heated seats"); None when the message asks no such question. `known` (the
     inventory's feature words) lets "is it a X" and a bare "X?" count for listed features too."""
     said = text.strip()
+    if (spec := asked_spec(said)) is not None:  # "what mpg does it get", "how much can it tow"
+        return spec
+    if _CAN.search(said):  # "can it tow", "can it pull my boat"
+        return "tow"
+    if (stated := _STATEMENT.search(said)) is not None:  # "it has a backup cam right"
+        said = f"does it have {stated.group('f')}?"
     if (colour := _IS_COLOUR.search(said)) is not None:  # "is it blue", "is that one white?"
         return COLOR_WORDS[colour.group("c").lower()]
     found = _HAS.search(said)
@@ -199,6 +265,10 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
         if feature in paint_colours(paint):
             return FeatureAnswer(feature, listed=paint)
         return FeatureAnswer(feature, instead=paint) if paint else FeatureAnswer(feature)
+    if feature in SPECS:  # "what mpg": the listing's words that state it, if any
+        spec = next(listed for key, _, listed in _SPECS if key == feature)
+        found = next((s for s in _listing(vehicle) if spec.search(s.lower())), None)
+        return FeatureAnswer(feature, listed=found)
     concepts = [listed for _, asked, listed in CONCEPTS if asked.search(feature)]
     for source in _listing(vehicle):
         if any(c.search(source.lower()) for c in concepts) or _covers(canonical(source), feature):
@@ -214,7 +284,21 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
 
 def _listing(vehicle: dict[str, Any]) -> list[str]:
     named = " ".join(str(vehicle.get(k) or "") for k in ("model", "trim"))
-    return [*(str(f) for f in vehicle.get("features") or []), named]
+    return [*(str(f) for f in vehicle.get("features") or []), *listing_facts(vehicle), named]
+
+
+def listing_facts(vehicle: dict[str, Any]) -> list[str]:
+    """The vehicle's spec sheet (the view's `specs`, see `agent.tools.vehicle_view`) as
+    listing phrases read besides its `features`: "AWD", "2.5L turbo engine", "8-speed
+    automatic", "38 mpg combined", "7 seats", "tows up to 3,500 lbs". Empty without specs."""
+    specs = vehicle.get("specs") or {}
+    said = [f"{specs['engine']} engine"] if specs.get("engine") else []
+    said += [str(specs[k]) for k in ("drivetrain", "transmission", "fuel_economy") if specs.get(k)]
+    if specs.get("seats"):
+        said.append(f"{specs['seats']} seats")
+    if specs.get("towing"):
+        said.append(f"tows up to {int(specs['towing']):,} lbs")
+    return said
 
 
 def _covers(listed: str, asked: str) -> bool:

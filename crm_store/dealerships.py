@@ -1,12 +1,16 @@
-"""Dealerships and their weekly sales hours."""
+"""Dealerships, their weekly sales hours and the departments they publish."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import time
+from typing import Any
 
 import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Dealership, DealershipHours
-from crm_store.records import DealershipRecord, Weekly, from_row
+from crm_store.records import DealershipRecord, DepartmentRecord, Weekly, from_row
 from crm_store.uow import UnitOfWork
 from crm_store.weekly import as_weekly, sync_weekly
 
@@ -21,8 +25,10 @@ def upsert_dealership(
     address: str | None,
     test_drive_minutes: int,
     hours: Weekly,
+    departments: Sequence[DepartmentRecord] = (),
 ) -> DealershipRecord:
-    """Create the dealership `slug`, or update it in place; hours are replaced as a whole."""
+    """Create the dealership `slug`, or update it in place; hours and departments are
+    replaced as a whole."""
     now = uow.now()
     row = uow.session.scalar(sa.select(Dealership).where(Dealership.slug == slug))
     if row is None:
@@ -33,6 +39,7 @@ def upsert_dealership(
     row.phone = phone
     row.address = address
     row.test_drive_minutes = test_drive_minutes
+    row.departments = {d.name: _stored(d) for d in departments}
     row.updated_at = now
     sync_weekly(uow, row.hours, hours, DealershipHours)
     uow.flush()
@@ -76,4 +83,19 @@ def list_dealerships(uow: UnitOfWork) -> list[DealershipRecord]:
 
 
 def _record(row: Dealership) -> DealershipRecord:
-    return from_row(DealershipRecord, row, hours=as_weekly(row.hours))
+    departments = tuple(_department(name, d) for name, d in (row.departments or {}).items())
+    return from_row(DealershipRecord, row, hours=as_weekly(row.hours), departments=departments)
+
+
+def _stored(d: DepartmentRecord) -> dict[str, Any]:
+    """A department as JSON: hours as [weekday, "HH:MM", "HH:MM"] triples."""
+    hours = [[day, a.strftime("%H:%M"), b.strftime("%H:%M")] for day, (a, b) in d.hours.items()]
+    return {"phone": d.phone, "email": d.email, "hours": sorted(hours)}
+
+
+def _department(name: str, stored: dict[str, Any]) -> DepartmentRecord:
+    hours = {
+        int(day): (time.fromisoformat(a), time.fromisoformat(b))
+        for day, a, b in stored.get("hours") or []
+    }
+    return DepartmentRecord(name, stored.get("phone"), stored.get("email"), hours)

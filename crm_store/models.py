@@ -64,6 +64,8 @@ class Dealership(Base):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     address: Mapped[str | None] = mapped_column(sa.String(300))
     test_drive_minutes: Mapped[int] = mapped_column(default=30)
+    # {"service": {"phone", "email", "hours": [[weekday, "HH:MM", "HH:MM"], ...]}, ...}
+    departments: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -237,6 +239,8 @@ class Vehicle(Base):
     price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     status: Mapped[VehicleStatus] = mapped_column(enum_column(VehicleStatus, "vehicle_status"))
     features: Mapped[list[Any]] = mapped_column(default=list)
+    # optional spec sheet: engine, drivetrain, transmission, fuel_economy, seats, towing
+    specs: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -29,6 +29,21 @@ Weekly = dict[int, tuple[time, time]]
 """Weekday (0 = Monday) -> (start, end) in dealership-local wall time."""
 
 
+DEPARTMENTS = ("sales", "service", "parts", "finance")
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRecord:
+    """A department the dealership publishes (service, parts, finance; sales for its own line):
+    its phone and e-mail, and its weekly hours (empty: not stated; sales hours are the
+    dealership's `hours`)."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    hours: Weekly = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class DealershipRecord:
     id: int
@@ -39,6 +54,10 @@ class DealershipRecord:
     address: str | None
     test_drive_minutes: int
     hours: Weekly
+    departments: tuple[DepartmentRecord, ...] = ()
+
+    def department(self, name: str) -> DepartmentRecord | None:
+        return next((d for d in self.departments if d.name == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +142,23 @@ class StoredMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class VehicleSpecs:
+    """The vehicle's optional spec sheet; None where the listing does not state it.
+    `drivetrain` is one of AWD, 4WD, FWD, RWD; `towing` is the capacity in pounds."""
+
+    engine: str | None = None
+    drivetrain: str | None = None
+    transmission: str | None = None
+    fuel_economy: str | None = None
+    seats: int | None = None
+    towing: int | None = None
+
+    def stated(self) -> dict[str, str | int]:
+        """The fields the listing states, by name (for JSON and views)."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
 class VehicleRecord:
     id: int
     dealership_id: int
@@ -139,6 +175,7 @@ class VehicleRecord:
     price: Decimal
     status: VehicleStatus
     features: tuple[str, ...]
+    specs: VehicleSpecs = VehicleSpecs()
 
     @property
     def title(self) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
 from crm_store.errors import NotFound
 from crm_store.models import Vehicle
-from crm_store.records import VehicleRecord, from_row
+from crm_store.records import VehicleRecord, VehicleSpecs, from_row
 from crm_store.types import Condition, VehicleStatus
 from crm_store.uow import UnitOfWork
 
@@ -31,8 +32,10 @@ def upsert_vehicle(
     price: Decimal,
     status: VehicleStatus,
     features: Sequence[str],
+    specs: VehicleSpecs | None = None,
 ) -> VehicleRecord:
-    """Create the vehicle `stock`, or update every field of it in place."""
+    """Create the vehicle `stock`, or update every field of it in place (`specs` replaced
+    as a whole; None: the listing states none)."""
     now = uow.now()
     row = _find(uow, dealership_id, stock)
     if row is None:
@@ -50,6 +53,7 @@ def upsert_vehicle(
     row.price = price
     row.status = status
     row.features = list(features)
+    row.specs = specs.stated() if specs else {}
     row.updated_at = now
     uow.flush()
     return _record(row)
@@ -103,5 +107,14 @@ def _find(uow: UnitOfWork, dealership_id: int, stock: str) -> Vehicle | None:
 
 def _record(row: Vehicle) -> VehicleRecord:
     return from_row(
-        VehicleRecord, row, price=Decimal(row.price), features=tuple(str(f) for f in row.features)
+        VehicleRecord,
+        row,
+        price=Decimal(row.price),
+        features=tuple(str(f) for f in row.features),
+        specs=_specs(row.specs),
     )
+
+
+def _specs(stored: dict[str, Any] | None) -> VehicleSpecs:
+    known = set(VehicleSpecs.__dataclass_fields__)
+    return VehicleSpecs(**{k: v for k, v in (stored or {}).items() if k in known})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,8 @@ from evals.scenario import AppointmentExpect, EndExpect, HandoffExpect, TurnExpe
 from nightshift.world import WorldSpec
 
 SHOWN = 300  # characters of a reply quoted in a failure
+# An appointment as a scenario can change it: its start, vehicle id and staff id.
+AppointmentState = tuple[datetime, int, int | None]
 
 
 def quote(text: str) -> str:
@@ -104,22 +107,28 @@ class Observed:
             str(v) for e in events if e.kind == "guardrail_violation" for v in e.data["violations"]
         ]
 
-    def appointment_ids(self) -> set[int]:
+    def appointment_snapshot(self) -> dict[int, AppointmentState]:
+        """Every appointment of the world (cancelled ones too) as it stands: id -> (start,
+        vehicle, staff), to tell afterwards which were created or changed."""
         with self.store.unit_of_work() as uow:
             dealer = dealerships.get_dealership(uow, slug=self.slug)
             found = appointments.list_appointments(
                 uow, dealership_id=dealer.id, include_cancelled=True
             )
-        return {a.id for a in found}
+        return {a.id: (a.starts_at, a.vehicle_id, a.staff_id) for a in found}
 
-    def appointments_since(self, before: set[int], zone: ZoneInfo) -> list[Appointment]:
-        """Appointments created after the snapshot `before`, as they stand (not cancelled)."""
+    def appointments_since(
+        self, before: dict[int, AppointmentState], zone: ZoneInfo
+    ) -> list[Appointment]:
+        """The appointments created or changed (moved, reassigned) since the snapshot
+        `before`, as they stand at the end (EVAL_FORMAT `appointments`): a moved one is listed
+        once at its final time, one left as it was is not, a cancelled one is not."""
         with self.store.unit_of_work() as uow:
             dealer = dealerships.get_dealership(uow, slug=self.slug)
             standing = appointments.list_appointments(uow, dealership_id=dealer.id)
             out = []
             for a in standing:
-                if a.id in before:
+                if before.get(a.id) == (a.starts_at, a.vehicle_id, a.staff_id):
                     continue
                 car = vehicles.get_vehicle_by_id(uow, vehicle_id=a.vehicle_id)
                 person = staff.get_staff(uow, staff_id=a.staff_id) if a.staff_id else None

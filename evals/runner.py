@@ -129,7 +129,7 @@ def _play(
     assert sender is not None
     observed = Observed(runtime.store, slug, spec.channel, sender)
     zone = ZoneInfo(scenario.world.dealership.timezone)
-    existing = observed.appointment_ids()
+    existing = observed.appointment_snapshot()  # to list those created or changed
     pending: _Pending | None = None
     for index, turn in enumerate(spec.turns, start=1):
         if turn.advance:

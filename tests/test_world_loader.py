@@ -47,7 +47,7 @@ def test_unknown_key_bad_timezone_and_duplicate_stock_reported_together() -> Non
     problems = _problems(text)
     assert problems == [
         "lot.yaml:3: dealership.colour: unknown key 'colour'; expected one of: name, timezone, "
-        "phone, address, hours, test_drive_minutes",
+        "phone, address, hours, test_drive_minutes, departments",
         "lot.yaml:4: dealership.timezone: 'America/Chicagoo' is not an IANA timezone; "
         "expected e.g. America/Los_Angeles",
         "lot.yaml:16: inventory[1].stock: duplicate stock number 'S100' (already used by "

@@ -17,9 +17,9 @@ from crm_store import (
     vehicles,
 )
 from crm_store.db import Store
-from crm_store.records import DealershipRecord, Weekly
+from crm_store.records import DealershipRecord, DepartmentRecord, VehicleSpecs, Weekly
+from nightshift.world.schema import DepartmentsSpec, WorldSpec, weekday_index
 from nightshift.world.schema import Weekly as SpecWeekly
-from nightshift.world.schema import WorldSpec, weekday_index
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
             address=spec.address,
             test_drive_minutes=spec.test_drive_minutes,
             hours=_weekly(spec.hours),
+            departments=_departments(spec.departments),
         )
         staff_ids: dict[str, int] = {}
         for member in world.staff:
@@ -83,7 +84,8 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
             vehicle = vehicles.upsert_vehicle(
                 uow,
                 dealership_id=dealer.id,
-                **car.model_dump(),
+                **car.model_dump(exclude={"specs"}),
+                specs=VehicleSpecs(**car.specs.model_dump()) if car.specs else None,
             )
             vehicle_ids[car.stock] = vehicle.id
         for doc in world.knowledge:
@@ -126,6 +128,16 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
         customers=len(world.customers),
         appointments=len(world.appointments),
     )
+
+
+def _departments(spec: DepartmentsSpec) -> list[DepartmentRecord]:
+    found = []
+    for name in DepartmentsSpec.model_fields:
+        department = getattr(spec, name)
+        if department is not None:
+            hours = _weekly(getattr(department, "hours", {}))
+            found.append(DepartmentRecord(name, department.phone, department.email, hours))
+    return found
 
 
 def _weekly(spec: SpecWeekly) -> Weekly:

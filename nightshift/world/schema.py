@@ -90,6 +90,62 @@ def _money(value: Any) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+_DRIVETRAINS = {
+    "awd": "AWD",
+    "allwheeldrive": "AWD",
+    "allwheel": "AWD",
+    "4wd": "4WD",
+    "4x4": "4WD",
+    "fourwheeldrive": "4WD",
+    "4wheeldrive": "4WD",
+    "fwd": "FWD",
+    "frontwheeldrive": "FWD",
+    "rwd": "RWD",
+    "rearwheeldrive": "RWD",
+}
+_POUNDS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)\s*-?\s*(?:lbs?\.?|pounds)?$", re.IGNORECASE)
+
+
+def _drivetrain(value: Any) -> str:
+    key = re.sub(r"[^a-z0-9]", "", str(value).lower()) if isinstance(value, str) else ""
+    if key not in _DRIVETRAINS:
+        raise ValueError(
+            f"{value!r}: expected a drivetrain: AWD, 4WD, FWD or RWD (all-wheel drive, 4x4,"
+            " front-wheel drive, rear-wheel drive)"
+        )
+    return _DRIVETRAINS[key]
+
+
+def _seats(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 15:
+        raise ValueError(f"{value!r}: expected a number of seats from 1 to 15, e.g. 5")
+    return value
+
+
+def _towing(value: Any) -> int:
+    pounds = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        pounds = value
+    elif isinstance(value, str) and (match := _POUNDS.match(value.strip())):
+        pounds = int(match[1].replace(",", ""))
+    if pounds is None or not 1 <= pounds <= 40000:
+        raise ValueError(
+            f'{value!r}: expected a towing capacity in pounds, e.g. 3500 or "3,500 lbs"'
+        )
+    return pounds
+
+
+def _fuel_economy(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return f"{value:g} mpg combined"
+    if isinstance(value, str) and re.search(r"\d", value):
+        return value.strip()
+    raise ValueError(
+        f'{value!r}: expected fuel economy with its numbers, e.g. "26 city / 33 highway mpg"'
+        ' or "294-mile range"'
+    )
+
+
 def _status_word(value: Any) -> Any:
     # YAML 1.1 reads an unquoted `off` / `on` as booleans; they were meant as words.
     if value is False:
@@ -129,10 +185,32 @@ LocalDateTime = Annotated[datetime, BeforeValidator(_local_datetime)]
 Text = Annotated[str, Field(min_length=1)]
 Code = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=40)]
 Weekly = dict[Weekday, Span]
+Drivetrain = Annotated[str, BeforeValidator(_drivetrain)]
+Seats = Annotated[int, BeforeValidator(_seats)]
+Towing = Annotated[int, BeforeValidator(_towing)]
+FuelEconomy = Annotated[str, BeforeValidator(_fuel_economy)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SalesLineSpec(Strict):
+    """The sales department's own line; its hours are the dealership's `hours`."""
+
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class DepartmentSpec(SalesLineSpec):
+    hours: Weekly = Field(default_factory=dict)  # a day not listed is closed
+
+
+class DepartmentsSpec(Strict):
+    sales: SalesLineSpec | None = None
+    service: DepartmentSpec | None = None
+    parts: DepartmentSpec | None = None
+    finance: DepartmentSpec | None = None
 
 
 class DealershipSpec(Strict):
@@ -142,6 +220,7 @@ class DealershipSpec(Strict):
     address: str | None = None
     hours: Weekly = Field(default_factory=dict)
     test_drive_minutes: Annotated[StrictInt, Field(ge=10, le=240)] = 30
+    departments: DepartmentsSpec = Field(default_factory=DepartmentsSpec)
 
 
 class StaffSpec(Strict):
@@ -151,6 +230,17 @@ class StaffSpec(Strict):
     phone: Phone | None = None
     email: Email | None = None
     shifts: Weekly = Field(default_factory=dict)
+
+
+class SpecSheet(Strict):
+    """A vehicle's optional spec sheet (`inventory[].specs`)."""
+
+    engine: Text | None = None
+    drivetrain: Drivetrain | None = None
+    transmission: Text | None = None
+    fuel_economy: FuelEconomy | None = None
+    seats: Seats | None = None
+    towing: Towing | None = None
 
 
 class VehicleSpec(Strict):
@@ -167,6 +257,7 @@ class VehicleSpec(Strict):
     price: Money
     status: VehicleStatus = VehicleStatus.AVAILABLE
     features: list[str] = Field(default_factory=list)
+    specs: SpecSheet | None = None
 
 
 class KnowledgeSpec(Strict):

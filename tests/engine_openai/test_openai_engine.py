@@ -48,6 +48,7 @@ TOOL_NAMES = {
     "book_test_drive",
     "reschedule_test_drive",
     "cancel_test_drive",
+    "my_appointments",
     "capture_lead",
     "request_human",
 }

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
-from agent.engines.offline import answers, facts_replies, vehicle_replies
+from agent.engines.offline import answers, compare_replies, facts_replies, vehicle_replies
 from agent.engines.offline import formatting as fmt
 
 # re-exported: the engine plans one knowledge search per question (`compose.more_questions`)
@@ -107,7 +107,8 @@ _LIST_CUES = (
 
 def asks_for_list(text: str) -> bool:
     """Whether the message asks for a list of vehicles ("any EVs", "do u have hondas")."""
-    return any(w in text.lower() for w in _LIST_CUES)
+    said = text.lower()
+    return any(re.search(rf"(?<![a-z']){re.escape(w)}", said) for w in _LIST_CUES)  # not "many "
 
 
 def other_questions(text: str) -> str:
@@ -220,6 +221,8 @@ def reply(
                 by_name["check_availability"][-1], by_name, seed, updates
             )
         )
+    elif "compare_vehicles" in by_name:  # "whats the difference", "which has less miles"
+        parts.append(compare_replies.text(by_name["compare_vehicles"][-1], m, slots, seed, updates))
     elif "get_vehicle" in by_name:
         parts.append(
             vehicle_replies.vehicle_text(by_name["get_vehicle"][-1], by_name, m, seed, updates)

@@ -20,7 +20,7 @@ from agent import prompts, references
 from agent.context import AgentDeps, TurnContext
 from agent.dialogue import ShownVehicle, read_shown, shown_updates
 from agent.engines import EngineStep
-from agent.engines.offline import compose, facts_replies
+from agent.engines.offline import breakdown, compose, facts_replies, misuse, own_booking
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.intents import (
     HANDOFF_INTENTS,
@@ -34,6 +34,7 @@ from agent.engines.offline.understand import Understanding, understand
 from agent.engines.offline.vehicle_replies import which_one_text
 from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
+from agent.standing import shifted
 from agent.state import AgentState
 
 Call = tuple[str, dict[str, Any]]
@@ -69,10 +70,17 @@ class OfflineEngine:
                 return _calls(follow_up, {}, f"{ctx.turn}_{len(turn)}")
             if slots.get("asked_feature") and not meaning.feature:  # "the outback" to which one
                 meaning = replace(meaning, feature=slots["asked_feature"])
-            text, updates = compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
+            text, updates = (
+                breakdown.reply(meaning, slots, results, ctx, self.deps)
+                or own_booking.reply(meaning, results, ctx)
+                or compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
+            )
             step = EngineStep(AIMessage(content=text), updates)
         if not step.message.tool_calls and _unpicked(slots, results):
             step = _ask_which(step, slots, ctx)
+        if meaning.text and not step.message.tool_calls and misuse.screen(meaning.raw).injected:
+            note = prompts.render("injected_note", f"{ctx.conversation_id}:{ctx.turn}")
+            step = EngineStep(AIMessage(content=f"{note} {step.message.text}"), step.slots)
         if meaning.photos and not step.message.tool_calls:
             thanks = prompts.render("photo_thanks", f"{ctx.conversation_id}:{ctx.turn}")
             step = EngineStep(AIMessage(content=f"{thanks} {step.message.text}"), step.slots)
@@ -119,9 +127,10 @@ class OfflineEngine:
         feature = m.feature or (
             slots.get("asked_feature") if slots.get("pending") == "which_vehicle" else None
         )
-        stock = _listing_asked(feature, intent, m, slots)
+        stock = _listing_asked(feature, intent, m, slots) if intent != "compare" else None
         if stock or (feature and m.candidates and _may_ask_listing(intent, m)):
             intent = "vehicle_feature"
+        intent = breakdown.refined(intent, m.text)  # "is the price plus tax": the fee page
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
         if intent == "dealership_info" and (asked_day := facts_replies.day_asked(fact_calls)):
@@ -190,6 +199,8 @@ class OfflineEngine:
             calls += [
                 ("search_knowledge", {"query": q}) for q in other_questions if q not in booking
             ]
+        elif intent == "compare" and m.comparison is not None:  # "which has less miles"
+            calls.append(("compare_vehicles", m.comparison.args()))
         elif intent == "price_hold":  # no promise, but how a vehicle is really held
             calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
         elif len(m.queries) > 1 and intent in _SEARCHES and not m.reference:
@@ -227,6 +238,10 @@ class OfflineEngine:
             calls += self._reschedule(m, slots, ctx, updates)
         elif intent == "cancel":
             calls.append(("cancel_test_drive", {}))
+        elif intent == own_booking.INTENT:  # "when is my appt": from the store
+            calls.append((own_booking.TOOL, {}))
+        elif intent == breakdown.INTENT:
+            calls += breakdown.calls(m, slots)
         if calls:
             return _calls(calls, updates, tag)
         text, more = compose.direct(intent, m, slots, ctx, self.deps)
@@ -248,11 +263,15 @@ class OfflineEngine:
         when = _with_context(m, slots)
         if when.day and not when.at:
             updates["requested_day"] = when.day.isoformat()
+        if move := own_booking.move_of_standing(stock, when, slots):  # this car's drive stands
+            return [move]
         return compose.test_drive_calls(stock, when)
 
     def _reschedule(
         self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
     ) -> list[Call]:
+        if moved := shifted(m.text, slots):  # "push it back an hour"
+            return [("reschedule_test_drive", {"starts_at": moved})]
         when = _with_context(m, slots)
         if when.day and not when.at and SAME_TIME.search(m.text) and slots.get("appointment_time"):
             # "move it to saturday same time"
@@ -272,7 +291,7 @@ class OfflineEngine:
         if when.day and stock:
             updates["requested_day"] = when.day.isoformat()
             updates["rescheduling"] = True
-            return [("check_availability", {"stock": stock, "date": when.day.isoformat()})]
+            return [compose.test_drive_call(stock, when)]  # "friday afternoon": that window
         updates["pending"] = "ask_reschedule_time"
         return []
 
@@ -315,7 +334,9 @@ def _beyond_shown(m: Understanding, slots: dict[str, Any]) -> bool:
 _MOST = re.compile(r"\b(?:\w+est|least|most)\b", re.IGNORECASE)
 _POINTS = re.compile(r"\b(?:it|that|this|one)\b", re.IGNORECASE)
 _ASKS_WHICH = ("vehicle_details", "test_drive", "vehicle_feature")
-_NOT_LISTING = frozenset({"cancel", "reschedule", "dealership_info", "open_now", "ai_disclosure"})
+_NOT_LISTING = frozenset(
+    {"cancel", "reschedule", "dealership_info", "open_now", "ai_disclosure", own_booking.INTENT}
+)
 
 
 def _may_ask_listing(intent: str, m: Understanding) -> bool:
@@ -345,7 +366,10 @@ def _listing_asked(
     return str(focus) if focus and other.is_empty() and not m.candidates else None
 
 
-_NOT_FACTS = frozenset({"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only"})
+_NOT_FACTS = frozenset(
+    {"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only", "compare"}
+    | {own_booking.INTENT}
+)
 
 
 def _may_ask_facts(intent: str, m: Understanding) -> bool:

@@ -10,8 +10,9 @@ from typing import Any
 
 from agent import followups
 from agent.consent import LATER
-from agent.engines.offline import compose
+from agent.engines.offline import compose, own_booking
 from agent.engines.offline.intents import HANDOFF_INTENTS
+from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.nlu import timewords as tw
 
@@ -50,6 +51,10 @@ def refine(m: Understanding, slots: dict[str, Any]) -> str:
     """Let context and entities sharpen the classifier's guess."""
     intent = m.intent
     pending = slots.get("pending")
+    if own := own_booking.refined(m, slots):  # "when is my appt", "push it back an hour"
+        return own
+    if _compares(m):  # "whats the difference between the first two", "which has less miles"
+        return "compare"
     if m.by == "rule" or intent in HANDOFF_INTENTS:
         if intent == "reschedule" and not slots.get("appointment_id") and m.when.at:
             return "test_drive"
@@ -158,6 +163,17 @@ def refine(m: Understanding, slots: dict[str, Any]) -> str:
         if (followups.topic_of(slots) and followups.is_follow_up(m.text)) or _DEALER.search(m.text):
             return "knowledge"
     return intent
+
+
+def _compares(m: Understanding) -> bool:
+    """A comparison of vehicles asked for (`agent.comparisons`), not a handoff, a refusal or
+    a booking with a time."""
+    return (
+        m.comparison is not None
+        and m.intent not in HANDOFF_INTENTS
+        and m.intent not in DECLINE_INTENTS
+        and m.when.is_empty()
+    )
 
 
 _WHEN_CONTACTED = re.compile(

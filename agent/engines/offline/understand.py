@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from agent import references, vehicle_facts
+from agent import comparisons, references, vehicle_facts
 from agent.dialogue import ShownVehicle, read_shown
 from agent.engines.offline import names
 from agent.engines.offline.intents import IntentClassifier, IntentGuess
@@ -139,6 +139,7 @@ class Understanding:
     feature: str | None = None  # a yes/no question about a vehicle's listing ("v8?", "moonroof")
     # several models named ("a venue or a santa cruz"): one query each
     queries: tuple[VehicleQuery, ...] = ()
+    comparison: comparisons.Comparison | None = None  # "which has less miles", "X vs Y"
 
 
 PHOTOS = re.compile(r"(?<!\s)\s*\[sent (\d+) photos?\]\s*$")
@@ -170,6 +171,9 @@ def understand(
     else:  # nothing left once insults or an injected block are dropped
         guess = IntentGuess("abuse" if screened.abusive else "decline", 0.95, "rule")
     pointed = refer(text, slots, inventory, vocabulary, query)
+    feature = vehicle_facts.asked_feature(text, {f for v in inventory for f in v.features})
+    if feature and vehicle_facts.is_spec(feature) and not (pointed.stock or pointed.candidates):
+        pointed = _which_for_spec(slots, inventory, query) or pointed  # "how many seats"
     meaning = Understanding(
         text=text,
         intent=guess.intent,
@@ -184,10 +188,42 @@ def understand(
         wants_test_drive=bool(_TEST_DRIVE.search(text)),
         photos=photos,
         raw=raw,
-        feature=vehicle_facts.asked_feature(text, {f for v in inventory for f in v.features}),
+        feature=feature,
         queries=tuple(vocabulary.parse_each(names.without_signature(text))),
+        comparison=compared(text, slots, inventory),
     )
     return meaning
+
+
+def _which_for_spec(
+    slots: dict[str, Any], inventory: list[VehicleRecord], query: VehicleQuery
+) -> Reference | None:
+    """ "how many seats" with none in focus and several shown: which one, then asked."""
+    if slots.get("vehicle_of_interest") or not query.is_empty():
+        return None
+    shown = read_shown(slots, {v.stock: v for v in inventory}.get)
+    return Reference(candidates=tuple(shown), by="pronoun") if len(shown) >= 2 else None
+
+
+def compared(
+    text: str, slots: dict[str, Any], inventory: list[VehicleRecord]
+) -> comparisons.Comparison | None:
+    """The comparison asked for between vehicles shown, in play (the last compared, while
+    no other list has been shown) or named. A superlative or a feature ("which is newest",
+    "which of those has a 3rd row") over a list of three is left to the search that orders
+    or narrows it."""
+    by_stock = {v.stock: v for v in inventory}
+    shown = read_shown(slots, by_stock.get)
+    last = slots.get("compared") or {}
+    same_list = last.get("among") == [str(s) for s in slots.get("vehicles_shown") or []]
+    in_play = tuple(last.get("stocks") or ()) if same_list else ()
+    available = [v for v in inventory if v.status.value == "available"]
+    found = comparisons.comparison(text, shown, available, in_play)
+    if found is None or in_play or found.asked.named:
+        return found
+    if found.asked.superlative or (found.asked.attribute == "feature" and len(shown) > 2):
+        return None  # "which of those has a 3rd row" in a list: narrowed by a search
+    return found
 
 
 def refer(

@@ -166,7 +166,8 @@ def vehicle_text(
 
 
 _ALSO_ASKS = re.compile(
-    r"\b(?:price|priced|cost|how much|miles|mileage|colou?r|year|stock (?:#|number|no))",
+    r"\b(?:price|priced|cost|how much(?! \w+ \w+ (?:tow|pull|haul))|miles|mileage|colou?r|year"
+    r"|stock (?:#|number|no))",
     re.IGNORECASE,
 )
 # How a canonical feature word reads in a sentence ("not a manual", "doesn't mention AWD").
@@ -189,6 +190,14 @@ _SAID = {
     "navigation": "navigation",
     "third row": "a third row",
     "locking diff": "a locking differential",
+    # what-questions (`vehicle_facts.SPECS`): "doesn't mention the fuel economy"
+    "mpg": "the fuel economy",
+    "range": "the range",
+    "seating": "the seating",
+    "engine": "the engine",
+    "drivetrain": "the drivetrain",
+    "towing": "the towing capacity",
+    "transmission": "the transmission",
 }
 
 
@@ -203,7 +212,8 @@ def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: dict[str, A
         return prompts.render(key, seed, colour=v.get("color") or "not listed", **where)
     parts = []
     if listed := [a.listed for a in found if a.listed]:
-        parts.append(prompts.render("feature_listed", seed, listed=fmt.joined(listed), **where))
+        key = "spec_listed" if vehicle_facts.is_spec(phrase) else "feature_listed"  # "what mpg"
+        parts.append(prompts.render(key, seed, listed=fmt.joined(listed), **where))
     for a in found:
         if a.instead:
             instead, asked = _SAID.get(a.instead, a.instead), _SAID.get(a.feature, a.feature)

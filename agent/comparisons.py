@@ -1,0 +1,356 @@
+"""Comparing two or three vehicles: which ones a message means, what it compares, and the
+comparison itself, read from the listings only. Pure: no I/O.
+
+`asked` finds a comparison in a message: a whole one ("whats the difference between the first
+two", "the tucson hybrid vs the sel") or one attribute ("which has less miles", "which one's
+cheaper", "which is awd", "which has more range"). `picked` finds the vehicles meant among
+those shown (ordinals, descriptions, trims), stock numbers, or models named; `compare` builds
+the comparison the `compare_vehicles` tool returns. Both engines answer from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from agent import references, vehicle_facts
+from agent.dialogue import ShownVehicle, shown_vehicle
+from agent.nlu.vehicle_words import CONCEPTS, compact
+
+ATTRIBUTES = ("price", "mileage", "year", "features", "range", "mpg", "seats", "feature")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a comparison asks: `attribute` None for a whole comparison; `want` +1 for the
+    highest value (newer, more range), -1 for the lowest (cheaper, fewer miles); `feature`
+    the canonical feature word when the attribute is "feature" ("awd", "moonroof")."""
+
+    attribute: str | None = None
+    want: int = 1
+    feature: str | None = None
+    superlative: bool = False
+    named: bool = False  # asked as "X or Y cheaper?": only with both sides named
+
+
+_WHOLE = re.compile(
+    r"\b(?:differen(?:ce|ces)|(?:the|what'?s the|whats the) diff|compare[sd]?|comparison|vs\.?"
+    r"|versus|v\.s\.?|how (?:are|r|is) (?:they|those|these|em|the \w+(?: \w+)?) different"
+    r"|what(?:'s| is|s)? different"
+    r"|stack up|side by side|pros and cons|which (?:one |1 )?(?:is|would be|'s) better"
+    r"|which (?:one |1 )?(?:should|would) (?:i|u|you) (?:get|go with|pick|buy|choose|recommend)"
+    r"|torn between|deciding between|decide between|choose between)\b",
+    re.IGNORECASE,
+)
+# One attribute, comparative: (pattern, attribute, want). Superlatives ("the least miles")
+# read the same when two or three are in play.
+_ONE: tuple[tuple[re.Pattern[str], str, int], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), attribute, want)
+    for p, attribute, want in (
+        (r"\b(?:cheaper|less expensive|lower[- ]priced|costs? less|more affordable|cheapest"
+         r"|least expensive|lowest price)\b", "price", -1),
+        (r"\b(?:pricier|more expensive|costs? more|higher[- ]priced|most expensive|priciest)\b",
+         "price", 1),
+        (r"\b(?:better (?:gas |fuel )?(?:mpg|mileage)|more (?:fuel[- ])?efficient|better on gas"
+         r"|(?:more|higher|best|most) mpg|best (?:gas )?mileage|most efficient)\b", "mpg", 1),
+        (r"\b(?:(?:less|fewer|lower|least|fewest|lowest)\s*(?:miles|mileage|mi|odometer)"
+         r"|less driven|least driven)\b", "mileage", -1),
+        (r"\b(?:(?:more|higher|most|highest)\s*(?:miles|mileage))\b", "mileage", 1),
+        (r"\b(?:newer|more recent|newest|latest|younger)\b", "year", 1),
+        (r"\b(?:older|oldest)\b", "year", -1),
+        (r"\b(?:more|longer|better|most|longest|best|further|farther)\s+(?:electric\s+)?range"
+         r"|\bgoes? (?:further|farther)\b", "range", 1),
+        (r"\b(?:more|most) (?:seats|seating|room|passengers)\b|\bseats? more\b", "seats", 1),
+        (r"\b(?:more|most|better) (?:features|options|equipped|stuff|loaded)\b"
+         r"|\bbetter equipped\b|\bmore loaded\b", "features", 1),
+    )
+)  # fmt: skip
+_WHICH = re.compile(r"\b(?:which|wich|whch|what one|whichever)\b", re.IGNORECASE)
+_OR = re.compile(r"\bor\b|\bvs\.?(?!\w)|\bversus\b", re.IGNORECASE)
+# "which one is awd", "which has a sunroof", "which of them has heated seats"
+_WHICH_HAS = re.compile(
+    r"\b(?:which|wich)\s+(?:one\s+|1\s+|of\s+(?:them|those|these|the\s+(?:two|2|three|3))\s+)?"
+    r"(?:is|has|have|got|comes?\s+with|gets?|'s)\s+(?:a\s+|an\s+|the\s+)?(?P<f>[^?.!,;]+)",
+    re.IGNORECASE,
+)
+_MOST = re.compile(r"\b(?:\w+est|least|most)\b", re.IGNORECASE)
+
+
+def asked(text: str, known: Sequence[str] = ()) -> Asked | None:
+    """The comparison `text` asks for, or None. One attribute needs a "which" (or "X or Y"):
+    "the cheaper one" picks a vehicle, it asks nothing. `known` are the inventory's feature
+    words, so "which has the harman kardon" counts."""
+    said = text.strip()
+    which = bool(_WHICH.search(said))
+    if which or _OR.search(said):
+        for pattern, attribute, want in _ONE:
+            if (found := pattern.search(said)) is not None:
+                superlative = bool(_MOST.search(found.group(0)))
+                return Asked(attribute, want, superlative=superlative, named=not which)
+        if which and (has := _WHICH_HAS.search(said)) is not None:
+            feature = vehicle_facts.asked_feature(f"is it {has.group('f')}?", known)
+            if feature and not vehicle_facts.is_colour(feature):
+                return Asked("feature", 1, feature=feature)
+    if _WHOLE.search(said):
+        return Asked()
+    return None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison asked for and the vehicles it is between (stock numbers, in order)."""
+
+    stocks: tuple[str, ...]
+    asked: Asked
+
+    def args(self) -> dict[str, Any]:
+        """The `compare_vehicles` tool's arguments."""
+        args: dict[str, Any] = {"stocks": list(self.stocks)}
+        if self.asked.attribute:
+            args["attribute"] = self.asked.attribute
+        if self.asked.feature:
+            args["feature"] = self.asked.feature
+        return args
+
+
+def comparison(
+    text: str,
+    shown: Sequence[ShownVehicle],
+    inventory: Sequence[Any] = (),
+    in_play: Sequence[str] = (),
+) -> Comparison | None:
+    """The comparison `text` asks for between two or three vehicles it names, shown, or in
+    play (`in_play`: the last compared); None when it asks none or names fewer than two."""
+    question = asked(text, sorted({str(f) for v in inventory for f in v.features}))
+    if question is None:
+        return None
+    stocks = picked(text, shown, inventory, () if question.named else in_play, question.named)
+    return Comparison(stocks[:3], question) if len(stocks) >= 2 else None
+
+
+# -- which vehicles ---------------------------------------------------------------------
+
+_STOCK = re.compile(r"\b[A-Za-z]{1,3}-?\d{3,6}\b")
+_FIRST_N = re.compile(
+    r"\b(?:the\s+)?(?P<end>first|top|last|bottom|1st)\s+(?P<n>two|2|three|3)\b", re.IGNORECASE
+)
+_ALL = re.compile(
+    r"\b(?:those|these|the|both|all)\s+(?:two|2|three|3)\b|\bboth\b|\bthem\b|\bthey\b|\bem\b"
+    r"|\ball (?:of )?(?:them|three|3)\b|\beach\b|\beither\b",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(
+    r"\s*(?:\bvs\.?|\bversus\b|\bv\.s\.?|\bor\b|\band\b|&|,|/|\bwith\b|\bcompared to\b"
+    r"|\bagainst\b|\bto\b)\s*",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(
+    r"^.*?\b(?:between|compare|comparing|of|on|is|get|choose|decide|for)\b\s*", re.IGNORECASE
+)
+_NUMBER = {"two": 2, "2": 2, "three": 3, "3": 3}
+
+
+def picked(
+    text: str,
+    shown: Sequence[ShownVehicle],
+    inventory: Sequence[Any] = (),
+    in_play: Sequence[str] = (),
+    named_only: bool = False,
+) -> tuple[str, ...]:
+    """The stock numbers of the two or three vehicles `text` compares: stock numbers named,
+    "the first two"/"the last 2", each side of "X vs Y" / "X or Y" among `shown` (or, when
+    not shown, the one vehicle of `inventory` it names), else those in play (`in_play`, the
+    last compared) or those shown (not when `named_only`). () when it names fewer than two."""
+    stocks = {compact(v.stock): v.stock for v in inventory}
+    named = [stocks[compact(s)] for s in _STOCK.findall(text) if compact(s) in stocks]
+    if len(set(named)) >= 2:
+        return _distinct(named)[:3]
+    if (first := _FIRST_N.search(text)) is not None and len(shown) >= 2:
+        n = min(_NUMBER[first.group("n").lower()], len(shown))
+        pool = list(shown)[:n] if first.group("end").lower() in ("first", "top", "1st") else []
+        pool = pool or list(shown)[-n:]
+        return tuple(v["stock"] for v in pool)
+    sides = _sides(text, shown, inventory)
+    if len(sides) >= 2 or named_only or _names_models(text, inventory):
+        return sides[:3] if len(sides) >= 2 else ()  # named but not told apart: not others
+    if len(sides) == 1 and len(in_play) == 2 and sides[0] in in_play:
+        return tuple(in_play)  # "is the hybrid cheaper" after comparing it with another
+    play = tuple(in_play) if len(in_play) >= 2 else tuple(v["stock"] for v in shown)
+    if (every := _ALL.search(text)) is not None and re.search(r"two|2", every.group(0)):
+        return play[:2] if len(play) >= 2 else ()  # "those two" of three shown: the first two
+    return play[:3] if 2 <= len(play) <= 3 or (play and every) else ()
+
+
+def _names_models(text: str, inventory: Sequence[Any]) -> bool:
+    """Whether `text` names two or more models of the inventory ("the palisade or the santa
+    fe"): then the comparison is between those, or none."""
+    said = compact(text)
+    return len({compact(v.model) for v in inventory if len(compact(v.model)) > 2
+                and compact(v.model) in said}) >= 2  # fmt: skip
+
+
+def _sides(text: str, shown: Sequence[ShownVehicle], inventory: Sequence[Any]) -> tuple[str, ...]:
+    """Each side of "X vs Y", "X or Y", "X and Y" resolved to one vehicle; sides that name
+    none are skipped."""
+    said = _LEAD.sub("", text.lower()) if _LEAD.search(text.lower()) else text.lower()
+    parts = [p for p in _SPLIT.split(said) if p.strip()]
+    if len(parts) < 2:
+        return ()
+    found: list[str] = []
+    for part in parts:
+        stock = _one(part, shown, inventory, taken=found)
+        if stock and stock not in found:
+            found.append(stock)
+    return tuple(found)
+
+
+def _one(
+    part: str, shown: Sequence[ShownVehicle], inventory: Sequence[Any], taken: Sequence[str]
+) -> str | None:
+    """The one vehicle a side names: among those shown (`references.resolve`, then trim words
+    to tell several apart), else the one vehicle of the inventory of the model it names."""
+    ref = references.resolve(part, shown) if shown else references.Reference()
+    if ref.stock and ref.by != "pronoun":
+        return ref.stock
+    if ref.candidates:  # "the tucson" among three shown: a trim word may tell
+        return _by_trim(part, [v for v in ref.candidates if v["stock"] not in taken])
+    words = {compact(w) for w in re.findall(r"[a-z0-9]+", part)} | {compact(part)}
+    named = [
+        as_shown(v)
+        for v in inventory
+        if compact(v.model) in words or compact(v.model.split(" ")[0]) in words
+    ]
+    if named:  # a model not among those shown ("the sonata"): the one in stock
+        return _by_trim(part, [v for v in named if v["stock"] not in taken])
+    left = [v for v in shown if v["stock"] not in taken]
+    return _by_trim(part, left) if len(left) > 1 else _by_trim(part, left, needs_word=True)
+
+
+def _by_trim(part: str, pool: Sequence[ShownVehicle], needs_word: bool = False) -> str | None:
+    """The one of `pool` whose trim the side's words fit best ("hybrid", "sel", "n line"):
+    most words matched, then fewest trim words left over; the only one unless `needs_word`."""
+    if len(pool) == 1 and not needs_word:
+        return pool[0]["stock"]
+    said = set(re.findall(r"[a-z0-9]+", part))
+    scored = []
+    for v in pool:
+        trim = re.findall(r"[a-z0-9]+", (v["trim"] or "").lower())
+        hits = len(said & set(trim)) + (v["condition"] in said if v["condition"] else 0)
+        scored.append((hits, -len(trim), v["stock"]))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]
+
+
+def as_shown(vehicle: Any) -> ShownVehicle:
+    """A `ShownVehicle` from a `VehicleRecord` or a tool's vehicle view."""
+    if isinstance(vehicle, Mapping):
+        return shown_vehicle(vehicle)
+    names = ("stock", "year", "make", "model", "trim", "body", "color", "mileage", "price")
+    view = {n: getattr(vehicle, n, None) for n in names}
+    view["condition"] = getattr(vehicle.condition, "value", vehicle.condition)
+    return shown_vehicle(view)
+
+
+def _distinct(stocks: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(stocks))
+
+
+# -- the comparison ----------------------------------------------------------------------
+
+_RANGE = re.compile(
+    r"(\d{2,3})[- ]?(?:mile|mi)\b[^,]*\brange|\brange\b\D{0,12}(\d{2,3})\s*(?:mi|miles)\b",
+    re.IGNORECASE,
+)
+_MPG = re.compile(r"(\d{2,3})\s*mpg", re.IGNORECASE)
+_SEATS = re.compile(
+    r"\b(two|four|five|six|seven|eight|nine|\d)[- ](?:passenger|seat(?:er)?s?)\b", re.IGNORECASE
+)
+_PATTERNS = {"range": _RANGE, "mpg": _MPG, "seats": _SEATS}
+_WORDS = {"two": 2, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def value(view: Mapping[str, Any], attribute: str, feature: str | None = None) -> Any:
+    """The attribute of one vehicle (its tool view) as the listing states it; None when it
+    doesn't. "feature": the listing's words for `feature`, or None."""
+    if attribute in ("price", "mileage", "year"):
+        return view.get(attribute)
+    features = [str(f) for f in view.get("features") or []]
+    if attribute == "features":
+        return len(features)
+    if attribute == "feature":
+        return vehicle_facts.check(dict(view), feature or "").listed
+    if (words := stated(view, attribute)) is None:
+        return None
+    found = _PATTERNS[attribute].search(words)
+    number = next(g for g in found.groups() if g) if found else ""
+    return int(number) if number.isdigit() else _WORDS.get(number.lower())
+
+
+def stated(view: Mapping[str, Any], attribute: str) -> str | None:
+    """The listing's own words for range, mpg or seats ("38 mpg combined"); None if none."""
+    specs = view.get("specs") or {}
+    pattern = _PATTERNS.get(attribute)
+    texts = [str(f) for f in view.get("features") or []] + [str(specs.get("fuel_economy") or "")]
+    if attribute == "seats" and specs.get("seats"):
+        return f"{specs['seats']} seats"
+    return next((t for t in texts if pattern and pattern.search(t)), None)
+
+
+def compare(
+    views: Sequence[Mapping[str, Any]], attribute: str | None = None, feature: str | None = None
+) -> dict[str, Any]:
+    """The comparison of two or three vehicles (tool views, in the order asked): each one's
+    own features (`only`), those they all list (`shared`), and for one attribute each one's
+    value (`values`, None where the listing doesn't say), the `winner` and whether they `tie`."""
+    result: dict[str, Any] = {
+        "vehicles": [dict(v) for v in views],
+        "only": {v["stock"]: _own(v, views) for v in views},
+        "shared": [f for f in views[0].get("features") or [] if _everywhere(f, views)],
+    }
+    if attribute is None:
+        return result
+    if attribute == "seats" and all(value(v, "seats") is None for v in views):
+        attribute, feature = "feature", "third row"  # no counts listed: who lists a 3rd row
+    values = {v["stock"]: value(v, attribute, feature) for v in views}
+    result.update(attribute=attribute, values=values)
+    if attribute in _PATTERNS:
+        result["stated"] = {v["stock"]: stated(v, attribute) for v in views}
+    if feature:
+        result["feature"] = feature
+    known = {s: x for s, x in values.items() if x is not None}
+    if attribute == "feature":
+        result["winner"] = next(iter(known)) if len(known) == 1 else None
+        result["tie"] = len(known) == len(values)
+        return result
+    if not known:
+        result.update(winner=None, tie=False)
+        return result
+    want = -1 if attribute in ("price", "mileage") else 1
+    best = max(known.values()) if want > 0 else min(known.values())
+    leaders = [s for s, x in known.items() if x == best]
+    result.update(winner=leaders[0] if len(leaders) == 1 else None, tie=len(leaders) > 1)
+    return result
+
+
+def _own(view: Mapping[str, Any], views: Sequence[Mapping[str, Any]]) -> list[str]:
+    others = [v for v in views if v["stock"] != view["stock"]]
+    return [f for f in view.get("features") or [] if not any(_lists(o, f) for o in others)]
+
+
+def _everywhere(feature: str, views: Sequence[Mapping[str, Any]]) -> bool:
+    return all(_lists(v, feature) for v in views[1:])
+
+
+def _lists(view: Mapping[str, Any], feature: str) -> bool:
+    """Whether `view` lists `feature` (another vehicle's words): the same words, or the same
+    feature concept ("AWD" and "HTRAC AWD")."""
+    said = feature.lower()
+    theirs = [str(f).lower() for f in view.get("features") or []]
+    if said in theirs:
+        return True
+    concepts = [listed for _, _, listed in CONCEPTS if listed.search(said)]
+    return any(c.search(t) for c in concepts for t in theirs)

@@ -1,0 +1,149 @@
+"""The shopper asking about their own test drive ("what time is my test drive again", "who am
+i meeting", "still on for tmrw at 2?"): answered from `my_appointments`, i.e. from the store,
+never from what the conversation remembers; a drive booked on another day or by staff counts.
+
+`refined` is the offline engine's hook in `refine`: the question is `own_booking`, and a shift
+of the standing drive by an amount ("push it back an hour") is a move (`reschedule`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from agent import prompts
+from agent.context import TurnContext
+from agent.engines.offline import formatting as fmt
+from agent.engines.offline.intents import HANDOFF_INTENTS
+from agent.engines.offline.misuse import DECLINE_INTENTS
+from agent.engines.offline.understand import Understanding
+from agent.nlu.when import TimeRequest
+from agent.standing import shifted
+
+INTENT = "own_booking"
+TOOL = "my_appointments"
+Call = tuple[str, dict[str, Any]]
+
+_DRIVE = r"(?:test[- ]?drive|td|appt|appointment|apt|booking|reservation|drive|visit)"
+# Asking about it: when, what, who, whether it stands ("is my appt still on for thursday").
+_ASKS = re.compile(
+    r"\b(?:when|whens|what|whats|which|who|whom|where|wheres|remind|confirm\w*|details?|still|is|are"
+    r"|r|do|did|have|got)\b",
+    re.IGNORECASE,
+)
+_MINE = re.compile(
+    rf"\bmy\s+(?:\w+\s+)?{_DRIVE}s?\b"  # "my test drive", "my tucson appt"
+    r"|\b(?:am\s+i|are\s+we)\s+(?:still\s+)?(?:coming(?:\s+in)?|scheduled|booked"
+    r"|set|supposed\s+to|driving|meeting|seeing|down\s+for|confirmed)\b"
+    # said, not asked: "i'm booked for 2" is about the drive, "we're driving down" is not
+    r"|\b(?:i'?m|im|we'?re)\s+(?:still\s+)?(?:coming\s+in|scheduled|booked|set\s+for"
+    r"|supposed\s+to\s+(?:come|be)|down\s+for|confirmed)\b"
+    rf"|\b(?:do|did)\s+i\s+(?:already\s+)?(?:have|book)\s+(?:a|an|the|my)\s+(?:\w+\s+)?{_DRIVE}"
+    r"|\b(?:what|when|which)\b.{0,20}\bdid\s+i\s+book\b"
+    r"|\b(?:when|what\s+time)\s+(?:do|should|shall|must)\s+i\s+(?:be\s+(?:there|here|in)|come\s+in"
+    r"|come\s+(?:by|over)|show\s+up|arrive|get\s+there)\b",
+    re.IGNORECASE,
+)
+# "still on for tmrw at 2?", "we still good for thursday": the drive that stands, naming none
+_STILL = re.compile(
+    r"\b(?:still|we)\s+(?:on|good|set|booked|happening|confirmed)(?=\s+(?:for|at|on|tmrw"
+    r"|tomorrow|today|tonight|this|next)\b|\W*$)",
+    re.IGNORECASE,
+)
+# "can i book my test drive for sat", "i want to do my test drive friday": a booking request
+_REQUEST = re.compile(
+    r"\b(?:can|could|may|want\s+to|wanna|like\s+to|let'?s|please|pls|gonna|need\s+to)\s+"
+    r"(?:i\s+|we\s+|you\s+)?(?:book|schedule|set\s+up|make|arrange|do|take|get)\b",
+    re.IGNORECASE,
+)
+
+
+def refined(m: Understanding, slots: dict[str, Any]) -> str | None:
+    """`own_booking` for a question about the shopper's own drive, `reschedule` for a shift of
+    it by an amount, else None (the rest of `refine` decides)."""
+    if m.intent in DECLINE_INTENTS:
+        return None  # "what did dana book": somebody else's, declined
+    if m.by == "rule" and (m.intent in HANDOFF_INTENTS or m.intent == "cancel"):
+        return None  # a question about it is never a guessed cancellation ("remind me when")
+    if shifted(m.text, slots):
+        return "reschedule"
+    if m.by == "rule":  # the sharp rules (a move, a cancellation, the hours) stand
+        return None
+    if asks(m):
+        return INTENT
+    return None
+
+
+def asks(m: Understanding) -> bool:
+    """Whether the message asks about the shopper's own booked drive."""
+    text = m.text
+    if _REQUEST.search(text) or not _ASKS.search(text):
+        return False
+    if _MINE.search(text):
+        return True
+    names_a_car = m.query.make or m.query.model or m.query.body or m.query.stock
+    pointed = m.reference is not None and m.referred_by not in ("", "context", "pronoun")
+    return bool(_STILL.search(text)) and not names_a_car and not pointed
+
+
+def reply(
+    m: Understanding, results: list[tuple[str, dict[str, Any]]], ctx: TurnContext
+) -> tuple[str, dict[str, Any]] | None:
+    """The answer from `my_appointments`: the drive, confirmed when it is at the day (and time)
+    asked, or where it really is; none booked: an offer to set one up. None when the tool did
+    not run this turn."""
+    found = [r for name, r in results if name == TOOL and "appointments" in r]
+    if not found:
+        return None
+    seed = f"{ctx.conversation_id}:{ctx.turn}"
+    booked: list[dict[str, Any]] = found[-1]["appointments"]
+    if not booked:
+        return prompts.render("own_booking_none", seed), {"pending": "offer_test_drive"}
+    asked_day, asked_at = m.when.day, m.when.at if not m.when.rough else None
+    fits = [a for a in booked if _fits(a["starts_at"], asked_day, asked_at)]
+    drive = fits[0] if fits else booked[0]
+    address = ctx.dealer.address or ctx.dealer.name
+    values = {
+        "title": drive["title"],
+        "stock": drive["stock"],
+        "when": fmt.when(drive["starts_at"]),
+        "with_whom": f" with {drive['staff']}" if drive.get("staff") else "",
+        "address": address,
+    }
+    updates: dict[str, Any] = {"pending": None, "vehicle_of_interest": drive["stock"]}
+    if asked_day or asked_at:
+        if fits:
+            return prompts.render("own_booking_yes", seed, **values), updates
+        asked = _asked(asked_day, asked_at)
+        return prompts.render("own_booking_elsewhen", seed, asked=asked, **values), updates
+    text = prompts.render("own_booking", seed, **values)
+    if len(booked) > 1:
+        others = fmt.joined([f"the {a['title']} on {fmt.when(a['starts_at'])}" for a in booked[1:]])
+        text += " " + prompts.render("own_booking_more", seed, others=others)
+    return text, updates
+
+
+def _fits(starts_at: str, day: date | None, at: Any) -> bool:
+    moment = datetime.fromisoformat(starts_at)
+    return (day is None or moment.date() == day) and (at is None or moment.time() == at)
+
+
+def _asked(day: date | None, at: Any) -> str:
+    if day and at:
+        return fmt.when(datetime.combine(day, at).isoformat())
+    if day:
+        return fmt.day_name(datetime.combine(day, datetime.min.time()))
+    return fmt.clock(at)
+
+
+def move_of_standing(stock: str, when: TimeRequest, slots: dict[str, Any]) -> Call | None:
+    """A test drive asked for at an exact time of the very car whose drive stands (booked
+    before, by staff, or earlier here; e.g. "saturday at 11" after "i need to reschedule"):
+    that drive moved, never a second drive of the same car."""
+    exact = when.day and when.at and not when.rough and not when.options
+    if not exact or not slots.get("appointment_id") or stock != slots.get("appointment_stock"):
+        return None
+    assert when.day is not None and when.at is not None
+    starts = datetime.combine(when.day, when.at).strftime("%Y-%m-%dT%H:%M")
+    return ("reschedule_test_drive", {"starts_at": starts})
