@@ -42,6 +42,7 @@ DEALER_NAME = "Harbor Point Honda"
 TOOL_NAMES = {
     "search_inventory",
     "get_vehicle",
+    "compare_vehicles",
     "search_knowledge",
     "dealership_info",
     "check_availability",
