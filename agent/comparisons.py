@@ -93,9 +93,24 @@ def asked(text: str, known: Sequence[str] = ()) -> Asked | None:
             feature = vehicle_facts.asked_feature(f"is it {has.group('f')}?", known)
             if feature and not vehicle_facts.is_colour(feature):
                 return Asked("feature", 1, feature=feature)
+    if (each := _EACH.search(said)) is not None:  # "leather in either?", "mpg on each"
+        rest = _EACH.sub(" it ", said) if each.group("who") else _EACH.sub(" ", said)
+        feature = vehicle_facts.asked_feature(rest.strip().rstrip("?") + "?", known)
+        if feature and not vehicle_facts.is_colour(feature) and not _NOT_EACH.search(said):
+            return Asked("feature", 1, feature=feature)
     if _WHOLE.search(said):
         return Asked()
     return None
+
+
+# A question asked of every one in play: "do both have", "in either", "on each", "same hp?"
+_EACH = re.compile(
+    r"\s+(?:in|on|for|of)\s+(?:each|either|both|all (?:three|3))(?:\s+(?:one|of (?:them|em)))?\b"
+    r"|\b(?P<who>both|they|all three|each (?:one|of them))\b(?=\s+(?:have|has|got|come))"
+    r"|^\W*same\b",
+    re.IGNORECASE,
+)
+_NOT_EACH = re.compile(r"\b(?:price|cost|miles|mileage)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ LATER = re.compile(
     r"|not\s+sure\s+(?:yet|which|what)|hold\s+off)\b",
     re.IGNORECASE,
 )
+_MOVES_OWN = re.compile(r"\b(?:instead|later|earlier|move|push|switch)\b", re.IGNORECASE)
 _SAME_TIME = re.compile(r"\b(?:same|usual)\s+time\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(no|nope|not|none|neither|can'?t|cannot|won'?t|don'?t)\b", re.I)
 
@@ -76,6 +77,9 @@ def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]
     # a rough time ("like 6") or several offered as alternatives ("thurs at 6 or fri at 11")
     # names no time: open times are offered for the shopper to pick
     exact = when.at if when.at is not None and not when.rough and not when.options else None
+    if when.at is not None and not when.options and slots.get("appointment_time"):
+        # a standing drive moved to "like 5:30 instead": the replacement time is named
+        exact = when.at if _MOVES_OWN.search(text) else exact
     booked_at = slots.get("appointment_time")
     if exact is None and when.day is not None and booked_at and _SAME_TIME.search(text):
         exact = time.fromisoformat(str(booked_at))  # "saturday same time"

@@ -18,7 +18,9 @@ TEST_DRIVE_TOPIC = "test drive"
 BRING_QUERY = "what to bring for a test drive driver's license insurance"
 _BACK_REFERENCE = re.compile(
     r"\b(it|that|this|they|them|those|these|there|anything|something|else|one|ones|too|also"
-    r"|same|instead|what about|how about|and if|if i|if im|if i'm|if we)\b",
+    r"|same|instead|what about|how about|and if|if i|if im|if i'm|if we"
+    # the shopper's own circumstance, told after an answer: "i live in denver", "im from palmer"
+    r"|(?:i|we) (?:live|stay|reside)|(?:i'?m|i am|we'?re|we are) (?:in|from|out in|over in))\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9']+")
@@ -90,6 +92,8 @@ def topic_update(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
         return {}
     if name == "dealership_info" and result.get("topic") in ("directions", "parking"):
         return {"topic": "directions and parking"}  # "can i take the light rail instead"
+    if name == "dealership_info" and result.get("department") not in (None, "sales"):
+        return {"topic": str(result["department"])}  # "is there a shuttle" after service hours
     if name in ("check_availability", "book_test_drive", "reschedule_test_drive"):
         return {"topic": TEST_DRIVE_TOPIC}
     return {}

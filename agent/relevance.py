@@ -14,7 +14,7 @@ _STOP = frozenset(
     to u us was we what when where which who why will with would you your y'all ya hi hey
     dealership dealer car cars vehicle vehicles yall ur im pls plz take work just also
     know tell like still place tho though btw lol tbh rn yo anyway anyways quick again idk ok
-    okay""".split()  # noqa: SIM905 ("at ur place": the dealership)
+    okay need til till until""".split()  # noqa: SIM905 ("at ur place": the dealership)
 )
 
 
@@ -36,7 +36,10 @@ def _word(token: str) -> str:
     # "trading" ~ "trade", "financed" ~ "finance": the ending of a verb form goes too
     for ending, shortest in (("ing", 6), ("ed", 5), ("e", 4)):
         if token.endswith(ending) and len(token) >= shortest:
-            return token[: -len(ending)]
+            token = token[: -len(ending)]
+            # "studded" ~ "stud", "shipping" ~ "ship": a doubled last consonant goes too
+            double = len(token) > 3 and token[-1] == token[-2] and token[-1] not in "aeiouls"
+            return token[:-1] if double else token
     return token
 
 
@@ -49,3 +52,18 @@ def overlap(question: str, text: str) -> float:
     """Share of the question's content words found in `text` (0 when it has none)."""
     wanted = stems(question)
     return len(wanted & stems(text)) / len(wanted) if wanted else 0.0
+
+
+def sentence_overlap(question: str, text: str) -> float:
+    """The best share of the question's content words found in one sentence of `text`, when
+    two or more are: "do you install block heaters" and "Engine block heaters are installed
+    by appointment." (a long page's one sentence that answers, which its whole blurs)."""
+    wanted = stems(question)
+    if len(wanted) < 2:
+        return 0.0
+    best = 0.0
+    for sentence in re.split(r"(?<=[.!?;:])\s+", text):
+        shared = wanted & stems(sentence)
+        if len(shared) >= 2:
+            best = max(best, len(shared) / len(wanted))
+    return best

@@ -21,7 +21,7 @@ from agent.facts import dealership_facts
 from agent.followups import search_in_context
 from agent.guardrails import dollar_amounts
 from agent.nlu.vehicles import most_features, search, sorted_by
-from agent.relevance import overlap
+from agent.relevance import overlap, sentence_overlap
 from crm_store import (
     appointments,
     availability,
@@ -48,6 +48,7 @@ SIDE_EFFECTS = frozenset(
 KNOWLEDGE_WEAK = 0.38  # best passage below this blended score: the knowledge does not answer
 LEXICAL_WEIGHT = 0.15
 TITLE_WEIGHT = 0.1  # a question naming a page's topic ("trade-ins", "warranty")
+SENTENCE_WEIGHT = 0.1  # the question's words together in one sentence of a long page
 
 
 def vehicle_view(v: VehicleRecord) -> dict[str, Any]:
@@ -189,7 +190,8 @@ class Toolbox:
                 (
                     p.score
                     + LEXICAL_WEIGHT * overlap(query, f"{p.title} {p.heading} {p.text}")
-                    + TITLE_WEIGHT * overlap(query, p.title),
+                    + TITLE_WEIGHT * overlap(query, p.title)
+                    + SENTENCE_WEIGHT * sentence_overlap(query, p.text),
                     p,
                 )
                 for p in found

@@ -32,8 +32,8 @@ _HAS = re.compile(
 )
 # "is it a manual", "is that the diesel", "is it 4wd": only for a spec word or a listed feature
 _IS = re.compile(
-    r"\b(?:is|iz)\s+(?:it|that|this|she|the\s+[\w-]+)(?:\s+one)?\s+(?:a\s+|an\s+|the\s+)?"
-    r"(?P<f>[^?.!,;]+)",
+    r"\b(?:is|iz)\s+(?:it|that|this|she|the(?:\s+[\w-]+){1,3}?(?=\s+(?:a|an|the)\s)|the\s+[\w-]+)"
+    r"(?:\s+one)?\s+(?:a\s+|an\s+|the\s+)?(?P<f>[^?.!,;]+)",
     re.IGNORECASE,
 )
 _BARE = re.compile(
@@ -50,10 +50,10 @@ _AND = re.compile(r"\s*(?:\band\b|&|\bplus\b|,)\s*", re.IGNORECASE)
 # One spelling for the ways people write the same thing.
 _SAME = [
     (r"\b(?:sun ?roof|moon ?roof|panoramic roof|pano roof|glass roof)\b", "moonroof"),
-    (r"\b(?:4 ?x ?4|4 ?wd|four ?wheel ?drive|4 wheel drive)\b", "4x4"),
-    (r"\b(?:awd|all ?wheel ?drive|all wheel)\b", "awd"),
-    (r"\b(?:fwd|front ?wheel ?drive)\b", "fwd"),
-    (r"\b(?:rwd|rear ?wheel ?drive)\b", "rwd"),
+    (r"\b(?:4 ?x ?4|4 ?wd|four[- ]?wheel[- ]?drive|4 wheel drive)\b", "4x4"),
+    (r"\b(?:awd|all[- ]?wheel[- ]?drive|all[- ]wheel)\b", "awd"),
+    (r"\b(?:fwd|front[- ]?wheel[- ]?drive)\b", "fwd"),
+    (r"\b(?:rwd|rear[- ]?wheel[- ]?drive)\b", "rwd"),
     (r"\bandroid ?auto\b", "androidauto"),
     (r"\b(?:stick ?shift|stick|manual transmission|\d-speed manual|6mt|mt)\b", "manual"),
     (r"\b(?:automatic transmission|auto transmission|\d+-speed automatic|cvt|auto)\b", "automatic"),
@@ -134,6 +134,8 @@ _SPECS = tuple(
     for key, asked, listed in (
         ("mpg", r"\b(?:mpg|gas mileage|fuel (?:economy|mileage|efficiency)|miles per gallon"
          r"|(?:good|bad|easy) on gas|how much gas)\b", r"\bmpg\b|miles per gallon"),
+        ("clearance", r"\b(?:ground )?clearance\b|\bsits? (?:higher|lower|taller)\b"
+         r"|\bhow high (?:does|is) (?:it|she|that|this|the \w+)", r"\bclearance\b"),
         ("range", r"(?<!price )(?<!budget )(?<!long )\brange\b(?! of\b)"
          r"|\bhow far (?:can|does|will|could) (?:it|she|that|this(?: one)?|the \w+)"
          r" (?:go|drive|get)\b|\bmiles (?:on|per|from) (?:a|one|1) (?:full )?charge\b",
@@ -147,6 +149,8 @@ _SPECS = tuple(
          r"|\bhow (?:much|many) (?:hp|horsepower)\b|\bhow many cylinders\b|\bengine\?",
          r"\b\d\.\d ?l\b|\bv[68]\b|\bturbo|\becoboost|\bhemi\b|\bcylinder|\bcummins|\bengine\b"
          r"|\bhybrid\b|\belectric\b|\bdiesel\b|\bhorsepower|\bhp\b"),
+        ("horsepower", r"^\W*(?:hp|horsepower)\W*$|\b(?:how much|how many|what|whats|what's|same)"
+         r" (?:hp|horsepower)\b|\bhorse ?power\b", r"\bhorsepower\b|\b\d+ ?hp\b"),
         ("drivetrain", r"\b(?:awd|4wd|fwd|rwd|4x4|2wd|all[- ]wheel(?: drive)?|front[- ]wheel"
          r"(?: drive)?)\s+or\s+(?:awd|4wd|fwd|rwd|4x4|2wd|all[- ]wheel|front[- ]wheel"
          r"|rear[- ]wheel)|\bdrive ?train\b|\bwhich wheels\b",
@@ -167,13 +171,41 @@ SPECS = frozenset(key for key, _, _ in _SPECS)
 listing's words (or its spec sheet), never with a yes or a no."""
 # "can it tow", "can that thing pull a boat": a yes/no question with a verb of use
 _CAN = re.compile(
-    r"\bcan (?:it|she|that|this(?: one)?|the \w+(?: \w+)?) (?:tow|pull|haul)\b", re.IGNORECASE
+    r"\b(?:can|could) (?:it|she|that|this(?: one)?|(?:that|this) thing|the \w+(?: \w+)?)"
+    r" (?:tow|pull|haul)\b",
+    re.IGNORECASE,
 )
 _STATEMENT = re.compile(  # "it has a backup cam right", "that one has carplay yeah?"
     r"^\W*(?:and\s+|so\s+|ok\s+)?(?:it|that(?:\s+one)?|this(?:\s+one)?)\s+(?:has|have|got"
     r"|comes\s+with)\s+(?P<f>[^?.!,;]+?)\s*,?\s*(?:right|yeah|yes|correct|too)\W*$",
     re.IGNORECASE,
 )
+
+
+_WEIGHT = re.compile(r"\b(\d{1,2}(?:,\d{3})|\d{3,5}|\d{1,2}(?=\s?k\b))\s?(k)?\b", re.IGNORECASE)
+_RATING = re.compile(
+    r"(\d{1,2},\d{3}|\d{3,5})\s?-?\s?(?:lbs?|pounds?)?\b.*\btow|\btow.*?(\d{1,2},\d{3}|\d{3,5})"
+)
+
+
+def towing_rating(vehicle: dict[str, Any]) -> tuple[str, int] | None:
+    """The listing's phrase stating a towing capacity in pounds and the number, if any."""
+    for source in _listing(vehicle):
+        if rating := _RATING.search(source.lower()):
+            return source, int((rating.group(1) or rating.group(2)).replace(",", ""))
+    return None
+
+
+def _tow_check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
+    """ "can it tow 10000": compared with the rating the listing writes; a hitch is no rating."""
+    asked = int(feature.split()[1])
+    rating = towing_rating(vehicle)
+    if rating is None:
+        return FeatureAnswer(f"a {asked:,}-lb tow rating")
+    source, pounds = rating
+    if pounds >= asked:
+        return FeatureAnswer(feature, listed=source)
+    return FeatureAnswer(f"a {asked:,}-lb tow rating", instead=source)
 
 
 def asked_spec(text: str) -> str | None:
@@ -205,8 +237,13 @@ def asked_feature(text: str, known: Iterable[str] = ()) -> str | None:
     said = text.strip()
     if (spec := asked_spec(said)) is not None:  # "what mpg does it get", "how much can it tow"
         return spec
-    if _CAN.search(said):  # "can it tow", "can it pull my boat"
-        return "tow"
+    if _CAN.search(said):  # "can it tow", "can it pull my boat"; "can it tow 10000": a rating
+        weight = _WEIGHT.search(said)
+        return (
+            f"tow {int(weight.group(1).replace(',', '')) * (1000 if weight.group(2) else 1)}"
+            if weight
+            else "tow"
+        )
     if (stated := _STATEMENT.search(said)) is not None:  # "it has a backup cam right"
         said = f"does it have {stated.group('f')}?"
     if (colour := _IS_COLOUR.search(said)) is not None:  # "is it blue", "is that one white?"
@@ -215,8 +252,9 @@ def asked_feature(text: str, known: Iterable[str] = ()) -> str | None:
     if found is not None:
         phrase = next(g for g in found.groups() if g)
         return None if _NOT_FEATURES.search(phrase) else _phrase(phrase)
-    for pattern in (_IS, _BARE):
-        match = pattern.search(said)
+    tail = said.rsplit(",", 1)[-1]  # "the ram 1500, v8?": the question after the car
+    for pattern, where in ((_IS, said), (_BARE, said), (_BARE, tail)):
+        match = pattern.search(where)
         if match is None or _NOT_FEATURES.search(match.group("f")):
             continue
         phrase = _phrase(match.group("f"))
@@ -265,9 +303,13 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
         if feature in paint_colours(paint):
             return FeatureAnswer(feature, listed=paint)
         return FeatureAnswer(feature, instead=paint) if paint else FeatureAnswer(feature)
+    if re.fullmatch(r"tow \d+", feature):  # "can it tow 10000"
+        return _tow_check(vehicle, feature)
     if feature in SPECS:  # "what mpg": the listing's words that state it, if any
         spec = next(listed for key, _, listed in _SPECS if key == feature)
-        found = next((s for s in _listing(vehicle) if spec.search(s.lower())), None)
+        stated = [s for s in _listing(vehicle) if spec.search(s.lower())]
+        numbered = [s for s in stated if re.search(r"\d", s)] if feature == "towing" else []
+        found = next(iter(numbered + stated), None)  # "tow rating?": the number, not a hitch
         return FeatureAnswer(feature, listed=found)
     concepts = [listed for _, asked, listed in CONCEPTS if asked.search(feature)]
     for source in _listing(vehicle):
@@ -283,7 +325,7 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
 
 
 def _listing(vehicle: dict[str, Any]) -> list[str]:
-    named = " ".join(str(vehicle.get(k) or "") for k in ("model", "trim"))
+    named = " ".join(str(vehicle.get(k) or "") for k in ("model", "trim", "body"))
     return [*(str(f) for f in vehicle.get("features") or []), *listing_facts(vehicle), named]
 
 
@@ -303,8 +345,8 @@ def listing_facts(vehicle: dict[str, Any]) -> list[str]:
 
 def _covers(listed: str, asked: str) -> bool:
     """Every word asked is in the listing's words (a plural, a typo of a longer word too)."""
-    have = re.findall(r"[\w-]+", canonical(listed))
-    want = re.findall(r"[\w-]+", asked)
+    have = re.findall(r"\w+", canonical(listed))  # "all-terrain" covers "all terrain"
+    want = re.findall(r"\w+", asked)
     if not want:
         return False
     return all(any(_same_word(w, h) for h in have) for w in want)

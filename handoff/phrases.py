@@ -596,12 +596,13 @@ TRIFLING_OFFER = _joined(
 # `agent.engines.offline.misuse` (which declines them); tests/handoff/test_detect_notes.py
 # checks that both drop the same notes.
 _NOTE_HEAD = (
-    r"(?:(?:sales |finance |general |service )?(?:manager|management|dealer|dealership|staff"
+    r"(?:(?:sales |finance |general |service )?(?:manager|management|dealer|dealership|staff|sales"
     r"|internal|finance|admin|system|office|crm|bdc|gm|desk)(?:'s)? (?:note|notes|memo|message"
     r"|update|override|approval|instructions?|directive|comment)"
     r"|(?:note|notes|memo|message|update|approval|instructions?) (?:from|by) (?:the |your |our )?"
     r"(?:sales |finance |general )?(?:manager|management|dealer|dealership|staff|finance"
-    r"(?: office| team| department| dept)?|admin|system|office|gm|desk|owner|boss))"
+    r"(?: office| team| department| dept)?|sales(?: office| team| department| dept)?|admin|system"
+    r"|office|gm|desk|owner|boss))"
 )
 # A marker opens a block that runs to a closing tag or the shopper's own role ("[USER]:").
 ROLE_MARKER = (
@@ -629,7 +630,8 @@ BREAKDOWN = _joined(
     r"""
     \b(?:break ?down|broken down|break it down|itemi[sz]\w*|line items?|fees?|tax|taxes|title
     |registration|tags|plates|include|includes|included|including|incl|exclud\w*|on top|plus
-    |added|consists?|made up of|goes into|parts)\b
+    |added|consists?|made up of|goes into|parts
+    |rough|roughly|ballpark|approx\w*|estimate[ds]?|ish|ish\?|around about|give or take)\b
     """
 )
 ASKS_LESS = _joined(

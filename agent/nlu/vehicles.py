@@ -160,7 +160,7 @@ class InventoryVocabulary:
         found.take_words()
         self._fuzzy_names(found)
         context = bool(features or found.body or found.color or stock or numbers != w.Numbers())
-        model = found.model(context or any(t in w.CUE_WORDS for t in words))
+        model = found.model(context or any(t in w.CUE_WORDS for t in words)) or self._trimmed(found)
         make = model.make if model else found.make()
         trim = self._find_trim(model, found) if model else None
         vehicle_word = bool(context or make or trim or found.nouns)
@@ -220,6 +220,14 @@ class InventoryVocabulary:
                 if (hit := close(key, self._fuzzy_makes)) is not None:
                     found.add_make(i, 1, self._fuzzy_makes[hit])
                     break
+
+    def _trimmed(self, found: Mentions) -> Model | None:
+        """An English-word model said with one of its trims ("the outback premium", "the
+        prologue EX"): the trim is the vehicle context it needs."""
+        for _, model, _ in sorted(found.models, key=lambda m: m[0]):
+            if self._find_trim(model, found) and found.model(True) is model:
+                return model
+        return None
 
     def _trim_names(self, model: Model | None) -> dict[str, str]:
         """Compact spelling -> trim, for `model`'s trims and their distinctive words."""

@@ -387,6 +387,8 @@ def parse_when(
             earliest = clock.resolve(context)
     said = _pick(sc.days) if sc.days else None
     meant = _date(said, now, at or latest or earliest) if said else None
+    if day is not None and meant == now.date() and tw.SAME_DAY.search(text):
+        meant = day  # "same day but 4": the day under discussion, not today
     if hours is not None:
         if meant is not None and said is not None and said.weekend:
             meant = _open_weekend_day(meant, hours)

@@ -187,3 +187,33 @@ def test_asked_reads_the_direction() -> None:
     assert asked("which is older") == Asked("year", -1)
     assert asked("which one has the least miles") == Asked("mileage", -1, superlative=True)
     assert asked("whats the difference") == Asked()
+
+
+# A feature or spec asked of every one in play ("leather in either?", "do both have X"):
+# EACH_TUNED shaped `_EACH`; EACH_HELD_OUT were written after and scored once (5 of 5).
+EACH_TUNED = [
+    ("leather in either?", "leather"),
+    ("do both have a moonroof?", "moonroof"),
+    ("mpg on each?", "mpg"),
+    ("same horsepower?", "horsepower"),
+]
+EACH_HELD_OUT = [
+    ("heated seats on either one", "heated seats"),
+    ("do they have carplay", "carplay"),
+    ("how many seats in each", "seating"),
+    ("range on both?", "range"),
+    ("both got awd?", "awd"),
+]
+
+
+@pytest.mark.parametrize(("text", "feature"), EACH_TUNED + EACH_HELD_OUT)
+def test_a_question_of_each_asks_the_feature_of_all(text: str, feature: str) -> None:
+    assert asked(text) == Asked("feature", 1, feature=feature)
+
+
+def test_a_listed_feature_of_each_is_read_in_each_listings_words() -> None:
+    one = {"stock": "A1", "features": ["leather seats", "30 mpg combined"]}
+    two = {"stock": "B2", "features": ["cloth seats", "29 mpg combined"]}
+    result = compare([one, two], "feature", "mpg")
+    assert result["values"] == {"A1": "30 mpg combined", "B2": "29 mpg combined"}
+    assert compare([one, two], "feature", "leather")["winner"] == "A1"

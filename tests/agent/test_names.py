@@ -110,3 +110,28 @@ HELD_OUT: list[tuple[str, str | None]] = [
 @pytest.mark.parametrize(("text", "name"), TUNED + HELD_OUT)
 def test_only_names_are_taken_from_loose_openers(text: str, name: str | None) -> None:
     assert contact_details(text, _vocabulary()).get("name") == name
+
+
+# A word after a loose "im"/"its" that says how the shopper stands, not who they are: it sits
+# in a question or runs on into what it is for. STATE_TUNED shaped `names.states`; the
+# STATE_HELD_OUT phrasings (and the names beside them) were scored once afterwards.
+STATE_TUNED: list[tuple[str, str | None]] = [
+    ("so im set for friday?", None),
+    ("im set?", None),
+    ("im dana btw", "Dana"),
+]
+STATE_HELD_OUT: list[tuple[str, str | None]] = [
+    ("ok so im locked in for tues?", None),
+    ("wait im booked?", None),
+    ("im stoked for saturday", None),
+    ("so its set for 2?", None),
+    ("im psyched to see it", None),
+    ("im lee, is the kona there", "Lee"),
+    ("hi im marisol", "Marisol"),
+    ("im yusuf from tacoma", "Yusuf"),  # "from the dealership" is a staff claim
+]
+
+
+@pytest.mark.parametrize(("text", "name"), STATE_TUNED + STATE_HELD_OUT)
+def test_states_after_im_are_no_names(text: str, name: str | None) -> None:
+    assert contact_details(text, _vocabulary()).get("name") == name

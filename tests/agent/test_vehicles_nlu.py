@@ -383,3 +383,18 @@ def test_features_years_conditions_and_stock() -> None:
     assert found(VOCAB.parse("is u2304 available")) == [BY_STOCK["U2304"]]
     assert found(VOCAB.parse("any corollas")) == []
     assert len(found(VehicleQuery(), limit=3)) == 3
+
+
+def test_an_english_word_model_said_with_its_trim_is_the_model() -> None:
+    """ "how much is the outback premium": the trim is the vehicle context the word needs;
+    the word alone in a sentence stays a word."""
+    from tests.records import vehicle
+
+    cars = [
+        vehicle(id=91, stock="W1", make="Subaru", model="Outback", trim="Premium"),
+        vehicle(id=92, stock="W2", make="Honda", model="Passport", trim="TrailSport AWD"),
+    ]
+    vocab = InventoryVocabulary.from_vehicles(cars)
+    assert vocab.parse("whats the outback premium go for").model == "Outback"
+    assert vocab.parse("how about the passport trailsport").model == "Passport"
+    assert vocab.parse("we camped in the outback last summer").model is None

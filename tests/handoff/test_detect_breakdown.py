@@ -63,6 +63,22 @@ HELD_OUT_NEGOTIATIONS = [
 ]
 
 
+# A rough total with no lower number wanted: the parts are answered, no total promised.
+ROUGH = ["whats otd on the sonata ballpark", "out the door roughly on that one?"]
+HELD_OUT_ROUGH = ["approx out the door on the tucson", "give or take, out the door?"]
+ROUGH_BUT_LESS = ["whats your lowest out the door roughly", "best otd ballpark?"]
+
+
+@pytest.mark.parametrize("text", ROUGH + HELD_OUT_ROUGH)
+def test_a_rough_out_the_door_pages_nobody(text: str) -> None:
+    assert detect(text).reasons == (), (text, normalise(text))
+
+
+@pytest.mark.parametrize("text", ROUGH_BUT_LESS)
+def test_a_rough_but_lower_out_the_door_is_a_negotiation(text: str) -> None:
+    assert "negotiation" in detect(text).reasons, (text, normalise(text))
+
+
 @pytest.mark.parametrize("text", BREAKDOWNS + HELD_OUT_BREAKDOWNS)
 def test_asking_what_makes_up_the_price_pages_nobody(text: str) -> None:
     found = detect(text)

@@ -177,3 +177,37 @@ def test_california_doc_fee_beside_the_listed_price(runtime: Runtime) -> None:
     assert "passed through at cost" in replies[1]
     assert _amounts(replies[1]) <= _money(36495, 85)
     assert demo.handoff_reasons(runtime, conversation) == ()
+
+
+ROUGH_TUNED = ["whats out the door on it, ballpark", "total w everything roughly?"]
+ROUGH_HELD_OUT = ["approx otd on that one", "all in, give or take?"]
+
+
+@pytest.mark.parametrize("text", ROUGH_TUNED + ROUGH_HELD_OUT)
+def test_a_rough_total_is_a_breakdown(text: str) -> None:
+    assert asked(text), text
+
+
+@pytest.mark.parametrize(
+    "lives",
+    [
+        "ok i stay in denver",  # tuned
+        pytest.param(
+            "we're out in denver fwiw",  # held out, scored once: 0/1 (four own words)
+            marks=pytest.mark.xfail(strict=True, reason="not read as a follow-up"),
+        ),
+    ],
+)
+def test_where_the_shopper_lives_is_read_with_the_tax_topic(summit: Runtime, lives: str) -> None:
+    """After the fee page, where the shopper lives gets the page's Denver tax sentence, not
+    the dealership's address."""
+    replies, conversation = demo.chat(
+        summit,
+        "+13035550405",
+        "whats otd on the 4runner roughly",
+        lives,
+        slug="summit-auto-exchange",
+    )
+    assert "$599" in replies[0] and QUOTE in replies[0]
+    assert "8.81%" in replies[1] and "Colfax" not in replies[1]
+    assert demo.handoff_reasons(summit, conversation) == ()

@@ -96,3 +96,62 @@ def test_hours_follow_ups_stay_on_the_day_asked(tidewater: Runtime) -> None:
     assert "6:00 PM" in replies[1] and "8:00 PM" not in replies[1]
     assert "6:00 PM" in replies[2] and "8:00 PM" not in replies[2]
     assert paged(tidewater, conversation) == ()
+
+
+def test_the_department_under_discussion_carries_until_sales_is_named(
+    tidewater: Runtime,
+) -> None:
+    """Tuned on: "are they open saturday", "their direct line", "sales sunday till when"."""
+    replies, conversation = chat(
+        tidewater,
+        "+17575550314",
+        "when does the service dept open on friday",
+        "can i get their number",
+        "are they around sunday",
+        "how late is sales on sunday",
+        "what about their line",
+    )
+    assert "7:30 AM" in replies[0]
+    assert SERVICE_LINE in replies[1] and SHOWROOM not in replies[1]
+    assert "closed" in replies[2] and "test drive" not in replies[2]
+    assert "5:00 PM" in replies[3] and "test drive" not in replies[3]
+    assert SHOWROOM in replies[4]  # sales named: the showroom's line
+    assert paged(tidewater, conversation) == ()
+
+
+# Written after tuning, scored once: 1/3 ("a good number for them" was not read as a phone
+# question, since covered by "number for them"; "the best number for them" is read as a
+# negotiation by handoff.detect's "best": a known miss, kept as xfail).
+HELD_OUT_FOLLOW_UPS = ["ok whats a good number for them", "n r they open on sat"]
+
+
+def test_held_out_department_follow_ups(tidewater: Runtime) -> None:
+    """The number and a day, asked of the department just named."""
+    replies, conversation = chat(
+        tidewater, "+17575550315", "is service open tomorrow", *HELD_OUT_FOLLOW_UPS
+    )
+    assert SERVICE_LINE in replies[1]
+    assert "2:00 PM" in replies[2] and "test drive" not in replies[2]
+    assert paged(tidewater, conversation) == ()
+
+
+@pytest.mark.xfail(strict=True, reason="'best number' pages a negotiation (handoff.detect)")
+def test_held_out_best_number_for_the_department(tidewater: Runtime) -> None:
+    replies, _ = chat(
+        tidewater, "+17575550316", "is service open tomorrow", "ok whats the best number for them"
+    )
+    assert SERVICE_LINE in replies[1]
+
+
+def test_a_long_pages_one_sentence_with_the_questions_words_counts() -> None:
+    """Retrieval (agent.relevance): "block heaters" found together in one sentence of a long
+    service page; a doubled consonant goes with its ending ("studded" ~ "studs")."""
+    from agent.relevance import sentence_overlap, stems
+
+    page = (
+        "Service is open Monday through Friday. Oil changes need no appointment. "
+        "Engine block heaters are installed by appointment."
+    )
+    assert sentence_overlap("do u put in block heaters", page) >= 0.5
+    assert sentence_overlap("do you sell boats", page) == 0.0
+    assert stems("studded tires") == stems("studs tire")

@@ -173,3 +173,25 @@ def test_a_drive_that_has_passed_is_no_longer_told(runtime: Runtime, clock: Froz
     clock.advance(timedelta(days=3))  # Monday 21:40: the drive was this morning
     reply = shopper.say("whens my next test drive")
     assert "don't see a test drive" in reply and "Tacoma" not in reply
+
+
+# A new time the same day moves the standing drive: a move ("instead", "later") names its
+# replacement even when hedged ("like 2:30"), and "same day" is the drive's day. The first
+# phrasing was tuned on; the rest are held out.
+SAME_DAY_MOVES = [
+    ("can i come later like 2:30 instead", datetime(2026, 3, 9, 14, 30)),
+    ("could we do like 1:30 instead", datetime(2026, 3, 9, 13, 30)),
+    ("same day but 3:30?", datetime(2026, 3, 9, 15, 30)),
+]
+
+
+@pytest.mark.parametrize(("text", "moved"), SAME_DAY_MOVES)
+def test_a_new_time_the_same_day_moves_the_drive(
+    runtime: Runtime, text: str, moved: datetime
+) -> None:
+    shopper = Shopper(runtime, "+18055550311")
+    shopper.booked_before("U2303", MONDAY_11)
+    shopper.say("what time is my test drive")
+    reply = shopper.say(text)
+    assert moved.strftime("%-I:%M %p") in reply
+    assert shopper.standing() == [("U2303", moved)]

@@ -144,12 +144,20 @@ def _best_sentences(
         + (0.2 if wants_place and _ADDRESS.search(sentence) else 0.0)
         + (0.12 if wants_needs and _REQUIREMENT.search(sentence) else 0.0)
         + _quantity_bonus(numbers, amounts, sentence)
+        + (0.15 if _names_shared(m.text, sentence) else 0.0)  # "i live in wasilla": Wasilla's
         for i, sentence in enumerate(sentences)
     ]
     ranked = sorted(range(len(sentences)), key=lambda i: -scores[i])
     title = page_of[ranked[0]]
     chosen = sorted([i for i in ranked if page_of[i] == title][:2])
     return title, [sentences[i] for i in chosen]
+
+
+def _names_shared(question: str, sentence: str) -> bool:
+    """Whether the question names a place or name the sentence names (a capitalised word not
+    opening it): "i live in wasilla" and "a city ... such as Wasilla or Palmer"."""
+    names = {w.lower() for w in re.findall(r"(?<=[a-z,;:] )[A-Z][a-z]{3,}", sentence)}
+    return bool(names & set(re.findall(r"[a-z]+", question.lower())))
 
 
 def _quantities(text: str) -> tuple[set[str], set[tuple[str, str]]]:

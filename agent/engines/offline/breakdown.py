@@ -48,6 +48,16 @@ _TOTAL = re.compile(
     _I,
 )
 _BREAKDOWN = re.compile(r"\b(?:break ?down|broken down|break it down|itemi[sz]\w*)\b", _I)
+# A rough or all-inclusive total asked for ("out the door on it roughly", "the total w
+# everything"): what goes into it is answered, no total promised.
+_ROUGH = re.compile(
+    r"\b(?:rough|roughly|ballpark|approx\w*|estimated?|ish|give or take|w(?:/|ith)? everything"
+    r"|everything included|all together|altogether)\b",
+    _I,
+)
+_OTD = re.compile(
+    r"\b(?:out[- ]the[- ]door|out of the door|otd|all[- ]in|drive[- ]out|total)\b", _I
+)
 _PRICE = re.compile(r"\b(?:out[- ]the[- ]door|otd|all[- ]in|price|cost|total)\b", _I)
 _ANY_FEES = re.compile(
     r"\b(?:what|any|other|hidden|extra|additional|all the|which)(?: other| hidden| extra"
@@ -91,6 +101,7 @@ def asked(text: str) -> bool:
         or (kinds and _TOTAL.search(text))
         or _ANY_FEES.search(text)
         or (_BREAKDOWN.search(text) and _PRICE.search(text))
+        or (_ROUGH.search(text) and _OTD.search(text))
     )
 
 

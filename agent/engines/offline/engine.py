@@ -116,6 +116,7 @@ class OfflineEngine:
                 day=date.fromisoformat(slots["requested_day"])
                 if slots.get("requested_day")
                 else None,
+                department=slots.get("department"),
             )
             if _may_ask_facts(intent, m)
             else ([], [])
@@ -130,11 +131,15 @@ class OfflineEngine:
         stock = _listing_asked(feature, intent, m, slots) if intent != "compare" else None
         if stock or (feature and m.candidates and _may_ask_listing(intent, m)):
             intent = "vehicle_feature"
+        elif feature and (m.query.model or m.query.stock) and intent in _ASKS_OF_A_MODEL:
+            intent = "inventory_search"  # "is the blue wrx a manual": the fact for each match
         intent = breakdown.refined(intent, m.text)  # "is the price plus tax": the fee page
         tag = f"{ctx.turn}_0"
         updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
         if intent == "dealership_info" and (asked_day := facts_replies.day_asked(fact_calls)):
             updates["requested_day"] = asked_day  # "and close?", "that day": this day
+        if fact_calls:  # "are they open saturday", "their direct line": this department
+            updates["department"] = facts_replies.department_asked(fact_calls)
         updates["asked_feature"] = feature if intent == "vehicle_feature" else None
         # homework, code and essays are declined (`off_topic`), never counted; a shopper
         # giving their name ("its lena park") is understood
@@ -366,6 +371,7 @@ def _listing_asked(
     return str(focus) if focus and other.is_empty() and not m.candidates else None
 
 
+_ASKS_OF_A_MODEL = frozenset({"knowledge", "out_of_scope", "small_talk", "vehicle_details"})
 _NOT_FACTS = frozenset(
     {"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only", "compare"}
     | {own_booking.INTENT}

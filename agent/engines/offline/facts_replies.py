@@ -53,7 +53,8 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
             r" )?(?:number|#)|\bphone (?:number|#|no)[^?.!]{0,20}\b(?:store|dealership|showroom"
             r"|you|u|ya|y'?all|there)\b|\bnumber (?:to|i can|can i) call\b"
             r"|\bnumber (?:do|should|would|can) (?:i|we) (?:call|text|dial|use)\b"
-            r"|\bphone (?:number|#)\s*\?"
+            r"|\bphone (?:number|#)\s*\?|\btheir (?:phone(?: number)?|number|#|line)\b"
+            r"|\b(?:number|phone|line|#) (?:for|to (?:reach|call)) (?:them|him|her)\b"
             r"|\bcan i call (?:you|u|the (?:store|dealership))\b"
             # a department's own line: "service number", "parts dept phone", "number for
             # finance", "direct line", "how do i reach service"
@@ -72,11 +73,17 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:hours?|hrs)\b(?! (?:ago|away|long|drive))"
             r"|\b(?:open|opens|opening|close|closes|closing|closed)\b"
             r"|\bwhat time (?:do|does|are|is|r|will) (?:you|u|y'?all|ya|the \w+|it"
-            r"|service|sales|finance|parts)\b",
+            r"|service|sales|finance|parts)\b"
+            # "is finance there sunday", "sales sunday till when", "how late is parts"
+            rf"|\b(?:is|are|r) (?:the |your |ur )?(?:{_DEPT}|sales)(?: {_UNIT})? (?:there|in|around"
+            r"|working|staffed)\b|\b(?:till|til|until|untill) when\b|\bhow late\b"
+            r"|\b(?:is|are|r) (?:they|you|u|y'?all|ya) (?:around|working|staffed)\b",
             re.IGNORECASE,
         ),
     ),
 ]
+# The showroom named: "sales sunday till when", "what about the showroom", "are y'all open".
+_SALES = re.compile(rf"\b(?:sales|showroom|{_YOU})\b", re.IGNORECASE)
 _DEPARTMENT = [
     ("service", re.compile(r"\bservice\b|\boil change\b|\bmechanics?\b", re.IGNORECASE)),
     ("parts", re.compile(r"\bparts\b", re.IGNORECASE)),
@@ -93,7 +100,7 @@ _SHORT = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 # Words around a bare day in a follow-up ("what about service on sat", "n parts on sunday?").
 _FILLER = re.compile(
     r"what|how|about|bout|abt|and|n|on|for|the|ur|your|y'?all|too|then|also|ok(?:ay)?|k|so"
-    r"|service|parts|financ\w*|dept|department|office|counter|center",
+    r"|service|parts|financ\w*|dept|department|office|counter|center|sales|showroom|store",
     re.IGNORECASE,
 )
 _HOURS_WORD = re.compile(r"\b(?:hours?|hrs)\b", re.IGNORECASE)
@@ -113,21 +120,29 @@ _THAT_DAY = re.compile(
 
 
 def asks(
-    text: str, when: TimeRequest, *, after_facts: bool = False, day: date | None = None
+    text: str,
+    when: TimeRequest,
+    *,
+    after_facts: bool = False,
+    day: date | None = None,
+    department: str | None = None,
 ) -> tuple[list[Call], list[str]]:
     """The `dealership_info` calls the message's questions need, and its other questions.
     `after_facts`: the last answer was dealership facts, so a bare day ("n sunday?") asks for
     that day's hours. `day`: the day under discussion (the dialogue's `requested_day`); hours
     asked without a day of their own are that day's when the message points at it ("that
-    day") or follows a facts answer ("and close?", "is finance open that late too")."""
+    day") or follows a facts answer ("and close?", "is finance open that late too").
+    `department`: the department under discussion (the slot `department`): a question naming
+    none ("are they open saturday", "their direct line") is about it; "sales" names the
+    showroom."""
     if after_facts and when.day and not when.at and _bare_day(text):
-        return _calls(f"hours {text}", when), []
+        return _calls(f"hours {text}", when, department), []
     if day is not None and _about_day(text, when, after_facts):
         when = replace(when, day=day)
     calls: list[Call] = []
     others: list[str] = []
     for part in more_questions(text) or [text]:
-        found = _calls(part, when)
+        found = _calls(part, when, department)
         if found:
             calls += [c for c in found if c not in calls]
         else:
@@ -168,8 +183,17 @@ def day_asked(calls: list[Call]) -> str | None:
     return found[0] if len(found) == 1 and len(days) == 1 else None
 
 
-def _calls(part: str, when: TimeRequest) -> list[Call]:
-    department = next((name for name, cue in _DEPARTMENT if cue.search(part)), "sales")
+def department_asked(calls: list[Call]) -> str | None:
+    """The department the calls ask about, to keep as the one under discussion: None for the
+    showroom (sales) or when no hours or phone were asked."""
+    named = {a.get("department", "sales") for _, a in calls if a["topic"] in ("hours", "phone")}
+    return next(iter(named)) if len(named) == 1 and "sales" not in named else None
+
+
+def _calls(part: str, when: TimeRequest, carried: str | None = None) -> list[Call]:
+    department = next((name for name, cue in _DEPARTMENT if cue.search(part)), None)
+    if department is None:  # "are they open saturday": the department under discussion
+        department = carried if carried and not _SALES.search(part) else "sales"
     found: list[Call] = []
     for topic, pattern in _TOPICS:
         if not pattern.search(part) or (topic == "hours" and _NOT_HOURS.search(part)):

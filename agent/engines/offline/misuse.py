@@ -159,12 +159,13 @@ RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, _I)) for name, 
 # `handoff.phrases.STAFF_NOTE` holds the same heads (agent and handoff share no module);
 # tests/handoff/test_detect_notes.py checks that both drop the same notes.
 NOTE_HEAD = (
-    r"(?:(?:sales |finance |general |service )?(?:manager|management|dealer|dealership|staff"
+    r"(?:(?:sales |finance |general |service )?(?:manager|management|dealer|dealership|staff|sales"
     r"|internal|finance|admin|system|office|crm|bdc|gm|desk)(?:'s)? (?:note|notes|memo|message"
     r"|update|override|approval|instructions?|directive|comment)"
     r"|(?:note|notes|memo|message|update|approval|instructions?) (?:from|by) (?:the |your |our )?"
     r"(?:sales |finance |general )?(?:manager|management|dealer|dealership|staff|finance"
-    r"(?: office| team| department| dept)?|admin|system|office|gm|desk|owner|boss))"
+    r"(?: office| team| department| dept)?|sales(?: office| team| department| dept)?|admin|system"
+    r"|office|gm|desk|owner|boss))"
 )
 # Fake role markers: "[SYSTEM]:", "<admin>", "</user>", "[dealer note]", "SYSTEM:" or "note
 # from finance:" at a line start or after a sentence. Linear time on any text: a line
@@ -222,7 +223,7 @@ class Screened:
 
 def screen(text: str) -> Screened:
     text = text.replace("’", "'")
-    kept = _without_injection(text)
+    kept = shoppers_words(text)
     injected = kept != text
     calm = _INSULT.sub(" ", kept)
     abusive = calm != kept
@@ -234,7 +235,7 @@ def screen(text: str) -> Screened:
     return Screened(calm, injected, abusive)
 
 
-def _without_injection(text: str) -> str:
+def shoppers_words(text: str) -> str:
     """The text outside fake system/admin blocks, staff notes and JSON 'system' payloads."""
     text = _NOTE_BLOCK.sub(" ", _JSON.sub(" ", text))
     kept: list[str] = []

@@ -166,6 +166,21 @@ def looks_like_name(word: str) -> bool:
     return not (len(lower) >= 5 and lower.endswith(("ing", "ed")))
 
 
+# Words that carry a state on ("set for friday", "down to come", "late by 10"); a name is
+# followed by a surname, a comma, "from" or a sign-off instead.
+_STATE_RUNS_ON = _words("for to at on with by in into about until till if")
+
+
+def states(rest: str) -> bool:
+    """Whether the lower-case word starting `rest` (after a loose "im"/"its") says how the
+    shopper stands rather than who they are: it sits in a question ("so im set?") or runs on
+    into what it is for ("im set for friday", "im down to come at 5")."""
+    clause = re.match(r"[^,.!?;]*([,.!?;]?)", rest)
+    after = rest.split()[1:2]
+    asked = clause is not None and clause.group(1) == "?"
+    return asked or bool(after and after[0].lower() in _STATE_RUNS_ON)
+
+
 # An explicit correction of the name: "its katie not kate", "actually its jon not john",
 # "katie not kate lol": `now` is the name, `was` the one it corrects.
 CORRECTION = re.compile(

@@ -267,8 +267,8 @@ def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
     # "how much if im like 45 miles out" with no vehicle in sight: about the topic, not a car
     no_vehicle = not m.referred_by and not slots.get("vehicle_of_interest")
     return (
-        m.intent == "vehicle_details"
-        and slots.get("last_intent") == "knowledge"
+        (m.intent == "vehicle_details" or (m.intent == "out_of_scope" and m.by == "fallback"))
+        and slots.get("last_intent") in ("knowledge", "price_breakdown")  # "i live in wasilla"
         and m.referred_by in ("", "pronoun", "context")
         and m.query.is_empty()
         and (no_vehicle or not _ABOUT_A_VEHICLE.search(m.text))

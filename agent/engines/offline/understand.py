@@ -171,7 +171,8 @@ def understand(
     else:  # nothing left once insults or an injected block are dropped
         guess = IntentGuess("abuse" if screened.abusive else "decline", 0.95, "rule")
     pointed = refer(text, slots, inventory, vocabulary, query)
-    feature = vehicle_facts.asked_feature(text, {f for v in inventory for f in v.features})
+    known = {f for v in inventory for f in v.features} | {str(v.body) for v in inventory if v.body}
+    feature = vehicle_facts.asked_feature(text, known)  # "is it a hatchback": its body too
     if feature and vehicle_facts.is_spec(feature) and not (pointed.stock or pointed.candidates):
         pointed = _which_for_spec(slots, inventory, query) or pointed  # "how many seats"
     meaning = Understanding(
@@ -375,6 +376,8 @@ def _introduces(text: str, name: re.Match[str]) -> bool:
     )
     if alone is not None and alone.group(1) and alone.group(1).lower() in names.NOT_NAMES:
         alone = None  # "its due friday": no surname
+    if names.states(text[name.start(2) :]):  # "so im set for friday?"
+        return False
     return alone is not None or len(text.split()) <= 6
 
 

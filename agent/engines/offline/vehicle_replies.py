@@ -175,8 +175,8 @@ _SAID = {
     "manual": "a manual",
     "automatic": "an automatic",
     "awd": "AWD",
-    "fwd": "FWD",
-    "rwd": "RWD",
+    "fwd": "front-wheel drive (FWD)",
+    "rwd": "rear-wheel drive (RWD)",
     "v6": "a V6",
     "v8": "a V8",
     "diesel": "a diesel",
@@ -197,6 +197,8 @@ _SAID = {
     "engine": "the engine",
     "drivetrain": "the drivetrain",
     "towing": "the towing capacity",
+    "clearance": "the ground clearance",
+    "horsepower": "the horsepower",
     "transmission": "the transmission",
 }
 
@@ -262,6 +264,8 @@ def search_text(
     lines = "; ".join(fmt.vehicle_line(v) for v in found[:3])
     updates["pending"] = "offer_test_drive"
     updates.update(shown_updates(found[:3]))  # "the last one" is the last one the shopper saw
+    if facts := _facts_of_found(first, found, m, seed, updates):  # "is the civic a manual"
+        return facts
     key = "search_results" if first["vehicles"] else "search_relaxed"
     named = bool(m.query.model or m.query.stock)  # "the silverado", not "a used truck"
     if not first["vehicles"] and first.get("unavailable_matches") and named:
@@ -276,6 +280,44 @@ def search_text(
     more = last.get("total", len(found)) - min(len(found), 3)
     extra = f" (+{more} more)" if more > 0 else ""
     return prompts.render(key, seed, count=last.get("total", len(found)), lines=lines + extra)
+
+
+_LIST_ASKED = re.compile(r"\b(?:any|anything|do (?:you|u|ya) (?:have|got)|got any|show me)\b", re.I)
+
+
+def _facts_of_found(
+    first: dict[str, Any],
+    found: list[dict[str, Any]],
+    m: Understanding,
+    seed: str,
+    updates: dict[str, Any],
+) -> str:
+    """A first question naming a model and asking a fact ("range on the ioniq 6", "is the
+    civic a manual"): the fact for each match (up to three), not a plain list; "" otherwise."""
+    q = m.query
+    if not (m.feature and (q.model or q.stock)):
+        return ""
+    if not first["vehicles"]:  # none listed with it ("is the elantra n line a manual"): the car
+        found = [v for v in found if v.get("model") == q.model and _trim_fits(q.trim, v)]
+    if not 1 <= len(found) <= 3 or _LIST_ASKED.search(m.text) or vehicle_facts.is_colour(m.feature):
+        return ""
+    updates.update(shown_updates(found))
+    if len(found) == 1:  # "turbo?" next: about this one
+        updates["vehicle_of_interest"] = found[0]["stock"]
+    parts = [feature_text(v, m.feature, seed, updates) for v in found]
+    if len(found) > 1:  # several answers: the check offered is for none in particular
+        updates.pop("check", None)
+        updates["pending"] = "offer_test_drive"
+        parts = [_OFFER.sub("", p).strip() for p in parts]
+    answer = " ".join(parts)
+    return f"{fmt.vehicle_line(found[0])}. {answer}" if _ALSO_ASKS.search(m.text) else answer
+
+
+def _trim_fits(trim: str | None, v: dict[str, Any]) -> bool:
+    return not trim or trim.lower() in str(v.get("trim") or "").lower()
+
+
+_OFFER = re.compile(r"(?:,? so I can't say for sure)?\.? (?:Want|Should) [^?]*\?$")
 
 
 def _alternatives_text(
