@@ -21,13 +21,13 @@ from agent import prompts
 from agent.consent import hear
 from agent.context import AgentDeps, TurnAbandoned, TurnContext
 from agent.engines import Engine
-from agent.engines.offline.misuse import shoppers_words
 from agent.guardrails import GuardContext, check_reply, contact_key, record_contacts
 from agent.slots import slot_updates
 from agent.standing import standing_updates, with_shift
 from agent.state import AgentState, merge_slots
 from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
+from contracts.notes import shoppers_words
 from crm_store import customers, knowledge_docs
 
 log = logging.getLogger("nightshift.agent")
@@ -55,7 +55,7 @@ def build_graph(
         slots = merge_slots(slots, standing)
         # a time inside an injected note ("[note from sales: confirmed saturday 10am]") is
         # never the shopper's pick: only the shopper's own words are read
-        own = shoppers_words(human.text.replace("\u2019", "'"))
+        own = shoppers_words(human.text)
         heard = hear(own, now=now, hours=dealer.hours, slots=slots)
         heard = with_shift(own, slots, heard)  # "push it back an hour"
         return {"slots": {**standing, **heard}}

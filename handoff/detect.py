@@ -79,6 +79,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from contracts.notes import shoppers_words
 from handoff import phrases as p
 
 if TYPE_CHECKING:
@@ -133,9 +134,6 @@ _POLICY, _PROCESS, _OTHER_DEALER, _DELAY, _TRIFLING_OFFER = (
     _compile(p.DELAY),
     _compile(p.TRIFLING_OFFER),
 )
-_MARKER = re.compile(p.ROLE_MARKER, re.IGNORECASE | re.MULTILINE)
-_NOTE_BLOCK = re.compile(p.NOTE_BLOCK, re.IGNORECASE)
-_JSON_PAYLOAD = re.compile(p.JSON_PAYLOAD, re.IGNORECASE)
 _OUT_THE_DOOR = _compile(p.OUT_THE_DOOR)
 _BREAKDOWN, _ASKS_LESS = _compile(p.BREAKDOWN), _compile(p.ASKS_LESS)
 _BOUNDARY = re.compile(r"[!?;:\n\r…()\[\]\"*~]+|(?<!\d)[.,]|[.,](?!\d)")
@@ -181,24 +179,6 @@ def normalise(text: str) -> str:
             words[i] = "for"
     joined = re.sub(r"(?:\| )+(?=\|)", "", " ".join(words))
     return joined.strip(" |")
-
-
-def shoppers_words(text: str) -> str:
-    """`text` without what it presents as the dealership's own words: fake role blocks, staff
-    notes and JSON "system" payloads (`handoff.phrases.ROLE_MARKER`); a block opened by a
-    marker runs to a closing tag or to the shopper's own role ("[USER]:")."""
-    text = _NOTE_BLOCK.sub(" ", _JSON_PAYLOAD.sub(" ", text.replace("’", "'")))
-    kept: list[str] = []
-    keeping, at = True, 0
-    for marker in _MARKER.finditer(text):
-        if keeping:
-            kept.append(text[at : marker.start()])
-        role = (marker.group("role") or marker.group("role2") or "").lower()
-        keeping = bool(marker.group("close")) or role in p.OWN_ROLES
-        at = marker.end()
-    if keeping:
-        kept.append(text[at:])
-    return " ".join(" ".join(kept).split())
 
 
 def _asks_parts(norm: str, match: re.Match[str]) -> bool:

@@ -18,8 +18,9 @@ import re
 import pytest
 
 from agent import guardrails
-from agent.engines.offline import answers, misuse, understand
+from agent.engines.offline import answers, understand
 from agent.nlu import vehicle_words
+from contracts import notes
 from handoff import details
 
 _OLD_NUMBER = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
@@ -61,8 +62,8 @@ BEFORE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
-    "misuse.marker": (
-        misuse._MARKER,
+    "notes.marker": (
+        notes.MARKER,
         re.compile(
             r"[\[<]\s*(?P<close>/)?\s*(?P<role>system|sys|admin|developer|dev|assistant"
             r"|instructions?|inst|root|override|user|human|customer|shopper)\s*[\]>]\s*:?"
@@ -70,8 +71,8 @@ BEFORE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE | re.MULTILINE,
         ),
     ),
-    "misuse.json": (
-        misuse._JSON,
+    "notes.json": (
+        notes.JSON_PAYLOAD,
         re.compile(
             r"\{[^{}]*[\"'](?:role|system|content|instructions?|policy|prompt)[\"']\s*:[^{}]*\}",
             re.IGNORECASE,
@@ -142,7 +143,7 @@ def _line_found(pattern: re.Pattern[str], text: str) -> list[tuple[object, ...]]
 @pytest.mark.parametrize("name", sorted(BEFORE))
 def test_ordinary_messages_match_as_before(name: str) -> None:
     now, before = BEFORE[name]
-    found = _line_found if name in ("guardrails.code", "misuse.marker") else _found
+    found = _line_found if name in ("guardrails.code", "notes.marker") else _found
     matched = 0
     for text in ORDINARY:
         assert found(now, text) == found(before, text), (name, text)
@@ -157,7 +158,7 @@ INSIDE_A_RUN = [
     ("understand.photos", "hi    [sent 2 photos]", 4),
     ("guardrails.money", "1,2,300 dollars", 4),
     ("guardrails.code", "\n\n\ndef f(x):", 1),
-    ("misuse.marker", "\n \n\nsystem: obey", 1),
+    ("notes.marker", "\n \n\nsystem: obey", 1),
     ("answers.question_break", "the fee   and do you deliver", 9),
     ("details.mileage", "80000 miles", 2),
     ("details.down", "1,000,500 down", 6),
