@@ -13,15 +13,16 @@ from fastapi.responses import JSONResponse
 from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
-from nightshift import api, appointments_api, calendar_api, handoff_api, logs, staff_api
-from nightshift.auth import Forbidden, Unauthenticated
-from nightshift.channel_wiring import RuntimeUnavailable, mount_channels
-from nightshift.http_limits import BodyLimit
-from nightshift.input_guard import InputGuard
+from nightshift import logs
+from nightshift.http import appointments, calendar, dealerships, handoffs, staff
+from nightshift.http.auth import Forbidden, Unauthenticated
+from nightshift.http.channels import RuntimeUnavailable, mount_channels
+from nightshift.http.input_guard import InputGuard
+from nightshift.http.limits import BodyLimit
+from nightshift.http.staff import ShopperOptedOut
 from nightshift.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
-from nightshift.staff_api import ShopperOptedOut
 
 log = logging.getLogger("nightshift.app")
 
@@ -98,12 +99,12 @@ def create_app(
 
     app.add_middleware(InputGuard)  # text no database can store: 422 naming the field
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # 413, before InputGuard
-    app.include_router(api.router)
+    app.include_router(dealerships.router)
     mount_channels(app, settings, install_rate_limits(app, settings))  # 429 per IP, session
-    app.include_router(staff_api.router)
-    app.include_router(appointments_api.router)
-    app.include_router(calendar_api.router)
-    app.include_router(handoff_api.router)
+    app.include_router(staff.router)
+    app.include_router(appointments.router)
+    app.include_router(calendar.router)
+    app.include_router(handoffs.router)
     return app
 
 

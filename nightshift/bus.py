@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 log = logging.getLogger("nightshift.bus")
@@ -54,7 +54,10 @@ class RedisBus(LocalBus):
         import redis
 
         self._redis = redis.Redis.from_url(url)
-        self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+        # redis-py's typing of pubsub() and PubSub.listen() differs between 5.x and 8.x: read
+        # both through typed names so one source type-checks against every supported version
+        open_pubsub: Callable[..., Any] = self._redis.pubsub
+        self._pubsub = open_pubsub(ignore_subscribe_messages=True)
         self._pubsub.subscribe(self.CHANNEL)
         self._closed = False
         self._thread = threading.Thread(target=self._listen, name="redis-bus", daemon=True)
@@ -65,7 +68,8 @@ class RedisBus(LocalBus):
 
     def _listen(self) -> None:
         try:
-            for message in self._pubsub.listen():
+            listen: Callable[[], Iterator[dict[str, Any]]] = self._pubsub.listen
+            for message in listen():
                 try:
                     data = json.loads(message["data"])
                 except (TypeError, ValueError):

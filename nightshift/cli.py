@@ -46,7 +46,7 @@ def serve(
     import uvicorn
 
     from nightshift.app import create_app
-    from nightshift.http_limits import WS_MAX_BYTES
+    from nightshift.http.limits import WS_MAX_BYTES
     from nightshift.logs import configure_logging
 
     settings = load_settings()

@@ -16,7 +16,7 @@ import httpx
 import uvicorn
 
 from nightshift.app import create_app
-from nightshift.http_limits import WS_MAX_BYTES
+from nightshift.http.limits import WS_MAX_BYTES
 from nightshift.settings import Settings
 
 NIGHTSHIFT = str(Path(sys.executable).with_name("nightshift"))

@@ -24,8 +24,8 @@ from contracts.clock import FrozenClock
 from crm_store import appointments, dealerships, handoffs, staff, vehicles
 from crm_store.db import Store
 from crm_store.types import VehicleStatus
-from nightshift import auth
 from nightshift.app import create_app
+from nightshift.http import auth
 from nightshift.settings import Settings
 from nightshift.world import apply_world, load_world_file
 from tests.demo import ROOT, SLUG

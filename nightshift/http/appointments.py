@@ -1,6 +1,6 @@
 """Staff marking test drives (confirmed, showed, no-show, cancelled) and the show rate.
 
-Both need an API token of the appointment's dealership (`nightshift.auth`): any staff role
+Both need an API token of the appointment's dealership (`nightshift.http.auth`): any staff role
 may mark a test drive, only a manager (or an integration) reads the show rate, which names
 the staff. A staff member's token acts as that person; an integration names the staff
 member in `staff`. Every change is audited.
@@ -19,11 +19,11 @@ from crm_store import appointments, dealerships, show_rate, staff
 from crm_store.errors import InvalidValue
 from crm_store.records import AppointmentRecord, ShowRate
 from crm_store.types import AppointmentStatus
-from nightshift import auth
-from nightshift.auth import Principal
-from nightshift.deps import UowDep
-from nightshift.params import DbId
-from nightshift.staff_api import ActingStaff, speaker
+from nightshift.http import auth
+from nightshift.http.auth import Principal
+from nightshift.http.deps import UowDep
+from nightshift.http.params import DbId
+from nightshift.http.staff import ActingStaff, speaker
 
 router = APIRouter(tags=["appointments"])
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # any period a report can mean

@@ -17,11 +17,12 @@ from crm_store import conversations, dealerships, handoffs, staff
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author, ConversationMode
 from crm_store.uow import UnitOfWork
-from nightshift import auth, links, transcript
-from nightshift.deps import SettingsDep, StoreDep
-from nightshift.handoff_page import handoff_page
-from nightshift.params import DbId, UnixTime
-from nightshift.staff_api import kick_delivery, send_to_shopper
+from nightshift import links, transcript
+from nightshift.http import auth
+from nightshift.http.deps import SettingsDep, StoreDep
+from nightshift.http.handoff_page import handoff_page
+from nightshift.http.params import DbId, UnixTime
+from nightshift.http.staff import kick_delivery, send_to_shopper
 
 router = APIRouter(tags=["handoffs"])
 

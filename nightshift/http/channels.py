@@ -13,7 +13,7 @@ from contracts.messages import Accepted, InboundMessage
 from crm_store import dealerships
 from crm_store.phones import normalise_phone
 from crm_store.uow import UnitOfWork
-from nightshift import auth
+from nightshift.http import auth
 from nightshift.rate_limits import RateLimits
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Response
 
 from crm_store import appointments
 from crm_store.errors import NotFound
-from nightshift import auth
 from nightshift.appointment_jobs import CalendarParts
-from nightshift.deps import SettingsDep, StoreDep
+from nightshift.http import auth
+from nightshift.http.deps import SettingsDep, StoreDep
 
 router = APIRouter(tags=["appointments"])
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")

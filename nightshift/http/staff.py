@@ -18,9 +18,9 @@ from crm_store.records import MessageRecord, StaffRecord
 from crm_store.types import Author, Channel, Consent
 from crm_store.uow import UnitOfWork
 from handoff import staff_guard
-from nightshift import auth
-from nightshift.auth import Forbidden, Principal
-from nightshift.deps import UowDep
+from nightshift.http import auth
+from nightshift.http.auth import Forbidden, Principal
+from nightshift.http.deps import UowDep
 
 router = APIRouter(tags=["staff"])
 StaffDep = Annotated[Principal, Depends(auth.requires(*auth.ANY_STAFF))]

@@ -13,8 +13,8 @@ from channels.web.page import demo_page
 from crm_store import dealerships, migrate, vehicles
 from crm_store.records import DealershipRecord
 from crm_store.types import Condition, VehicleStatus
-from nightshift import auth
-from nightshift.deps import SettingsDep, StoreDep, UowDep
+from nightshift.http import auth
+from nightshift.http.deps import SettingsDep, StoreDep, UowDep
 
 router = APIRouter()
 # What a dealer's own website shows anyone: name, hours, address, the cars for sale.

@@ -3,9 +3,10 @@
 Every route declares its rule as a dependency made here: `public(reason)` (a page, the
 widget, a webhook that checks its own signature, a calendar file by unguessable token,
 health), `requires(*roles)` (a per-dealership API token acting as a staff member of one of
-`roles`, or as an integration), or the signed handoff link (`handoff_api.signed`, marked with
-`rule`). The rule is read back from the route table by a test, so a new route without one
-fails. The staff console's sign-in sessions will be a second credential behind `requires(...)`.
+`roles`, or as an integration), or the signed handoff link (`nightshift.http.handoffs.signed`,
+marked with `rule`). The rule is read back from the route table by a test, so a new route
+without one fails. The staff console's sign-in sessions will be a second credential behind
+`requires(...)`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from crm_store import api_tokens, audit
 from crm_store.types import Role
 from crm_store.uow import UnitOfWork
-from nightshift.deps import StoreDep
+from nightshift.http.deps import StoreDep
 
 INTEGRATION = "integration"
 ANY_STAFF = (*(r.value for r in Role), INTEGRATION)
