@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from contracts.clock import FrozenClock  # noqa: E402
 from contracts.messages import InboundMessage  # noqa: E402
 from crm_store import jobs, migrate  # noqa: E402
-from nightshift.pagers import STAFF_SMS_JOB  # noqa: E402
+from handoff.pagers import STAFF_SMS_JOB  # noqa: E402
 from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge  # noqa: E402
 from nightshift.settings import Settings  # noqa: E402
 from nightshift.world import apply_world, load_world_file  # noqa: E402

@@ -1,4 +1,6 @@
-"""Rate limits as a channel adapter may ask for them (implemented in `nightshift.rate_limits`)."""
+"""Rate limits as a channel adapter may ask for them.
+
+Implemented in `nightshift.infra.rate_limits`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What may reach a log line: phone numbers and e-mails masked, secrets in links removed.
 
 Every package masks with these functions (the Twilio webhook, the log transports, the
-logging formatter of `nightshift.logs`), so there is one idea of what a phone number looks
+logging formatter of `nightshift.infra.logs`), so there is one idea of what a phone number looks
 like. `mask` is for personal data, `redact_secrets` for what would let a reader act: the `sig`
 of a signed staff link, calendar (`.ics`) and query tokens, web chat session ids, API tokens
 and `Authorization` values. `redact` applies both.
@@ -12,7 +12,9 @@ a long run of digits or letters is scanned once, not once per position.
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 PHONE = re.compile(r"(?<![\d+])\+?\d[\d\-\s().]{8,}\d")
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
@@ -42,3 +44,9 @@ def redact_secrets(text: str) -> str:
 def redact(text: str) -> str:
     """Both: no secret and no phone number or e-mail in full."""
     return mask(redact_secrets(text))
+
+
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log `name key=value ...`; values are masked so no phone or e-mail leaks into logs."""
+    pairs = " ".join(f"{key}={mask(str(value))!s}" for key, value in fields.items())
+    logger.log(level, "%s %s", name, pairs)

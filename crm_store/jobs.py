@@ -9,7 +9,7 @@ worker keeps dying on it can be told apart (and quarantined by the runner) from 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +33,21 @@ class JobRecord:
     run_at: datetime
     attempts: int
     last_error: str | None
+
+
+# What runs a job of one kind (the runner calls it with the claimed job; raising retries it).
+Handler = Callable[[JobRecord], None]
+# Called once when a job of its kind is quarantined, with the error kept on the job; it runs
+# before the job is marked failed, so it must be idempotent (a worker may die during it).
+OnQuarantine = Callable[[JobRecord, str], None]
+
+
+class Postpone(Exception):
+    """Raised by a handler to run its job later instead (e.g. it came due in quiet hours)."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
 
 
 def schedule(

@@ -1,6 +1,10 @@
-"""Handoff to a human: escalation detectors, summary builder, routing ladder, pagers, acks, ADF.
+"""Handoff to a human: when a person is needed, who that is, and paging them.
 
-Owns: deciding that a person is needed, who that person is, and paging them. Imports:
-`crm_store` service functions and `contracts`. Never imports `agent`, `channels`,
+Owns: the escalation rules (`detect`, `phrases`), the structured summary (`summary`,
+`details`), the routing ladder (`routing`), the flow from escalation to an acknowledged page
+(`flow`: ack timeouts that reroute, staff SMS replies), the pages themselves (`pagers`: SMS,
+e-mail, signed webhook, ADF lead e-mail), signed staff links (`links`), the ADF/XML export
+(`adf`) and what the flow needs of the deployment (`config.HandoffConfig`). Imports:
+`crm_store` service functions, `contracts` and httpx. Never imports `agent`, `channels`,
 `knowledge`, `nightshift`, `evals` or SQLAlchemy.
 """

@@ -1,4 +1,9 @@
-"""The composition root: settings, app factory, pipeline wiring, CLI, background jobs, staff pages.
+"""The composition root: the only package that wires the others together; it may import all.
 
-The only package that wires the others together; it may import all of them.
+`settings` (every variable, read once), `runtime` (builds the store, knowledge, graph,
+pipeline, handoff flow and job runner, each given its collaborators), `app` (the FastAPI
+factory), `cli/`, `world/` (dealership world files), `http/` (routes), `jobs/` (runner,
+delivery, quarantine), `conversation/` (the pipeline from a stored message to the reply),
+`infra/` (logs, mail transport, bus, checkpointer, rate limits) and `appointment_jobs`
+(reminders and follow-ups; to move into `booking/`).
 """

@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse
 from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
-from nightshift import logs
 from nightshift.http import appointments, calendar, dealerships, handoffs, staff
 from nightshift.http.auth import Forbidden, Unauthenticated
 from nightshift.http.channels import RuntimeUnavailable, mount_channels
 from nightshift.http.input_guard import InputGuard
 from nightshift.http.limits import BodyLimit
 from nightshift.http.staff import ShopperOptedOut
-from nightshift.rate_limits import install as install_rate_limits
+from nightshift.infra import logs
+from nightshift.infra.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime
 from nightshift.settings import Settings
 
@@ -104,6 +104,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(appointments.router)
     app.include_router(calendar.router)
+    app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)
     return app
 

@@ -17,6 +17,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from agent import prompts
+from booking.invites import appointment_ics, invite_email
+from contracts.mail import Mailer
 from crm_store import (
     appointments,
     conversations,
@@ -29,7 +31,7 @@ from crm_store import (
 )
 from crm_store.appointments import CHANGED_JOB
 from crm_store.db import Store
-from crm_store.jobs import JobRecord
+from crm_store.jobs import Handler, JobRecord, Postpone
 from crm_store.records import (
     AppointmentRecord,
     CustomerRecord,
@@ -39,10 +41,7 @@ from crm_store.records import (
 )
 from crm_store.types import AppointmentStatus, Channel, Consent
 from crm_store.uow import UnitOfWork
-from nightshift import logs
-from nightshift.invites import appointment_ics, invite_email
-from nightshift.jobs import Handler, Postpone
-from nightshift.mail import Mailer
+from nightshift.infra import logs
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.appointments")
@@ -189,7 +188,7 @@ class AppointmentJobs:
             parts = CalendarParts.load(uow, appt)
         if parts.staff is None or not parts.staff.email:
             return
-        link = f"{self.settings.public_base_url.rstrip('/')}/appointments/{appt.token}.ics"
+        link = f"{self.settings.public_base_url}/appointments/{appt.token}.ics"
         ics = parts.ics(
             now=self.store.clock.now(), organizer_email=self.settings.mail_from, link=link
         )

@@ -19,21 +19,22 @@ from channels.log_sender import LogSmsSender
 from channels.web_sender import WebSender
 from contracts.channels import Sender
 from contracts.clock import Clock, SystemClock
+from contracts.mail import Mailer
 from crm_store import conversations, dealerships, knowledge_docs
 from crm_store.db import Store
 from crm_store.types import Channel
 from handoff.detect import detect
+from handoff.flow import HandoffFlow
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
 from nightshift.appointment_jobs import AppointmentJobs
-from nightshift.bus import LocalBus, RedisBus
-from nightshift.checkpoints import open_checkpointer
-from nightshift.delivery import Dispatcher
-from nightshift.handoff_flow import HandoffFlow
-from nightshift.jobs import LEASE, JobRunner
-from nightshift.mail import Mailer, build_mailer
-from nightshift.pipeline import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB, Pipeline
-from nightshift.quarantine import ShopperMessages
+from nightshift.conversation.pipeline import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB, Pipeline
+from nightshift.infra.bus import LocalBus, RedisBus
+from nightshift.infra.checkpoints import open_checkpointer
+from nightshift.infra.mail import build_mailer
+from nightshift.jobs.delivery import Dispatcher
+from nightshift.jobs.quarantine import ShopperMessages
+from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.settings import Settings
 
 
@@ -66,7 +67,7 @@ def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Chann
             settings.twilio_auth_token.get_secret_value(),
             from_number=settings.twilio_from_number,
             messaging_service_sid=settings.twilio_messaging_service_sid,
-            status_callback=settings.public_base_url.rstrip("/") + "/channels/twilio/status",
+            status_callback=settings.public_base_url + "/channels/twilio/status",
         )
     else:
         sms = LogSmsSender(log_bodies=settings.log_bodies)
@@ -137,7 +138,11 @@ def open_runtime(
             mailer = build_mailer(settings)
             follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
             flow = HandoffFlow(
-                store, settings, senders[Channel.SMS], mailer, slots_of=_slots_reader(graph)
+                store,
+                settings.handoff_config(),
+                senders[Channel.SMS],
+                mailer,
+                slots_of=_slots_reader(graph),
             )
             pipeline.handoffs = flow
             runner = JobRunner(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from crm_store.availability import BookingPolicy
+from handoff.config import HandoffConfig
 
 
 def _env(*names: str) -> AliasChoices:
@@ -200,6 +202,11 @@ class Settings(BaseSettings):
         # `.env.example` lists optional variables with empty values: empty means "not set".
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")  # paths are appended to it: "https://x.example" + "/..."
+
     @field_validator("reminder_hours")
     @classmethod
     def _hours_list(cls, value: str) -> str:
@@ -235,3 +242,30 @@ class Settings(BaseSettings):
     def reminder_offsets(self) -> list[int]:
         """Hours before a test drive at which the shopper gets a reminder, e.g. [24, 2]."""
         return [int(part) for part in self.reminder_hours.split(",") if part]
+
+    def signing_key(self) -> bytes:
+        """NIGHTSHIFT_SECRET_KEY, else a random key kept in the data folder (so signed links
+        survive a restart of a zero-configuration install)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = Path(self.data_dir) / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip().encode()
+
+    def handoff_config(self) -> HandoffConfig:
+        secret = self.handoff_webhook_secret
+        return HandoffConfig(
+            signing_key=self.signing_key(),
+            public_base_url=self.public_base_url,
+            staff_link_hours=self.staff_link_hours,
+            ack_minutes=self.handoff_ack_minutes,
+            on_call_manager=self.on_call_manager,
+            pagers=tuple(self.pagers),
+            mail_from=self.mail_from,
+            adf_lead_email=self.adf_lead_email,
+            webhook_url=self.handoff_webhook_url,
+            webhook_secret=None if secret is None else secret.get_secret_value(),
+        )

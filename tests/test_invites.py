@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
+from booking.invites import Method, appointment_ics, invite_email, invite_uid
 from crm_store.records import (
     AppointmentRecord,
     CustomerRecord,
@@ -22,7 +23,6 @@ from crm_store.records import (
 from crm_store.types import (
     AppointmentStatus,
 )
-from nightshift.invites import Method, appointment_ics, invite_email, invite_uid
 from tests import records
 
 LA = ZoneInfo("America/Los_Angeles")

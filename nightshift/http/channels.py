@@ -14,7 +14,7 @@ from crm_store import dealerships
 from crm_store.phones import normalise_phone
 from crm_store.uow import UnitOfWork
 from nightshift.http import auth
-from nightshift.rate_limits import RateLimits
+from nightshift.infra.rate_limits import RateLimits
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 

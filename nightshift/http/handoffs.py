@@ -17,14 +17,17 @@ from crm_store import conversations, dealerships, handoffs, staff
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author, ConversationMode
 from crm_store.uow import UnitOfWork
-from nightshift import links, transcript
+from handoff import links
+from nightshift.conversation import transcript
 from nightshift.http import auth
 from nightshift.http.deps import SettingsDep, StoreDep
 from nightshift.http.handoff_page import handoff_page
 from nightshift.http.params import DbId, UnixTime
 from nightshift.http.staff import kick_delivery, send_to_shopper
 
-router = APIRouter(tags=["handoffs"])
+# the page a paged salesperson opens, and the API the page calls: both under the signed path
+page_router = APIRouter(prefix=links.STAFF_PAGE, tags=["handoffs"])
+router = APIRouter(prefix="/api" + links.STAFF_PAGE.removeprefix("/staff"), tags=["handoffs"])
 
 
 class Signed(BaseModel):
@@ -45,8 +48,8 @@ def signed(
     """403 unless the link was signed by this instance for this handoff and staff member and
     has not expired."""
     problem = links.check(
-        links.secret_key(settings),
-        f"/staff/handoffs/{handoff_id}/{staff_id}",
+        settings.signing_key(),
+        links.staff_page(handoff_id, staff_id),
         exp,
         sig,
         store.clock.now(),
@@ -63,7 +66,49 @@ class ReplyIn(BaseModel):
     text: str = Field(min_length=1, max_length=1600, description="the message to the shopper")
 
 
-@router.get("/staff/handoffs/{handoff_id}/{staff_id}", response_class=HTMLResponse)
+class HandoffOut(BaseModel):
+    id: int
+    status: str
+    reasons: list[str]
+    confidence: float
+    urgent: bool
+    assigned_to: str | None
+    acked: bool
+    created_at: str
+    note: str | None
+
+
+class ActingAs(BaseModel):
+    id: int
+    name: str
+    handle: str
+
+
+class ConversationOut(BaseModel):
+    public_id: str
+    mode: str
+
+
+class StepOut(BaseModel):
+    at: str
+    action: str
+    staff: str | None
+    rule: str | None
+    detail: dict[str, Any]
+
+
+class HandoffDetails(BaseModel):
+    """Everything the handoff page shows."""
+
+    handoff: HandoffOut
+    acting_as: ActingAs
+    conversation: ConversationOut
+    summary: dict[str, Any]
+    steps: list[StepOut]
+    transcript: transcript.Transcript
+
+
+@page_router.get("", response_class=HTMLResponse)
 def page(link: SignedDep, store: StoreDep) -> HTMLResponse:
     """The handoff page a paged salesperson opens from the SMS or e-mail."""
     with store.reading() as uow:
@@ -72,15 +117,15 @@ def page(link: SignedDep, store: StoreDep) -> HTMLResponse:
     return HTMLResponse(handoff_page(dealer.name, found.id))
 
 
-@router.get("/api/handoffs/{handoff_id}/{staff_id}")
-def details(link: SignedDep, store: StoreDep) -> dict[str, Any]:
+@router.get("")
+def details(link: SignedDep, store: StoreDep) -> HandoffDetails:
     """Everything the page shows: handoff, summary, audit trail, transcript, who is acting."""
     with store.reading() as uow:
         return _details(uow, link)
 
 
-@router.post("/api/handoffs/{handoff_id}/{staff_id}/ack")
-def ack(link: SignedDep, store: StoreDep) -> dict[str, Any]:
+@router.post("/ack")
+def ack(link: SignedDep, store: StoreDep) -> HandoffDetails:
     with store.unit_of_work() as uow:
         member = _member(uow, link)
         handoffs.ack(uow, handoff_id=link.handoff_id, staff_id=member.id, via="page")
@@ -88,8 +133,8 @@ def ack(link: SignedDep, store: StoreDep) -> dict[str, Any]:
     return details(link, store)
 
 
-@router.post("/api/handoffs/{handoff_id}/{staff_id}/claim")
-def claim(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
+@router.post("/claim")
+def claim(link: SignedDep, store: StoreDep, request: Request) -> HandoffDetails:
     """Take the conversation over: the assistant stays silent; the shopper is told."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -99,8 +144,8 @@ def claim(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
     return details(link, store)
 
 
-@router.post("/api/handoffs/{handoff_id}/{staff_id}/reply", status_code=201)
-def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> dict[str, Any]:
+@router.post("/reply", status_code=201)
+def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> HandoffDetails:
     """Send the shopper a message on their channel (claims the conversation first)."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -113,8 +158,8 @@ def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> 
     return details(link, store)
 
 
-@router.post("/api/handoffs/{handoff_id}/{staff_id}/hand-back")
-def hand_back(link: SignedDep, store: StoreDep, request: Request) -> dict[str, Any]:
+@router.post("/hand-back")
+def hand_back(link: SignedDep, store: StoreDep, request: Request) -> HandoffDetails:
     """Give the conversation back to the assistant; the shopper is told."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -160,35 +205,35 @@ def _member(uow: UnitOfWork, link: Signed) -> StaffRecord:
     return member
 
 
-def _details(uow: UnitOfWork, link: Signed) -> dict[str, Any]:
+def _details(uow: UnitOfWork, link: Signed) -> HandoffDetails:
     found = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
     member = _member(uow, link)
     convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
     team = {m.id: m.name for m in staff.list_staff(uow, dealership_id=found.dealership_id)}
-    return {
-        "handoff": {
-            "id": found.id,
-            "status": found.status.value,
-            "reasons": list(found.reasons),
-            "confidence": found.confidence,
-            "urgent": found.urgent,
-            "assigned_to": team.get(found.assigned_staff_id or 0),
-            "acked": found.acked_at is not None,
-            "created_at": found.created_at.isoformat(),
-            "note": found.note,
-        },
-        "acting_as": {"id": member.id, "name": member.name, "handle": member.handle},
-        "conversation": {"public_id": convo.public_id, "mode": convo.mode.value},
-        "summary": found.summary,
-        "steps": [
-            {
-                "at": s.at.isoformat(),
-                "action": s.action,
-                "staff": team.get(s.staff_id or 0),
-                "rule": s.rule,
-                "detail": s.detail,
-            }
+    return HandoffDetails(
+        handoff=HandoffOut(
+            id=found.id,
+            status=found.status.value,
+            reasons=list(found.reasons),
+            confidence=found.confidence,
+            urgent=found.urgent,
+            assigned_to=team.get(found.assigned_staff_id or 0),
+            acked=found.acked_at is not None,
+            created_at=found.created_at.isoformat(),
+            note=found.note,
+        ),
+        acting_as=ActingAs(id=member.id, name=member.name, handle=member.handle),
+        conversation=ConversationOut(public_id=convo.public_id, mode=convo.mode.value),
+        summary=found.summary,
+        steps=[
+            StepOut(
+                at=s.at.isoformat(),
+                action=s.action,
+                staff=team.get(s.staff_id or 0),
+                rule=s.rule,
+                detail=s.detail,
+            )
             for s in handoffs.steps(uow, handoff_id=found.id)
         ],
-        "transcript": transcript.as_dict(transcript.build(uow, convo)),
-    }
+        transcript=transcript.build(uow, convo),
+    )

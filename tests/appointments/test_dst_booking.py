@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from booking.invites import appointment_ics
 from contracts.clock import FrozenClock
 from contracts.messages import InboundMessage
 from crm_store import appointments, customers, dealerships, staff, vehicles
-from nightshift.invites import appointment_ics
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

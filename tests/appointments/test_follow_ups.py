@@ -19,7 +19,7 @@ from crm_store.records import AppointmentRecord
 from crm_store.types import AppointmentStatus, Channel, JobStatus
 from nightshift.app import create_app
 from nightshift.appointment_jobs import REMINDER_JOB, outside_quiet_hours
-from nightshift.mail import LogMailer
+from nightshift.infra.mail import LogMailer
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

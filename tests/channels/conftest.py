@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse
 
 from channels.web import demo_page, web_router
 from crm_store import dealerships
-from nightshift.bus import LocalBus
-from nightshift.delivery import Dispatcher
+from nightshift.infra.bus import LocalBus
+from nightshift.jobs.delivery import Dispatcher
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

@@ -26,7 +26,7 @@ from contracts.channels import Inbox
 from contracts.messages import Accepted, InboundMessage
 from crm_store import conversations, customers, dealerships, jobs, messages
 from crm_store.records import CustomerRecord, MessageRecord
-from nightshift.pipeline import INBOUND_JOB, Pipeline
+from nightshift.conversation.pipeline import INBOUND_JOB, Pipeline
 from nightshift.runtime import Runtime
 
 SLUG = "harbor-point-honda"

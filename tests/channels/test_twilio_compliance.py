@@ -1,5 +1,5 @@
 """STOP/START/HELP end to end: signed webhook -> pipeline -> outbox. The keywords are the
-pipeline's (nightshift.compliance); this proves the SMS channel reaches them intact."""
+pipeline's (nightshift.conversation.compliance); this proves the SMS channel reaches them intact."""
 
 from __future__ import annotations
 

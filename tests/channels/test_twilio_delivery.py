@@ -13,7 +13,7 @@ from crm_store import outbox
 from crm_store.db import Store
 from crm_store.records import MessageRecord
 from crm_store.types import Author, Channel, DeliveryStatus
-from nightshift.delivery import Dispatcher
+from nightshift.jobs.delivery import Dispatcher
 from nightshift.runtime import Runtime
 from tests.channels.conftest_twilio import (
     ACCOUNT_SID,

@@ -8,7 +8,7 @@ from channels.twilio import TwilioSender
 from crm_store import customers
 from crm_store.records import MessageRecord
 from crm_store.types import Author, Channel, Consent, DeliveryStatus
-from nightshift.delivery import Dispatcher
+from nightshift.jobs.delivery import Dispatcher
 from nightshift.runtime import Runtime
 from tests.channels.conftest_twilio import (
     ACCOUNT_SID,

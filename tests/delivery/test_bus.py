@@ -11,7 +11,7 @@ import uuid
 import pytest
 import redis
 
-from nightshift.bus import LocalBus, RedisBus
+from nightshift.infra.bus import LocalBus, RedisBus
 
 REDIS = os.environ.get("NIGHTSHIFT_TEST_REDIS", "redis://127.0.0.1:6379/0")
 

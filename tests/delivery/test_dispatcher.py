@@ -10,7 +10,7 @@ from contracts.messages import OutboundMessage, SendResult
 from crm_store import conversations, customers, messages, outbox
 from crm_store.db import Store
 from crm_store.types import Author, Channel, Consent, DeliveryStatus, Direction
-from nightshift.delivery import BACKOFF, MAX_ATTEMPTS, Dispatcher
+from nightshift.jobs.delivery import BACKOFF, MAX_ATTEMPTS, Dispatcher
 from tests.factories import make_lot
 
 

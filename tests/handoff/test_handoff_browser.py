@@ -24,9 +24,9 @@ from contracts.clock import FrozenClock
 from crm_store import jobs, migrate
 from crm_store.db import Store
 from crm_store.models import Job
+from handoff.pagers import STAFF_SMS_JOB
 from nightshift.app import create_app
-from nightshift.pagers import STAFF_SMS_JOB
-from nightshift.pipeline import TURN_JOB
+from nightshift.conversation.pipeline import TURN_JOB
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium

@@ -23,10 +23,10 @@ from crm_store.handoffs import ROUTE_JOB
 from crm_store.models import Job
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author, Channel, Direction, HandoffStatus, StaffStatus
-from nightshift import links
-from nightshift.handoff_flow import ACK_TIMEOUT_JOB
-from nightshift.mail import LogMailer
-from nightshift.pagers import STAFF_SMS_JOB
+from handoff import links
+from handoff.flow import ACK_TIMEOUT_JOB
+from handoff.pagers import STAFF_SMS_JOB
+from nightshift.infra.mail import LogMailer
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

@@ -23,7 +23,7 @@ from contracts.messages import InboundMessage
 from crm_store import dealerships, handoffs, migrate, timeline
 from handoff import details
 from handoff.adf import adf_lead, validate_adf
-from nightshift.mail import LogMailer
+from nightshift.infra.mail import LogMailer
 from nightshift.runtime import Runtime, open_runtime, sync_world_knowledge
 from nightshift.settings import Settings
 from nightshift.world import apply_world, load_world_file

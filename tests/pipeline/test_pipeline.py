@@ -15,7 +15,7 @@ from agent.state import AgentState
 from contracts.messages import InboundMessage
 from crm_store import conversations, customers, dealerships, handoffs, messages, outbox
 from crm_store.types import Author, Consent, ConversationMode
-from nightshift.pipeline import Pipeline
+from nightshift.conversation.pipeline import Pipeline
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

@@ -15,7 +15,7 @@ from crm_store import jobs, messages
 from crm_store.db import Store
 from crm_store.jobs import Superseded
 from crm_store.types import Author, JobStatus
-from nightshift.pipeline import TURN_JOB
+from nightshift.conversation.pipeline import TURN_JOB
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 
@@ -73,7 +73,7 @@ def test_a_stalled_second_run_of_a_turn_sends_nothing(runtime: Runtime) -> None:
 def test_a_run_overtaken_after_its_check_rolls_its_reply_back(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nightshift import bursts
+    from nightshift.conversation import bursts
 
     accepted = runtime.pipeline.accept(
         InboundMessage(SLUG, "sms", "+15557770312", "do you have any crvs?", "SMfence2")

@@ -32,9 +32,9 @@ from contracts.clock import FrozenClock
 from crm_store import appointments, customers, dealerships, jobs, vehicles
 from crm_store.models import Job
 from crm_store.types import VehicleStatus
+from handoff.pagers import PAGE_EMAIL_JOB, STAFF_SMS_JOB
 from nightshift.app import create_app
-from nightshift.logs import UVICORN_LOGGERS, redacting_handler
-from nightshift.pagers import PAGE_EMAIL_JOB, STAFF_SMS_JOB
+from nightshift.infra.logs import UVICORN_LOGGERS, redacting_handler
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 from tests.demo import SLUG

@@ -22,11 +22,11 @@ from contracts.messages import InboundMessage
 from crm_store import dealerships, handoffs, jobs, messages
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
-from crm_store.jobs import JobRecord
+from crm_store.jobs import JobRecord, Postpone
 from crm_store.types import Author, JobStatus
-from nightshift.cli_jobs import failed_lines, retry_job
-from nightshift.jobs import LEASE, JobRunner, Postpone
-from nightshift.pipeline import INBOUND_JOB
+from nightshift.cli.jobs import failed_lines, retry_job
+from nightshift.conversation.pipeline import INBOUND_JOB
+from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.runtime import Runtime
 from tests.channels.conftest_twilio import (
     SHOPPER,

@@ -20,8 +20,8 @@ from crm_store import jobs
 from crm_store.db import Store
 from crm_store.models import Message
 from nightshift.app import create_app
-from nightshift.pipeline import INBOUND_JOB
-from nightshift.rate_limits import LocalLimiter, RedisLimiter, build_rate_limits
+from nightshift.conversation.pipeline import INBOUND_JOB
+from nightshift.infra.rate_limits import LocalLimiter, RedisLimiter, build_rate_limits
 from nightshift.settings import Settings
 from tests.channels.conftest_twilio import AUTH_TOKEN, PUBLIC, SMS_PATH, signed_post, sms_form
 from tests.demo import SLUG

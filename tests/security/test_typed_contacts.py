@@ -9,7 +9,7 @@ from crm_store import customers, dealerships, handoffs, timeline
 from crm_store.db import Store
 from crm_store.records import CustomerRecord
 from crm_store.types import Channel
-from nightshift import transcript
+from nightshift.conversation import transcript
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

@@ -15,7 +15,7 @@ from crm_store import handoffs
 from crm_store.db import Store
 from crm_store.records import ConversationRecord, DealershipRecord, HandoffRecord
 from handoff.detect import URGENT_REASONS, detect
-from nightshift.handoff_flow import HandoffFlow
+from handoff.flow import HandoffFlow
 
 MISUNDERSTOOD = 2  # misunderstandings in a row that make a question "unanswered"
 

@@ -16,34 +16,22 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from crm_store import jobs
 from crm_store.db import Store
-from crm_store.jobs import JobRecord
-from nightshift import logs
+from crm_store.jobs import Handler, JobRecord, OnQuarantine, Postpone
+from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.jobs")
-Handler = Callable[[JobRecord], None]
-# Called once when a job of its kind is quarantined, with the error kept on the job; it runs
-# before the job is marked failed, so it must be idempotent (a worker may die during it).
-OnQuarantine = Callable[[JobRecord, str], None]
 RETRY = (timedelta(seconds=10), timedelta(minutes=1), timedelta(minutes=5))
 # A dead worker's job is claimable again within LEASE (+ a poll); a running job's lease is
 # renewed every HEARTBEAT_SECONDS, so a live worker keeps it however long it takes (up to
 # `max_run`), even if one renewal is late.
 LEASE = timedelta(seconds=10)
 HEARTBEAT_SECONDS = 3.0
-
-
-class Postpone(Exception):
-    """Raised by a handler to run its job later instead (e.g. it came due in quiet hours)."""
-
-    def __init__(self, until: datetime) -> None:
-        super().__init__(until.isoformat())
-        self.until = until
 
 
 class JobRunner:

@@ -27,8 +27,9 @@ from crm_store import jobs, messages, timeline
 from crm_store.db import Store
 from crm_store.records import ConversationRecord, MessageRecord
 from crm_store.types import Author, JobStatus
-from nightshift import compliance, logs
 from nightshift.appointment_jobs import CANCEL, CANNOT, CONFIRM
+from nightshift.conversation import compliance
+from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.bursts")
 REPLY_WINDOW = timedelta(minutes=10)

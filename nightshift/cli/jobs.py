@@ -15,7 +15,7 @@ from crm_store import jobs
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.jobs import FailedJob, JobRecord
-from nightshift import logs
+from nightshift.infra import logs
 
 app = typer.Typer(help="Durable jobs: the quarantined ones, retrying one.", no_args_is_help=True)
 ERROR_CHARS = 160

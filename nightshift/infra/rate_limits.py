@@ -7,7 +7,7 @@ is (HTTP 429 with `Retry-After`, a WebSocket error frame). With `REDIS_URL` the 
 in Redis (INCR and PEXPIRE in one Lua script), so every web worker shares it; otherwise in
 this process. Twilio webhooks are never limited here (Twilio would retry or drop a refused
 one): extra texts from one phone are stored, and the pipeline's reply cap decides what gets
-an answer (see `nightshift.bursts`).
+an answer (see `nightshift.conversation.bursts`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.limits import Limiter
-from nightshift import logs
+from nightshift.infra import logs
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.rate_limits")

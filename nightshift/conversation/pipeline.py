@@ -43,9 +43,10 @@ from crm_store.locks import conversation_lock
 from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
-from nightshift import bursts, compliance, escalation, logs
+from handoff.flow import HandoffFlow
 from nightshift.appointment_jobs import reply_to_reminder
-from nightshift.handoff_flow import HandoffFlow
+from nightshift.conversation import bursts, compliance, escalation
+from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.pipeline")
 # Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
@@ -176,8 +177,8 @@ class Pipeline:
         """The job runner's handler for a received message: store it in its conversation
         together with its turn job (one transaction), which answers it. The turn is a job of
         its own so that texts received together are all stored before the first of their
-        turns runs, and are answered in one (nightshift.bursts). A retry after a crash finds
-        the message stored and its turn job queued, and stores nothing twice."""
+        turns runs, and are answered in one (nightshift.conversation.bursts). A retry after a
+        crash finds the message stored and its turn job queued, and stores nothing twice."""
         accepted = self.accept(_inbound_of(job.payload))
         self.process_later(accepted)
 

@@ -8,16 +8,12 @@ import logging
 import smtplib
 from collections import deque
 from email.message import EmailMessage
-from typing import Protocol
 
+from contracts.mail import Mailer
 from contracts.redact import mask, redact
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.mail")
-
-
-class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
 
 
 class SmtpMailer:

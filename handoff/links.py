@@ -1,32 +1,22 @@
 """Signed, expiring links for staff pages (the handoff page), until staff log in (a later
 issue): the link carries an expiry and an HMAC-SHA256 of the path and expiry under the
-instance's secret key, so an id cannot be guessed or a link kept forever."""
+instance's secret key (`HandoffConfig.signing_key`), so an id cannot be guessed or a link
+kept forever."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
-import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
-
-from nightshift.settings import Settings
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+# The handoff page of one handoff as one staff member sees it (the path a link signs).
+STAFF_PAGE = "/staff/handoffs/{handoff_id}/{staff_id}"
 
 
-def secret_key(settings: Settings) -> bytes:
-    """NIGHTSHIFT_SECRET_KEY, else a random key kept in the data folder (so links survive a
-    restart of a zero-configuration install)."""
-    if settings.secret_key is not None:
-        return settings.secret_key.get_secret_value().encode()
-    path = Path(settings.data_dir) / "secret.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip().encode()
+def staff_page(handoff_id: int, staff_id: int) -> str:
+    return STAFF_PAGE.format(handoff_id=handoff_id, staff_id=staff_id)
 
 
 def signature(key: bytes, path: str, expires: int) -> str:

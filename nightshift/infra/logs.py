@@ -10,9 +10,8 @@ ids from request lines and masks their tracebacks.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from contracts.redact import mask, redact, redact_secrets
+from contracts.redact import event, mask, redact, redact_secrets
 
 __all__ = ["configure_logging", "event", "install_uvicorn_redaction", "mask"]
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -69,9 +68,3 @@ def configure_logging(level: str) -> None:
     install_uvicorn_redaction()
     # Alembic announces its context on every revision look-up (each /healthz): not news.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
-
-
-def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
-    """Log `name key=value ...`; values are masked so no phone or e-mail leaks into logs."""
-    pairs = " ".join(f"{key}={mask(str(value))!s}" for key, value in fields.items())
-    logger.log(level, "%s %s", name, pairs)

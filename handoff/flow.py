@@ -16,7 +16,9 @@ from typing import Any
 import httpx
 
 from contracts.channels import Sender
+from contracts.mail import Mailer
 from contracts.messages import MAX_TURN_TEXT, Accepted, InboundMessage
+from contracts.redact import event
 from crm_store import (
     appointments,
     conversations,
@@ -31,19 +33,16 @@ from crm_store import (
 from crm_store.db import Store
 from crm_store.errors import NotFound
 from crm_store.handoffs import ROUTE_JOB
-from crm_store.jobs import JobRecord
+from crm_store.jobs import Handler, JobRecord
 from crm_store.phones import normalise_phone
 from crm_store.records import HandoffRecord, StaffRecord, VehicleRecord
 from crm_store.types import Author, HandoffStatus
 from crm_store.uow import UnitOfWork
-from handoff import details, routing
+from handoff import details, links, routing
+from handoff.config import HandoffConfig
 from handoff.detect import URGENT_REASONS, sentiment
+from handoff.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers
 from handoff.summary import Summary, build_summary
-from nightshift import links, logs
-from nightshift.jobs import Handler
-from nightshift.mail import Mailer
-from nightshift.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers
-from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.handoff")
 ACK_TIMEOUT_JOB = "handoff_ack_timeout"
@@ -54,17 +53,17 @@ class HandoffFlow:
     def __init__(
         self,
         store: Store,
-        settings: Settings,
+        config: HandoffConfig,
         sms: Sender,
         mailer: Mailer,
         slots_of: Callable[[int], dict[str, Any]],
         http: httpx.Client | None = None,
     ) -> None:
         self.store = store
-        self.settings = settings
+        self.config = config
         self.slots_of = slots_of
-        self.key = links.secret_key(settings)
-        self.pagers = Pagers(store, settings, sms, mailer, self.link, http)
+        self.key = config.signing_key
+        self.pagers = Pagers(store, config, sms, mailer, self.link, http)
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -75,14 +74,13 @@ class HandoffFlow:
 
     def link(self, handoff_id: int, staff_id: int | None) -> str:
         """The signed, expiring link to the handoff page, acting as `staff_id`."""
-        path = f"/staff/handoffs/{handoff_id}"
         signed = links.signed_path(
             self.key,
-            f"{path}/{staff_id or 0}",
+            links.staff_page(handoff_id, staff_id or 0),
             self.store.clock.now(),
-            timedelta(hours=self.settings.staff_link_hours),
+            timedelta(hours=self.config.staff_link_hours),
         )
-        return f"{self.settings.public_base_url.rstrip('/')}{signed}"
+        return f"{self.config.public_base_url}{signed}"
 
     # -- summary ------------------------------------------------------------------------
 
@@ -120,7 +118,7 @@ class HandoffFlow:
         appt_rep = staff.get_staff(uow, staff_id=appt.staff_id) if appt and appt.staff_id else None
         if appt_car is not None and all(c.stock != appt_car.stock for c in cars):
             cars.insert(0, appt_car)
-        base = self.settings.public_base_url.rstrip("/")
+        base = self.config.public_base_url
         return build_summary(
             handoff_id=found.id,
             created_at=found.created_at,
@@ -157,7 +155,7 @@ class HandoffFlow:
         with self.store.unit_of_work() as uow:
             first = not handoffs.paged_staff(uow, handoff_id=handoff_id)
             self._route(uow, handoffs.get_handoff(uow, handoff_id=handoff_id))
-            if first and self.settings.adf_lead_email:
+            if first and self.config.adf_lead_email:
                 jobs.schedule(
                     uow, kind=ADF_JOB, key=f"handoff:{handoff_id}:adf", payload=job.payload
                 )
@@ -177,7 +175,7 @@ class HandoffFlow:
                 handoff_id=found.id,
                 action="no_ack",
                 staff_id=waited_for,
-                detail={"minutes": self.settings.handoff_ack_minutes},
+                detail={"minutes": self.config.ack_minutes},
             )
             self._route(uow, found)
 
@@ -202,7 +200,7 @@ class HandoffFlow:
             urgent=found.urgent or bool(URGENT_REASONS & set(found.reasons)),
             load=handoffs.live_load(uow, dealership_id=dealer.id),
             last_paged=handoffs.last_paged(uow, dealership_id=dealer.id),
-            on_call=self.settings.on_call_manager,
+            on_call=self.config.on_call_manager,
         )
         n = len(trail)
         if decision.staff_id is not None and decision.at is None:
@@ -213,10 +211,10 @@ class HandoffFlow:
                 uow,
                 kind=ACK_TIMEOUT_JOB,
                 key=f"handoff:{found.id}:ack:{n}",
-                run_at=now + timedelta(minutes=self.settings.handoff_ack_minutes),
+                run_at=now + timedelta(minutes=self.config.ack_minutes),
                 payload={"handoff_id": found.id, "staff_id": member.id},
             )
-            logs.event(log, "handoff_paged", handoff=found.id, staff=member.id, rule=decision.rule)
+            event(log, "handoff_paged", handoff=found.id, staff=member.id, rule=decision.rule)
             return
         until = decision.at or now + timedelta(hours=1)
         handoffs.queue(
@@ -229,7 +227,7 @@ class HandoffFlow:
             run_at=until,
             payload={"handoff_id": found.id},
         )
-        logs.event(log, "handoff_queued", handoff=found.id, until=until.isoformat())
+        event(log, "handoff_queued", handoff=found.id, until=until.isoformat())
 
     # -- pages --------------------------------------------------------------------------
 

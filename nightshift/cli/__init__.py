@@ -47,7 +47,7 @@ def serve(
 
     from nightshift.app import create_app
     from nightshift.http.limits import WS_MAX_BYTES
-    from nightshift.logs import configure_logging
+    from nightshift.infra.logs import configure_logging
 
     settings = load_settings()
     configure_logging(settings.log_level)
@@ -68,7 +68,7 @@ def worker() -> None:
     import signal
     import threading
 
-    from nightshift.logs import configure_logging, event
+    from nightshift.infra.logs import configure_logging, event
     from nightshift.runtime import open_runtime
 
     settings = load_settings()
@@ -243,7 +243,7 @@ def transcript(
 
     from crm_store.db import Store
     from crm_store.errors import NotFound
-    from nightshift import transcript as tr
+    from nightshift.conversation import transcript as tr
 
     settings = load_settings()
     store = Store(settings.database_url)
@@ -265,8 +265,8 @@ def transcript(
 def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app
-    from nightshift.cli_jobs import app as jobs_app
-    from nightshift.cli_tokens import app as tokens_app
+    from nightshift.cli.jobs import app as jobs_app
+    from nightshift.cli.tokens import app as tokens_app
 
     app.command("eval")(eval_command)
     app.add_typer(knowledge_app, name="knowledge", help="Ingest and search dealership knowledge.")

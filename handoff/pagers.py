@@ -15,17 +15,16 @@ from typing import Any
 import httpx
 
 from contracts.channels import Sender
+from contracts.mail import Mailer
 from contracts.messages import OutboundMessage
+from contracts.redact import event
 from crm_store import handoffs, jobs, staff
 from crm_store.db import Store
-from crm_store.jobs import JobRecord
+from crm_store.jobs import Handler, JobRecord
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.uow import UnitOfWork
 from handoff.adf import adf_lead
-from nightshift import logs
-from nightshift.jobs import Handler
-from nightshift.mail import Mailer
-from nightshift.settings import Settings
+from handoff.config import HandoffConfig
 
 log = logging.getLogger("nightshift.handoff")
 STAFF_SMS_JOB = "staff_sms"
@@ -48,14 +47,14 @@ class Pagers:
     def __init__(
         self,
         store: Store,
-        settings: Settings,
+        config: HandoffConfig,
         sms: Sender,
         mailer: Mailer,
         link: Callable[[int, int | None], str],
         http: httpx.Client | None = None,
     ) -> None:
         self.store = store
-        self.settings = settings
+        self.config = config
         self.sms = sms
         self.mailer = mailer
         self.link = link
@@ -71,7 +70,7 @@ class Pagers:
 
     def queue(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord, n: int) -> None:
         payload = {"handoff_id": found.id, "staff_id": member.id}
-        for pager in self.settings.pagers:
+        for pager in self.config.pagers:
             key = f"handoff:{found.id}:page:{n}:{pager}"
             if pager == "sms" and member.phone:
                 body = self.page_text(uow, found, member)
@@ -80,7 +79,7 @@ class Pagers:
                 )
             elif pager == "email" and member.email:
                 jobs.schedule(uow, kind=PAGE_EMAIL_JOB, key=key, payload=payload)
-            elif pager == "webhook" and self.settings.handoff_webhook_url:
+            elif pager == "webhook" and self.config.webhook_url:
                 jobs.schedule(uow, kind=PAGE_WEBHOOK_JOB, key=key, payload=payload)
 
     def page_text(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord) -> str:
@@ -107,7 +106,7 @@ class Pagers:
         if not result.ok and not result.permanent:
             raise RuntimeError(f"page not sent: {result.error or result.error_code}")
         if not result.ok:
-            logs.event(log, "page_refused", level=logging.WARNING, code=result.error_code)
+            event(log, "page_refused", level=logging.WARNING, code=result.error_code)
 
     def page_email(self, job: JobRecord) -> None:
         with self.store.reading() as uow:
@@ -116,7 +115,7 @@ class Pagers:
         if not member.email:
             return
         message = EmailMessage()
-        message["From"] = self.settings.mail_from
+        message["From"] = self.config.mail_from
         message["To"] = member.email
         why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
         message["Subject"] = f"Handoff #{found.id}: {why}"
@@ -124,7 +123,7 @@ class Pagers:
         self.mailer.send(message)
 
     def page_webhook(self, job: JobRecord) -> None:
-        url = self.settings.handoff_webhook_url
+        url = self.config.webhook_url
         if not url:
             return
         with self.store.reading() as uow:
@@ -141,24 +140,24 @@ class Pagers:
             },
             sort_keys=True,
         ).encode()
-        secret = self.settings.handoff_webhook_secret
+        secret = self.config.webhook_secret
         headers = {"Content-Type": "application/json"}
         if secret is not None:
-            digest = hmac.new(secret.get_secret_value().encode(), body, hashlib.sha256).hexdigest()
+            digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
             headers["X-Nightshift-Signature"] = f"sha256={digest}"
         response = self.http.post(url, content=body, headers=headers)
         if response.status_code >= 300:
             raise RuntimeError(f"webhook answered {response.status_code}")
 
     def adf_email(self, job: JobRecord) -> None:
-        target = self.settings.adf_lead_email
+        target = self.config.adf_lead_email
         if not target:
             return
         with self.store.reading() as uow:
             found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
         xml = adf_lead(found.summary)  # type: ignore[arg-type]
         message = EmailMessage()
-        message["From"] = self.settings.mail_from
+        message["From"] = self.config.mail_from
         message["To"] = target
         message["Subject"] = f"ADF lead: handoff #{found.id}"
         message.set_content(xml.decode("utf-8"), subtype="xml")

@@ -17,7 +17,7 @@ from contracts.messages import OutboundMessage, SendResult
 from crm_store import conversations, customers, messages, outbox
 from crm_store.db import Store
 from crm_store.types import Channel, Consent, DeliveryStatus
-from nightshift import logs
+from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.delivery")
 BACKOFF = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))

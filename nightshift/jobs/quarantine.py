@@ -15,10 +15,9 @@ import logging
 
 from crm_store import handoffs
 from crm_store.db import Store
-from crm_store.jobs import JobRecord
-from nightshift import logs
-from nightshift.jobs import OnQuarantine
-from nightshift.pipeline import INBOUND_JOB, TURN_JOB, Pipeline, _inbound_of
+from crm_store.jobs import JobRecord, OnQuarantine
+from nightshift.conversation.pipeline import INBOUND_JOB, TURN_JOB, Pipeline, _inbound_of
+from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.quarantine")
 NOTE = (
