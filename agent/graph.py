@@ -33,10 +33,13 @@ from crm_store import customers, knowledge_docs
 log = logging.getLogger("nightshift.agent")
 MAX_TOOL_ROUNDS = 4
 
+# The compiled graph as the pipeline runs it: state, per-turn context, input, output.
+AgentGraph = CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]
+
 
 def build_graph(
     engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[Any] | None = None
-) -> CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]:
+) -> AgentGraph:
     def listen(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         """What the shopper's own message says about a test-drive time, read in code before
         any engine runs: the booking tools accept only a time the shopper named or picked.

@@ -5,16 +5,19 @@ all open the same runtime, so a scenario plays through the same code a shopper r
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
+
 from agent.context import AgentDeps
 from agent.engines import Engine
-from agent.graph import build_graph
+from agent.graph import AgentGraph, build_graph
 from channels.log_sender import LogSmsSender
 from channels.web_sender import WebSender
 from contracts.channels import Sender
@@ -45,7 +48,7 @@ class Runtime:
     knowledge: KnowledgeBase
     embedder: Embedder
     engine: Engine
-    graph: Any
+    graph: AgentGraph
     pipeline: Pipeline
     clock: Clock
     bus: LocalBus
@@ -127,14 +130,7 @@ def open_runtime(
     try:
         with open_checkpointer(settings.database_url) as checkpointer:
             graph = build_graph(engine, deps, checkpointer)
-            pipeline = Pipeline(
-                deps,
-                graph,
-                timeout_seconds=settings.engine_timeout_seconds,
-                bus=bus,
-                on_queued=dispatcher.kick,
-                reply_cap=settings.max_replies_per_10_min,
-            )
+            wakeup = threading.Event()  # a job due now was queued: the runner looks at once
             mailer = build_mailer(settings)
             follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
             flow = HandoffFlow(
@@ -144,7 +140,16 @@ def open_runtime(
                 mailer,
                 slots_of=_slots_reader(graph),
             )
-            pipeline.handoffs = flow
+            pipeline = Pipeline(
+                deps,
+                graph,
+                timeout_seconds=settings.engine_timeout_seconds,
+                bus=bus,
+                on_queued=dispatcher.kick,
+                on_turn_queued=wakeup.set,
+                handoffs=flow,
+                reply_cap=settings.max_replies_per_10_min,
+            )
             runner = JobRunner(
                 store,
                 {
@@ -162,8 +167,8 @@ def open_runtime(
                 on_quarantine=ShopperMessages(store, pipeline).handlers(),
                 concurrency=BACKGROUND_TURNS[settings.engine],
                 poll_seconds=settings.job_poll_seconds,
+                wakeup=wakeup,
             )
-            pipeline.on_turn_queued = runner.wake
             if start_workers:
                 dispatcher.start()
                 runner.start()
@@ -205,11 +210,12 @@ def _freeze_built_heap() -> None:
     gc.freeze()
 
 
-def _slots_reader(graph: Any) -> Any:
+def _slots_reader(graph: AgentGraph) -> Callable[[int], dict[str, Any]]:
     """The conversation's slots as last checkpointed (for a handoff summary built later)."""
 
     def slots_of(conversation_id: int) -> dict[str, Any]:
-        snapshot = graph.get_state({"configurable": {"thread_id": str(conversation_id)}})
+        config: RunnableConfig = {"configurable": {"thread_id": str(conversation_id)}}
+        snapshot = graph.get_state(config)
         return dict((snapshot.values or {}).get("slots") or {})
 
     return slots_of

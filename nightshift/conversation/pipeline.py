@@ -17,9 +17,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
+from agent.graph import AgentGraph
+from agent.state import AgentState
 from contracts.channels import Bus
 from contracts.messages import (
     MAX_TURN_TEXT,
@@ -85,7 +88,7 @@ class Pipeline:
     def __init__(
         self,
         deps: AgentDeps,
-        graph: Any,
+        graph: AgentGraph,
         *,
         timeout_seconds: float,
         bus: Bus | None = None,
@@ -283,12 +286,13 @@ class Pipeline:
         return result
 
     def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
-        config = {"configurable": {"thread_id": str(ctx.conversation_id)}}
+        config: RunnableConfig = {"configurable": {"thread_id": str(ctx.conversation_id)}}
+        turn: AgentState = {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]}
         with self._running_lock:
             self._running.add(ctx)
         try:
             state: dict[str, Any] = self.graph.invoke(
-                {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]},
+                turn,
                 config=config,
                 context=ctx,
                 durability="exit",  # one checkpoint write per turn, at its end

@@ -47,11 +47,13 @@ class JobRunner:
         max_run: timedelta = timedelta(minutes=2),
         concurrency: int = 2,
         poll_seconds: float = 1.0,
+        wakeup: threading.Event | None = None,
     ) -> None:
         """`max_attempts`: failures or worker deaths before a job is quarantined;
         `on_quarantine`: per kind, what a quarantined job leaves for a person (every
         quarantine is logged as `job_quarantined`); `max_run`: how long a job's lease is
-        renewed at most (a job still running then is stuck, and let go)."""
+        renewed at most (a job still running then is stuck, and let go); `wakeup`: set by
+        whoever queues a job that is due now (created first, so both sides get it when built)."""
         self.store = store
         self.handlers = handlers
         self.lease = lease
@@ -68,7 +70,7 @@ class JobRunner:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="job")
         self._concurrency = concurrency
-        self._wake = threading.Event()
+        self._wake = wakeup or threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
