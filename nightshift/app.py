@@ -13,12 +13,12 @@ from fastapi.responses import JSONResponse
 from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
+from handoff.staff_messages import ShopperOptedOut
 from nightshift.http import appointments, calendar, dealerships, handoffs, staff
 from nightshift.http.auth import Forbidden, Unauthenticated
 from nightshift.http.channels import RuntimeUnavailable, mount_channels
 from nightshift.http.input_guard import InputGuard
 from nightshift.http.limits import BodyLimit
-from nightshift.http.staff import ShopperOptedOut
 from nightshift.infra import logs
 from nightshift.infra.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime

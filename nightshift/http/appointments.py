@@ -20,10 +20,9 @@ from crm_store.errors import InvalidValue
 from crm_store.records import AppointmentRecord, ShowRate
 from crm_store.types import AppointmentStatus
 from nightshift.http import auth
-from nightshift.http.auth import Principal
+from nightshift.http.auth import ActingStaff, Principal, speaker
 from nightshift.http.deps import UowDep
 from nightshift.http.params import DbId
-from nightshift.http.staff import ActingStaff, speaker
 
 router = APIRouter(tags=["appointments"])
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)  # any period a report can mean

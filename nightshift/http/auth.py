@@ -17,8 +17,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 
-from crm_store import api_tokens, audit
+from crm_store import api_tokens, audit, staff
+from crm_store.errors import InvalidValue
+from crm_store.records import StaffRecord
 from crm_store.types import Role
 from crm_store.uow import UnitOfWork
 from nightshift.http.deps import StoreDep
@@ -141,3 +144,28 @@ def requires(*roles: str) -> Callable[..., Principal]:
 def access_of(dependencies: Iterable[Any]) -> list[str]:
     """The rules found among a route's dependency callables (for the route matrix)."""
     return [getattr(d, ACCESS) for d in dependencies if hasattr(d, ACCESS)]
+
+
+# Who acts, in a request body: an integration names the staff member; a staff member's own
+# token acts as them (naming someone else is refused).
+ActingStaff = Annotated[
+    str | None,
+    Field(
+        min_length=1,
+        max_length=40,
+        description="the acting staff member's handle: required with an integration token; "
+        "a staff member's token acts as that staff member",
+    ),
+]
+
+
+def speaker(uow: UnitOfWork, who: Principal, handle: str | None) -> StaffRecord:
+    """The staff member a message is from: the token's own, or the one an integration names."""
+    if who.staff_id is not None:
+        member = staff.get_staff(uow, staff_id=who.staff_id)
+        if handle is not None and handle != member.handle:
+            raise Forbidden(f"this token speaks as {member.handle!r} only, not {handle!r}")
+        return member
+    if handle is None:
+        raise InvalidValue("staff", None, "the handle of the staff member who speaks")
+    return staff.find_staff(uow, dealership_id=who.dealership_id, handle=handle)

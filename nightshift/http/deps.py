@@ -1,4 +1,5 @@
-"""Typed FastAPI dependencies: the store, settings and a unit of work per request."""
+"""Typed FastAPI dependencies: the store, settings and a unit of work per request; waking this
+process's delivery worker after a route committed a message."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def get_uow(store: Annotated[Store, Depends(get_store)]) -> Iterator[UnitOfWork]
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def kick_delivery(request: Request) -> None:
+    """Wake the outbox worker of this process (the message is committed)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is not None:
+        runtime.dispatcher.kick()

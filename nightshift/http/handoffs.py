@@ -18,12 +18,12 @@ from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author, ConversationMode
 from crm_store.uow import UnitOfWork
 from handoff import links
+from handoff.staff_messages import send_to_shopper
 from nightshift.conversation import transcript
 from nightshift.http import auth
-from nightshift.http.deps import SettingsDep, StoreDep
+from nightshift.http.deps import SettingsDep, StoreDep, kick_delivery
 from nightshift.http.handoff_page import handoff_page
 from nightshift.http.params import DbId, UnixTime
-from nightshift.http.staff import kick_delivery, send_to_shopper
 
 # the page a paged salesperson opens, and the API the page calls: both under the signed path
 page_router = APIRouter(prefix=links.STAFF_PAGE, tags=["handoffs"])
