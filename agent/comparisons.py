@@ -18,8 +18,16 @@ from typing import Any
 from agent import references, vehicle_facts
 from agent.dialogue import ShownVehicle, shown_vehicle
 from agent.nlu.vehicle_words import CONCEPTS, compact
+from agent.nlu.vehicles import search
 
-ATTRIBUTES = ("price", "mileage", "year", "features", "range", "mpg", "seats", "feature")
+ATTRIBUTES = (
+    "price", "mileage", "year", "features", "range", "mpg", "seats", "towing", "clearance",
+    "horsepower", "feature",
+)  # fmt: skip
+# Attributes only a listing states (its features or spec sheet): a superlative over a list
+# ("which tows the most") is answered from each listing, not by a sorted search.
+LISTED = frozenset({"features", "range", "mpg", "seats", "towing", "clearance", "horsepower"})
+MOST = 5  # vehicles one attribute is compared across ("which of these tows the most")
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,7 @@ class Asked:
     feature: str | None = None
     superlative: bool = False
     named: bool = False  # asked as "X or Y cheaper?": only with both sides named
+    each: bool = False  # "price on each", "miles on both": every value, no winner
 
 
 _WHOLE = re.compile(
@@ -61,8 +70,17 @@ _ONE: tuple[tuple[re.Pattern[str], str, int], ...] = tuple(
         (r"\b(?:newer|more recent|newest|latest|younger)\b", "year", 1),
         (r"\b(?:older|oldest)\b", "year", -1),
         (r"\b(?:more|longer|better|most|longest|best|further|farther)\s+(?:electric\s+)?range"
-         r"|\bgoes? (?:further|farther)\b", "range", 1),
-        (r"\b(?:more|most) (?:seats|seating|room|passengers)\b|\bseats? more\b", "seats", 1),
+         r"|\b(?:goes?|gets?|drives?) (?:the )?(?:further|farther|furthest|farthest)\b",
+         "range", 1),
+        (r"\b(?:more|most) (?:seats|seating|room|passengers)\b|\bseats? (?:more|the most)\b",
+         "seats", 1),
+        (r"\b(?:tows?|pulls?|hauls?|can (?:tow|pull|haul))\s+(?:the\s+)?(?:most|more|heavier"
+         r"|heaviest)\b|\b(?:more|most|higher|highest|best|biggest|better|max(?:imum)?)\s+"
+         r"(?:tow(?:ing)?(?: capacity| rating)?|towing)\b|\bbest (?:for|at) towing\b", "towing", 1),
+        (r"\b(?:more|most|higher|highest|best|better|greatest|biggest)\s+(?:ground\s+)?clearance"
+         r"\b|\bsits? (?:the )?(?:higher|highest)\b", "clearance", 1),
+        (r"\b(?:more|most|higher|highest)\s+(?:hp|horsepower|power)\b|\b(?:more|most) powerful\b",
+         "horsepower", 1),
         (r"\b(?:more|most|better) (?:features|options|equipped|stuff|loaded)\b"
          r"|\bbetter equipped\b|\bmore loaded\b", "features", 1),
     )
@@ -93,10 +111,16 @@ def asked(text: str, known: Sequence[str] = ()) -> Asked | None:
             feature = vehicle_facts.asked_feature(f"is it {has.group('f')}?", known)
             if feature and not vehicle_facts.is_colour(feature):
                 return Asked("feature", 1, feature=feature)
+    every = _EACH.search(said) or _EVERY.search(said)
+    if every is not None and (fact := _NOT_EACH.search(said)) is not None:
+        # "price on each", "miles on both", "how much are they each": every one's value
+        return Asked(_FACTS[fact.lastgroup or "price"], each=True)
     if (each := _EACH.search(said)) is not None:  # "leather in either?", "mpg on each"
         rest = _EACH.sub(" it ", said) if each.group("who") else _EACH.sub(" ", said)
         feature = vehicle_facts.asked_feature(rest.strip().rstrip("?") + "?", known)
-        if feature and not vehicle_facts.is_colour(feature) and not _NOT_EACH.search(said):
+        if feature in _SPEC_ATTRIBUTES:  # "how many seats in each", "mpg on both"
+            return Asked(_SPEC_ATTRIBUTES[feature], each=True)
+        if feature and not vehicle_facts.is_colour(feature):
             return Asked("feature", 1, feature=feature)
     if _WHOLE.search(said):
         return Asked()
@@ -107,10 +131,26 @@ def asked(text: str, known: Sequence[str] = ()) -> Asked | None:
 _EACH = re.compile(
     r"\s+(?:in|on|for|of)\s+(?:each|either|both|all (?:three|3))(?:\s+(?:one|of (?:them|em)))?\b"
     r"|\b(?P<who>both|they|all three|each (?:one|of them))\b(?=\s+(?:have|has|got|come))"
-    r"|^\W*same\b",
+    r"|^\W*same\b|^\W*(?:(?:are|r)\s+)?(?:they\s+)?(?:both|all three|all of them)\b",
     re.IGNORECASE,
 )
-_NOT_EACH = re.compile(r"\b(?:price|cost|miles|mileage)\b", re.IGNORECASE)
+# Every one's price, miles or year ("price on each", "how much are both", "what year is each")
+_EVERY = re.compile(
+    r"\b(?:each|both|all (?:of )?(?:them|em|those|these|three|3)|all three)\b"
+    r"|\bhow much (?:are|r) (?:they|those|these|them)\b",
+    re.IGNORECASE,
+)
+_NOT_EACH = re.compile(
+    r"\b(?P<price>prices?|priced|costs?|how much(?!\s+(?:can|could|will|would|do|does)\b))\b"
+    r"|\b(?P<mileage>miles|mileage|odometer)\b|\b(?P<year>years?|how old)\b",
+    re.IGNORECASE,
+)
+_FACTS = {"price": "price", "mileage": "mileage", "year": "year"}
+# What-questions (`vehicle_facts.SPECS`) that a listing states as a number to compare
+_SPEC_ATTRIBUTES = {
+    "mpg": "mpg", "range": "range", "seating": "seats", "towing": "towing",
+    "clearance": "clearance", "horsepower": "horsepower",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -141,8 +181,38 @@ def comparison(
     question = asked(text, sorted({str(f) for v in inventory for f in v.features}))
     if question is None:
         return None
-    stocks = picked(text, shown, inventory, () if question.named else in_play, question.named)
-    return Comparison(stocks[:3], question) if len(stocks) >= 2 else None
+    most = MOST if question.each or question.attribute in LISTED else 3
+    play = () if question.named else in_play
+    stocks = picked(text, shown, inventory, play, question.named, most=most)
+    return Comparison(stocks[:most], question) if len(stocks) >= 2 else None
+
+
+def across(found: Comparison, matches: Sequence[Any]) -> Comparison:
+    """A superlative of a listed number ("which tows the most") asked of a list that showed
+    fewer vehicles than its search matched: between the `MOST` of all `matches` (records)
+    whose listings state it, best first; as asked when fewer than two state it."""
+    attribute = found.asked.attribute
+    if attribute not in LISTED or attribute == "features":
+        return found
+    valued = [(x, v.stock) for v in matches if (x := value(_record_view(v), attribute)) is not None]
+    valued.sort(key=lambda pair: -pair[0])
+    stocks = tuple(stock for _, stock in valued[:MOST])
+    return Comparison(stocks, found.asked) if len(stocks) >= 2 else found
+
+
+def searched(args: Mapping[str, Any], vehicles: Sequence[Any], vocabulary: Any) -> list[Any]:
+    """Every vehicle of `vehicles` the search `args` (a `search_inventory` call) matches."""
+    given = {k: v for k, v in args.items() if k != "sort" and v not in (None, "", [])}
+    try:
+        query = vocabulary.normalise(**given)
+    except (TypeError, ValueError):
+        return []
+    return search(list(vehicles), query, vocabulary=vocabulary, limit=1000)
+
+
+def _record_view(vehicle: Any) -> dict[str, Any]:
+    specs = getattr(vehicle, "specs", None)
+    return {"features": list(vehicle.features), "specs": specs.stated() if specs else {}}
 
 
 # -- which vehicles ---------------------------------------------------------------------
@@ -173,11 +243,13 @@ def picked(
     inventory: Sequence[Any] = (),
     in_play: Sequence[str] = (),
     named_only: bool = False,
+    most: int = 3,
 ) -> tuple[str, ...]:
     """The stock numbers of the two or three vehicles `text` compares: stock numbers named,
     "the first two"/"the last 2", each side of "X vs Y" / "X or Y" among `shown` (or, when
     not shown, the one vehicle of `inventory` it names), else those in play (`in_play`, the
-    last compared) or those shown (not when `named_only`). () when it names fewer than two."""
+    last compared) or those shown (not when `named_only`), `most` of them. () when it names
+    fewer than two."""
     stocks = {compact(v.stock): v.stock for v in inventory}
     named = [stocks[compact(s)] for s in _STOCK.findall(text) if compact(s) in stocks]
     if len(set(named)) >= 2:
@@ -195,7 +267,7 @@ def picked(
     play = tuple(in_play) if len(in_play) >= 2 else tuple(v["stock"] for v in shown)
     if (every := _ALL.search(text)) is not None and re.search(r"two|2", every.group(0)):
         return play[:2] if len(play) >= 2 else ()  # "those two" of three shown: the first two
-    return play[:3] if 2 <= len(play) <= 3 or (play and every) else ()
+    return play[:most] if 2 <= len(play) <= most or (play and every) else ()
 
 
 def _names_models(text: str, inventory: Sequence[Any]) -> bool:
@@ -209,23 +281,53 @@ def _names_models(text: str, inventory: Sequence[Any]) -> bool:
 def _sides(text: str, shown: Sequence[ShownVehicle], inventory: Sequence[Any]) -> tuple[str, ...]:
     """Each side of "X vs Y", "X or Y", "X and Y" resolved to one vehicle; sides that name
     none are skipped."""
-    said = _LEAD.sub("", text.lower()) if _LEAD.search(text.lower()) else text.lower()
+    said = text.lower()
+    first = _SPLIT.search(said)  # the lead ("whats the difference between") before the sides
+    head, tail = (said[: first.start()], said[first.start() :]) if first else (said, "")
+    said = _LEAD.sub("", head) + tail
     parts = [p for p in _SPLIT.split(said) if p.strip()]
     if len(parts) < 2:
         return ()
     found: list[str] = []
+    model, before = None, ""
     for part in parts:
-        stock = _one(part, shown, inventory, taken=found)
+        # "the new ascent premium vs the certified touring": the model said once carries;
+        # "the certified tucson sel vs the new one": so does the trim, when it tells
+        model = _model_named(part, inventory) or model
+        stock = _one(part, shown, inventory, taken=found, model=model, like=before)
         if stock and stock not in found:
             found.append(stock)
+        before = _CONDITION.sub(" ", part)
     return tuple(found)
 
 
+_CONDITION = re.compile(r"\b(?:new|used|certified|cpo|pre-?owned|pre)\b")
+
+
+def _model_named(part: str, inventory: Sequence[Any]) -> str | None:
+    """The model of the inventory a side names, the longest ("tucson hybrid" over "tucson")."""
+    words = {compact(w) for w in re.findall(r"[a-z0-9]+", part)} | {compact(part)}
+    said = compact(part)
+    named = [
+        str(v.model)
+        for v in inventory
+        if len(compact(v.model)) > 2 and (compact(v.model) in said or compact(v.model) in words)
+    ]
+    return max(named, key=len) if named else None
+
+
 def _one(
-    part: str, shown: Sequence[ShownVehicle], inventory: Sequence[Any], taken: Sequence[str]
+    part: str,
+    shown: Sequence[ShownVehicle],
+    inventory: Sequence[Any],
+    taken: Sequence[str],
+    model: str | None = None,
+    like: str = "",
 ) -> str | None:
     """The one vehicle a side names: among those shown (`references.resolve`, then trim words
-    to tell several apart), else the one vehicle of the inventory of the model it names."""
+    to tell several apart), else the one vehicle of the inventory of the model it names (or
+    of `model`, named by an earlier side, told apart by a trim or condition word, its own
+    or else the earlier side's, `like`)."""
     ref = references.resolve(part, shown) if shown else references.Reference()
     if ref.stock and ref.by != "pronoun":
         return ref.stock
@@ -239,6 +341,10 @@ def _one(
     ]
     if named:  # a model not among those shown ("the sonata"): the one in stock
         return _by_trim(part, [v for v in named if v["stock"] not in taken])
+    if model and not shown:  # "... vs the certified touring": the model said before
+        same = [as_shown(v) for v in inventory if v.model == model and v.stock not in taken]
+        own = _by_trim(part, same, needs_word=True)
+        return own or (_by_trim(f"{part} {like}", same, needs_word=True) if like else None)
     left = [v for v in shown if v["stock"] not in taken]
     return _by_trim(part, left) if len(left) > 1 else _by_trim(part, left, needs_word=True)
 
@@ -249,6 +355,7 @@ def _by_trim(part: str, pool: Sequence[ShownVehicle], needs_word: bool = False) 
     if len(pool) == 1 and not needs_word:
         return pool[0]["stock"]
     said = set(re.findall(r"[a-z0-9]+", part))
+    said |= {_SAME_CONDITION[w] for w in said if w in _SAME_CONDITION}  # "cpo": certified
     scored = []
     for v in pool:
         trim = re.findall(r"[a-z0-9]+", (v["trim"] or "").lower())
@@ -258,6 +365,9 @@ def _by_trim(part: str, pool: Sequence[ShownVehicle], needs_word: bool = False) 
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
         return None
     return scored[0][2]
+
+
+_SAME_CONDITION = {"cpo": "certified", "preowned": "used", "owned": "used"}
 
 
 def as_shown(vehicle: Any) -> ShownVehicle:
@@ -284,7 +394,20 @@ _MPG = re.compile(r"(\d{2,3})\s*mpg", re.IGNORECASE)
 _SEATS = re.compile(
     r"\b(two|four|five|six|seven|eight|nine|\d)[- ](?:passenger|seat(?:er)?s?)\b", re.IGNORECASE
 )
-_PATTERNS = {"range": _RANGE, "mpg": _MPG, "seats": _SEATS}
+_TOWING = re.compile(
+    r"(\d{1,2},\d{3}|\d{3,5})\s?-?\s?(?:lbs?|pounds?)?\b.*\btow|\btow.*?(\d{1,2},\d{3}|\d{3,5})",
+    re.IGNORECASE,
+)
+_CLEARANCE = re.compile(
+    r"(\d{1,2}(?:\.\d)?)\s?-?\s?(?:inch|in\.?|\")(?:es)?\s+(?:of\s+)?(?:ground\s+)?clearance"
+    r"|\bclearance\D{0,12}(\d{1,2}(?:\.\d)?)\s?(?:inch|in\b|\")",
+    re.IGNORECASE,
+)
+_HORSEPOWER = re.compile(r"(\d{2,4})[- ]?(?:horsepower|hp)\b", re.IGNORECASE)
+_PATTERNS = {
+    "range": _RANGE, "mpg": _MPG, "seats": _SEATS, "towing": _TOWING, "clearance": _CLEARANCE,
+    "horsepower": _HORSEPOWER,
+}  # fmt: skip
 _WORDS = {"two": 2, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 
 
@@ -301,17 +424,17 @@ def value(view: Mapping[str, Any], attribute: str, feature: str | None = None) -
     if (words := stated(view, attribute)) is None:
         return None
     found = _PATTERNS[attribute].search(words)
-    number = next(g for g in found.groups() if g) if found else ""
+    number = next(g for g in found.groups() if g).replace(",", "") if found else ""
+    if re.fullmatch(r"\d+\.\d", number):  # "9.3-inch ground clearance"
+        return float(number)
     return int(number) if number.isdigit() else _WORDS.get(number.lower())
 
 
 def stated(view: Mapping[str, Any], attribute: str) -> str | None:
-    """The listing's own words for range, mpg or seats ("38 mpg combined"); None if none."""
-    specs = view.get("specs") or {}
+    """The listing's own words for range, mpg, seats, towing, ground clearance or horsepower
+    ("38 mpg combined", "14,000-lb towing capacity"), its spec sheet's too; None if none."""
     pattern = _PATTERNS.get(attribute)
-    texts = [str(f) for f in view.get("features") or []] + [str(specs.get("fuel_economy") or "")]
-    if attribute == "seats" and specs.get("seats"):
-        return f"{specs['seats']} seats"
+    texts = [str(f) for f in view.get("features") or []] + vehicle_facts.listing_facts(dict(view))
     return next((t for t in texts if pattern and pattern.search(t)), None)
 
 
@@ -362,10 +485,16 @@ def _everywhere(feature: str, views: Sequence[Mapping[str, Any]]) -> bool:
 
 def _lists(view: Mapping[str, Any], feature: str) -> bool:
     """Whether `view` lists `feature` (another vehicle's words): the same words, or the same
-    feature concept ("AWD" and "HTRAC AWD")."""
+    feature concept ("AWD" and "HTRAC AWD"). A number is a fact of its own: "9,000-lb
+    towing capacity" is not listed by "6,400-lb towing capacity", nor "trailer tow package"."""
     said = feature.lower()
     theirs = [str(f).lower() for f in view.get("features") or []]
     if said in theirs:
         return True
+    if _DIGIT.search(said):
+        return False
     concepts = [listed for _, _, listed in CONCEPTS if listed.search(said)]
-    return any(c.search(t) for c in concepts for t in theirs)
+    return any(c.search(t) for c in concepts for t in theirs if not _DIGIT.search(t))
+
+
+_DIGIT = re.compile(r"\d")

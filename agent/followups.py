@@ -49,6 +49,47 @@ def is_follow_up(question: str) -> bool:
     return not own or (bool(_BACK_REFERENCE.search(question)) and len(own) <= 3)
 
 
+# "and u store tires?", "also loaners?", "do you do alignments too?": joined to the last answer
+_JOINED = re.compile(
+    r"^\W*(?:and|also|plus|n|what about|how about)\b|\b(?:too|also|as well)\W*$", re.IGNORECASE
+)
+
+
+def joins_last_answer(question: str) -> bool:
+    """True when a short question is joined to the answer before it ("and u store tires?",
+    "do you do alignments too?"): asked of the same place, whatever it names."""
+    words = _WORD.findall(question.lower())
+    own = [w for w in words if w not in _HOLLOW and len(w) > 2]
+    return bool(_JOINED.search(question)) and 0 < len(own) <= 4
+
+
+# "what about the silverado", "and the tacoma?", "same for the civic": the last question again
+_SAME_QUESTION = re.compile(
+    r"^\W*(?:(?:ok|okay|k|so|hmm|and|n)\W+)*(?:what|how|wbu|whats|what's)\s+(?:about|abt|bout)\b"
+    r"|^\W*(?:and|n)\s+(?:the|that|this|your|ur|a|an)\b"
+    r"|\bsame (?:for|with|on|goes for|question for)\b",
+    re.IGNORECASE,
+)
+
+
+# ... unless it asks its own ("what about the silverado, how much is it")
+_OWN_QUESTION = re.compile(
+    r"\b(?:how|price|priced|cost|costs|miles|mileage|available|color|colou?r|payments?|when"
+    r"|where|why|who|which|does|do|is|are|can|has|have)\b|\bwhat(?!\s+(?:about|abt|bout)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_the_same(question: str) -> bool:
+    """True when a short message asks the last question again of something else ("what about
+    the silverado", "and the tacoma?", "same for the civic"): the question carries over."""
+    lead = _SAME_QUESTION.search(question)
+    if lead is None or len(_WORD.findall(question)) > 8:
+        return False
+    rest = question[: lead.start()] + " " + question[lead.end() :]
+    return not _OWN_QUESTION.search(rest)
+
+
 def standalone_query(question: str, topic: str | None) -> str:
     """The question with the conversation's topic in front when it is a follow-up (and the
     topic is not already named); the question unchanged otherwise."""
@@ -73,9 +114,12 @@ def search_in_context(
     """Run `search` (the knowledge tool) for `args`, a follow-up as its standalone rewrite.
     The result says which query was searched (`query`) when it was not the one asked. (A
     plain question that finds nothing is not retried with the topic: "do you sell boats"
-    during a test-drive talk must stay unanswered, not get the test-drive page.)"""
+    during a test-drive talk must stay unanswered, not get the test-drive page.) With no
+    topic yet, a returning shopper's follow-up ("anything i need to bring?") is about the
+    drive of theirs that stands (`agent.standing`)."""
     query = str(args.get("query") or "")
-    rewritten = standalone_query(query, topic_of(slots))
+    standing = TEST_DRIVE_TOPIC if slots.get("appointment_id") else None
+    rewritten = standalone_query(query, topic_of(slots) or standing)
     if rewritten == query:
         return search(args)
     return {**search({**args, "query": rewritten}), "query": rewritten}

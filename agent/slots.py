@@ -17,6 +17,8 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         shown = updates["vehicles_shown"]
         if len(shown) == 1:
             updates["vehicle_of_interest"] = shown[0]
+        elif named := _named_exactly(args, result.get("vehicles", [])):
+            updates["vehicle_of_interest"] = named  # "the outback premium", not the 2.5i Premium
         if args.get("price_max"):
             updates["budget"] = args["price_max"]
         updates["search_total"] = result.get("total", len(shown))  # "+2 more" than shown
@@ -25,6 +27,8 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         return topic_update(name, {"query": args.get("query"), **result})  # as searched
     if name == "get_vehicle":
         return {"vehicle_of_interest": result["vehicle"]["stock"]}
+    if name == "my_appointments" and result.get("appointments"):
+        return {"topic": TEST_DRIVE_TOPIC}  # "do i need to bring anything": to their drive
     if name == "check_availability":
         return {
             "vehicle_of_interest": result.get("stock"),
@@ -64,3 +68,21 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
     if name == "request_human":
         return {"handoff_reason": result.get("reason")}
     return {}
+
+
+def _named_exactly(args: dict[str, Any], vehicles: list[dict[str, Any]]) -> str | None:
+    """The one vehicle found whose model and trim are exactly the ones searched for, when the
+    others only contain the trim asked ("Premium" and "2.5i Premium"): the one named."""
+    if not (args.get("model") and args.get("trim")):
+        return None
+    exact = [
+        v["stock"]
+        for v in vehicles
+        if _compact(v.get("model")) == _compact(args["model"])
+        and _compact(v.get("trim")) == _compact(args["trim"])
+    ]
+    return str(exact[0]) if len(exact) == 1 else None
+
+
+def _compact(name: object) -> str:
+    return "".join(ch for ch in str(name or "").lower() if ch.isalnum())

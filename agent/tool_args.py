@@ -46,19 +46,25 @@ class GetVehicle(BaseModel):
 
 
 class CompareVehicles(BaseModel):
-    """Compare two or three vehicles by stock number, from their listings only. Returns each
+    """Compare two to five vehicles by stock number, from their listings only. Returns each
     one's vehicle view (`vehicles`, in the order given), the features only it lists (`only`,
     by stock) and those all of them list (`shared`). With `attribute` (price, mileage, year,
-    features = how many listed, range, mpg, seats, or feature = whether each lists `feature`,
-    e.g. "awd", "moonroof"): `values` by stock (None: the listing doesn't say), the `winner`
-    (cheaper, fewer miles, newer, more range/mpg/seats/features; for a feature the only one
-    that lists it) and `tie`. Name the winner with its value; say so when they tie or when
-    the listings don't state it. Quote only these prices and numbers."""
+    features = how many listed, range, mpg, seats, towing, clearance = ground clearance,
+    horsepower, or feature = whether each lists `feature`, e.g. "awd", "moonroof"): `values`
+    by stock (None: the listing doesn't say), the listing's words for them (`stated`), the
+    `winner` (cheaper, fewer miles, newer, more range/mpg/seats/towing/clearance/horsepower/
+    features; for a feature the only one that lists it) and `tie`. Name the winner with its
+    value; say so when they tie or when a listing doesn't state it ("which tows the most" over
+    the vehicles just shown; "price on each": every value). Quote only these numbers."""
 
-    stocks: list[str] = Field(min_length=2, max_length=3)
+    stocks: list[str] = Field(min_length=2, max_length=5)
     attribute: (
-        Literal["price", "mileage", "year", "features", "range", "mpg", "seats", "feature"] | None
-    ) = None
+        Literal[
+            "price", "mileage", "year", "features", "range", "mpg", "seats", "towing",
+            "clearance", "horsepower", "feature",
+        ]
+        | None
+    ) = None  # fmt: skip
     feature: str | None = None
 
 

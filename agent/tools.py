@@ -170,7 +170,7 @@ class Toolbox:
         if missing := [s for s in asked if s not in by_stock]:
             return {"error": f"no vehicle with stock number {missing[0]!r}"}
         if len(asked) < 2:
-            return {"error": "stocks: expected two or three different stock numbers"}
+            return {"error": "stocks: expected two to five different stock numbers"}
         views = [vehicle_view(by_stock[s]) for s in asked]
         return comparisons.compare(views, args.attribute, args.feature)
 

@@ -140,6 +140,11 @@ _SPECS = tuple(
          r"|\bhow far (?:can|does|will|could) (?:it|she|that|this(?: one)?|the \w+)"
          r" (?:go|drive|get)\b|\bmiles (?:on|per|from) (?:a|one|1) (?:full )?charge\b",
          r"\d+[- ]?(?:mile|mi)\b.*\brange|\brange\b\D{0,12}\d"),
+        # "how fast does it charge": an EV's charging rate, as its listing writes it
+        ("charging", r"\bhow (?:fast|quick(?:ly)?) (?:does|can|will|do) (?:it|she|that"
+         r"|this(?: one)?|the \w+(?: \w+)?) (?:charge|fast[- ]charge)\b"
+         r"|\bcharg(?:e|ing) (?:speed|rate)\b",
+         r"\b\d+ ?kw\b|\bfast[- ]charg"),
         ("seating", r"\bhow many (?:seats|people|passengers|does it seat|can it seat"
          r"|(?:can|will) it (?:fit|hold|carry))|\bseating(?: capacity)?\b"
          r"|\bhow many (?:people|ppl|kids) (?:fit|can)|\bseats how many\b",
@@ -164,6 +169,11 @@ _SPECS = tuple(
          r"(?:transmission|trans)\b|\b(?:manual|stick) or (?:auto(?:matic)?)\b"
          r"|\bauto(?:matic)? or (?:manual|stick)\b",
          r"\b(?:manual|automatic|cvt|\d-speed|dct|\d ?mt)\b"),
+        # "is that one new", "is the ascent certified", "new or used?": the listing's condition
+        ("condition", r"\b(?:is|iz)\s+(?:it|that|this|she|the\s+[\w-]+(?:\s+[\w-]+)?)(?:\s+one)?"
+         r"\s+(?:a\s+)?(?:brand[- ]new|new|used|pre-?owned|certified|cpo)\b(?!\s+(?:one|ones)\b)"
+         r"|^\W*(?:is\s+(?:it|that(?:\s+one)?)\s+)?(?:new|used|certified|cpo)\s+or\s+(?:new|used"
+         r"|certified|cpo|pre-?owned)\W*$", r"^$"),
     )
 )  # fmt: skip
 SPECS = frozenset(key for key, _, _ in _SPECS)
@@ -305,6 +315,8 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
         return FeatureAnswer(feature, instead=paint) if paint else FeatureAnswer(feature)
     if re.fullmatch(r"tow \d+", feature):  # "can it tow 10000"
         return _tow_check(vehicle, feature)
+    if feature == "condition":  # "is that one new": new, used or certified, and its miles
+        return FeatureAnswer(feature, listed=condition_words(vehicle))
     if feature in SPECS:  # "what mpg": the listing's words that state it, if any
         spec = next(listed for key, _, listed in _SPECS if key == feature)
         stated = [s for s in _listing(vehicle) if spec.search(s.lower())]
@@ -322,6 +334,19 @@ def check(vehicle: dict[str, Any], feature: str) -> FeatureAnswer:
                 if (other := (group - {feature}) & words) and feature not in words:
                     return FeatureAnswer(feature, instead=sorted(other)[0])
     return FeatureAnswer(feature)
+
+
+_CONDITIONS = {"new": "new", "used": "used (pre-owned)", "certified": "certified pre-owned"}
+
+
+def condition_words(vehicle: dict[str, Any]) -> str | None:
+    """ "certified pre-owned, a 2022 with 35,600 mi": the listing's condition, year, miles."""
+    condition = str(vehicle.get("condition") or "")
+    if condition not in _CONDITIONS:
+        return None
+    said = f"{_CONDITIONS[condition]}, a {vehicle.get('year')}"
+    miles = vehicle.get("mileage")
+    return f"{said} with {int(miles):,} mi" if miles is not None else said
 
 
 def _listing(vehicle: dict[str, Any]) -> list[str]:

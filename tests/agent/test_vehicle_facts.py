@@ -80,7 +80,6 @@ NOT_ASKED = [
     "is it a good car",
     "does it have a clean title",
     "does it have any accidents",
-    "is it certified",
     "how many miles?",
     "saturday?",
     "ok thx?",

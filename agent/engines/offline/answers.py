@@ -14,9 +14,12 @@ from typing import Any
 import numpy as np
 
 from agent import prompts
+from agent.context import AgentDeps, TurnContext
+from agent.engines.offline import misuse
 from agent.engines.offline.intents import EmbedderLike
 from agent.engines.offline.understand import Understanding
-from agent.relevance import overlap
+from agent.relevance import overlap, stems
+from crm_store import knowledge_docs
 
 _WHERE = re.compile(r"\b(where|located|location|address|directions|find you)\b", re.IGNORECASE)
 _ADDRESS = re.compile(
@@ -70,6 +73,82 @@ def more_questions(text: str) -> list[str]:
     if len(parts) < 2 or any(_BACK_REFERENCE.search(p) for p in parts[1:]):
         return []
     return parts[:3]
+
+
+def claim_reply(
+    m: Understanding,
+    slots: dict[str, Any],
+    results: list[tuple[str, dict[str, Any]]],
+    ctx: TurnContext,
+    deps: AgentDeps,
+    embedder: EmbedderLike,
+) -> tuple[str, dict[str, Any]] | None:
+    """A standing asked to be confirmed ("k so im approved?", "so its on hold for me right"):
+    nothing is confirmed, and the page saying how it is really given answers, its sentences
+    chosen for what it is about (`misuse.CLAIMS`). None when this is no such turn or no page
+    says (a person is then asked, as for any unanswered question)."""
+    if slots.get("last_intent") != misuse.CLAIM_CHECK:
+        return None
+    if any(n == "request_human" for n, _ in results):
+        return None
+    found = [r for n, r in results if n == "search_knowledge" and r.get("passages")]
+    if not found or found[-1].get("weak"):
+        return None
+    kind, query = misuse.claim_asked(m.text) or ("approval", m.text)
+    seed = f"{ctx.conversation_id}:{ctx.turn}"
+    answer = knowledge_text(found[-1], replace(m, text=query), embedder, documents(ctx, deps))
+    return f"{prompts.render(f'claim_{kind}', seed)} {answer}", {"pending": None}
+
+
+def beside_listing(
+    m: Understanding,
+    results: list[tuple[str, dict[str, Any]]],
+    ctx: TurnContext,
+    deps: AgentDeps,
+) -> str:
+    """What the dealership's pages add to a listing's answer when the question asks it under a
+    condition the listing cannot speak to ("what about the range in winter here": "222-mile
+    EPA range", then the page's "In an Anchorage winter an EV's range is shorter..."): the
+    page sentence naming both the thing asked about and the condition (in it or its page's
+    title), with a leading space; "" when none does or this turn read no listing."""
+    names = [n for n, _ in results]
+    if not m.feature or set(names) - {"get_vehicle", "search_inventory"} or len(names) > 1:
+        return ""  # one listing read, nothing else (no wider search, no page, no person)
+    listed = [r["vehicle"] for n, r in results if n == "get_vehicle" and "vehicle" in r] or [
+        v for n, r in results if n == "search_inventory" for v in r.get("vehicles") or []
+    ]
+    if len(listed) != 1:  # one listing answered
+        return ""
+    vehicle = listed[0]
+    named = " ".join(str(vehicle.get(k) or "") for k in ("title", "make", "model", "trim"))
+    asked = stems(m.feature.replace(" + ", " "))
+    condition = stems(m.text) - asked - stems(named) - _NO_CONDITION
+    if not condition:
+        return ""
+    best: tuple[int, str, str] | None = None
+    for title, text in documents(ctx, deps).items():
+        for sentence in _sentences(text):
+            said = stems(sentence)
+            met = len(condition & (said | stems(title)))
+            if met and asked & said and (best is None or met > best[0]):
+                best = (met, sentence, title)
+    return f" {best[1]} (Source: {best[2]})" if best else ""
+
+
+# Words of a question that set no condition on it ("what about the range *here* *now*", "how
+# *fast* does it charge")
+_NO_CONDITION = stems(
+    "here there now right really actually exactly listed listing say says said has have got"
+    " come comes with much many long far big good does did whats thing things fast quick"
+    " quickly speed rate go goes get gets"
+)
+
+
+def documents(ctx: TurnContext, deps: AgentDeps) -> dict[str, str]:
+    """The dealership's pages, whole, by title."""
+    with deps.store.reading() as uow:
+        docs = knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
+    return {d.title: d.text for d in docs}
 
 
 def knowledge_answers(

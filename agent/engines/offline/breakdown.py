@@ -64,6 +64,11 @@ _ANY_FEES = re.compile(
     r"| additional)? (?:fees|charges)\b",
     _I,
 )
+# Dealer add-ons and markups ("any add ons required", "a forced addendum", "market adjustment"):
+# what else may come on top of the price, answered by the fee page's own sentence on them.
+_ADD_ON = re.compile(
+    r"\badd[- ]?ons?\b|\baddendum\b|\bmarket adjust\w*|\bmark[- ]?ups?\b|\bmarked up\b", _I
+)
 # A service, parts or repair price has its own tax: not the purchase's fee page.
 _SERVICE = re.compile(
     r"\b(?:oil change|service|repair|brakes?|tires?|detail\w*|labor|inspection|alignment"
@@ -92,7 +97,8 @@ _MOST_VEHICLES = 3
 def asked(text: str) -> bool:
     """Whether `text` asks what is charged on top of a vehicle's price: two charges ("tax and
     title"), a charge and a total ("is the price plus tax", "otd with doc fee"), fees in
-    general ("what fees are there"), or a breakdown of the price."""
+    general ("what fees are there"), add-ons ("any add ons required") or a breakdown of the
+    price."""
     if _SERVICE.search(text):
         return False
     kinds = {kind for kind, pattern in _PARTS.items() if pattern.search(text)}
@@ -100,6 +106,7 @@ def asked(text: str) -> bool:
         len(kinds) >= 2
         or (kinds and _TOTAL.search(text))
         or _ANY_FEES.search(text)
+        or _ADD_ON.search(text)
         or (_BREAKDOWN.search(text) and _PRICE.search(text))
         or (_ROUGH.search(text) and _OTD.search(text))
     )
@@ -162,14 +169,19 @@ def reply(
 def fee_sentences(page: str, asked_text: str, *, most_chars: int = _MOST_CHARS) -> list[str]:
     """The page's sentences that state its charges, each kind once (the doc fee, the tax,
     title and registration, what the prices leave out), then others with an amount, in page
-    order; a trade-in's effect only when the shopper mentions one."""
+    order; a trade-in's effect only when the shopper mentions one, and what the page says of
+    add-ons first when the shopper asks about them."""
     sentences = _sentences(page)
+    add_ons = bool(_ADD_ON.search(asked_text))
     usable = [
         i
         for i, s in enumerate(sentences)
-        if _CHARGE.search(s) and (not _TRADE.search(s) or _TRADE.search(asked_text))
+        if (_CHARGE.search(s) or (add_ons and _ADD_ON.search(s)))
+        and (not _TRADE.search(s) or _TRADE.search(asked_text))
     ]
-    chosen: list[int] = []
+    asked_terms = _add_on_terms(asked_text)  # "add-ons" asked: the add-on sentence, then markup
+    about = [i for i in usable if add_ons and _add_on_terms(sentences[i])]
+    chosen = sorted(about, key=lambda i: not _add_on_terms(sentences[i]) & asked_terms)[:2]
     for kind in _KINDS:
         matching = [i for i in usable if kind.search(sentences[i])]
         if matching and not set(matching) & set(chosen):
@@ -187,6 +199,11 @@ def fee_sentences(page: str, asked_text: str, *, most_chars: int = _MOST_CHARS) 
         if sum(len(sentences[k]) + 1 for k in kept) + len(sentences[i]) <= most_chars:
             kept.append(i)
     return [sentences[i] for i in sorted(kept)]
+
+
+def _add_on_terms(text: str) -> set[str]:
+    """The add-on words of `text`, spelled one way ("add-ons", "addon" -> "addon")."""
+    return {re.sub(r"[\s-]|s$", "", t.lower())[:8] for t in _ADD_ON.findall(text)}
 
 
 def _vehicles(results: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]] | None:

@@ -25,6 +25,18 @@ _WHAT = {
     "range": ("more range", "range"),
     "mpg": ("better fuel economy", "fuel economy"),
     "seats": ("more seats", "seating"),
+    "towing": ("the highest towing capacity", "towing capacity"),
+    "clearance": ("the most ground clearance", "ground clearance"),
+    "horsepower": ("the most horsepower", "horsepower"),
+}
+_MOST_WHAT = {
+    "price": "the lowest price",
+    "mileage": "the fewest miles",
+    "year": "the newest model year",
+    "features": "the most features listed",
+    "range": "the most range",
+    "mpg": "the best fuel economy",
+    "seats": "the most seats",
 }
 _HIGHER = {"price": "the higher price", "mileage": "more miles", "year": "the older model year"}
 
@@ -47,8 +59,10 @@ def text(
     if not all(v["stock"] in shown for v in views):  # named, not picked from a list
         updates.update(shown_updates(views))
         shown = updates["vehicles_shown"]
-    # in play for "which one's cheaper" until another list is shown (`understand.compared`)
-    updates["compared"] = {"stocks": [v["stock"] for v in views], "among": shown}
+    # in play for "which one's cheaper" until another list is shown (`understand.compared`);
+    # after "which tows the most" of a list, "which is cheapest" is of the list again
+    most = m.comparison is not None and m.comparison.asked.superlative
+    updates["compared"] = {"stocks": [] if most else [v["stock"] for v in views], "among": shown}
     attribute = result.get("attribute")
     if attribute is None:
         updates["vehicle_of_interest"] = None
@@ -57,7 +71,35 @@ def text(
     updates["vehicle_of_interest"] = winner
     if attribute == "feature":
         return _feature(result, views, names, seed, updates)
+    if m.comparison is not None and m.comparison.asked.each:  # "price on each"
+        updates["vehicle_of_interest"] = None
+        return _each(result, views, seed)
     return _one(result, views, names, seed, updates, m)
+
+
+def _each(result: dict[str, Any], views: Sequence[Mapping[str, Any]], seed: str) -> str:
+    """Every one's value ("price on each"), in the order compared; a listing that doesn't
+    state it said so."""
+    attribute = result["attribute"]
+    words = result.get("stated") or {}
+    values: dict[str, Any] = result["values"]
+    verb = {"price": "is", "year": "is a"}.get(attribute, "has")
+    lines = [
+        f"the {v['title']} (stock {v['stock']}) "
+        + (
+            f"{verb} {_said(attribute, values[v['stock']], words.get(v['stock']))}"
+            if values.get(v["stock"]) is not None
+            else f"doesn't state its {_WHAT[attribute][1]} in the listing"
+        )
+        for v in views
+    ]
+    text = "; ".join(lines)
+    return prompts.render(
+        "compare_each",
+        seed,
+        lines=f"{text[0].upper()}{text[1:]}",
+        any="either one" if len(views) == 2 else "any of them",
+    )
 
 
 def _whole(
@@ -102,6 +144,7 @@ def _one(
     said = {s: _said(attribute, x, words.get(s)) for s, x in values.items() if x is not None}
     by_stock = {v["stock"]: v for v in views}
     what, noun = _WHAT[attribute]
+    what = _MOST_WHAT.get(attribute, what) if len(views) > 2 else what  # of three or more
     unknown = [s for s, x in values.items() if x is None]
     if not said:  # "which has more range" with neither listing stating it
         _offer_check(updates, views, noun)
@@ -129,8 +172,12 @@ def _one(
             value=said[winner],
             others=fmt.joined(others) if others else None,
         )
-    if unknown:
-        text += " " + prompts.render("compare_not_stated", seed, names=_names(names, unknown))
+    if unknown:  # said before the closing question ("... Want to test drive it?")
+        not_stated = prompts.render("compare_not_stated", seed, names=_names(names, unknown))
+        head, dot, ask = text.rpartition(". ")
+        text = (
+            f"{head}. {not_stated} {ask}" if dot and ask.endswith("?") else f"{text} {not_stated}"
+        )
     return text
 
 
@@ -155,7 +202,8 @@ def _feature(
     has = fmt.joined([f"the {names[s]} (stock {s}) lists {w}" for s, w in listed.items()])
     if not missing:
         updates["vehicle_of_interest"] = None
-        return prompts.render("compare_all_have", seed, has=has)
+        every = "Both" if len(views) == 2 else "They all"
+        return prompts.render("compare_all_have", seed, all=every, has=has)
     if len(listed) > 1:
         updates["vehicle_of_interest"] = None
     has = f"Only {has}" if len(listed) == 1 else f"{has[0].upper()}{has[1:]}"

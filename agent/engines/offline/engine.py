@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agent import prompts, references
+from agent import followups, prompts, references
 from agent.context import AgentDeps, TurnContext
 from agent.dialogue import ShownVehicle, read_shown, shown_updates
 from agent.engines import EngineStep
-from agent.engines.offline import breakdown, compose, facts_replies, misuse, own_booking
+from agent.engines.offline import answers, breakdown, compose, facts_replies, misuse, own_booking
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.intents import (
     HANDOFF_INTENTS,
@@ -73,8 +73,10 @@ class OfflineEngine:
             text, updates = (
                 breakdown.reply(meaning, slots, results, ctx, self.deps)
                 or own_booking.reply(meaning, results, ctx)
+                or answers.claim_reply(meaning, slots, results, ctx, self.deps, self.embedder)
                 or compose.reply(meaning, slots, results, ctx, self.deps, self.embedder)
             )
+            text += answers.beside_listing(meaning, results, ctx, self.deps)  # "in winter"
             step = EngineStep(AIMessage(content=text), updates)
         if not step.message.tool_calls and _unpicked(slots, results):
             step = _ask_which(step, slots, ctx)
@@ -91,7 +93,7 @@ class OfflineEngine:
         inventory, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
         now = self.deps.clock.now().astimezone(ZoneInfo(ctx.timezone))
         hours = ctx.dealer.hours
-        return understand(
+        meaning = understand(
             text,
             now=now,
             classifier=self.classifier,
@@ -100,6 +102,10 @@ class OfflineEngine:
             slots=slots,
             hours=hours,
         )
+        carried = slots.get("last_feature")  # "does the f150 have a v8" -> "what about the ram"
+        if carried and not meaning.feature and _asks_another(meaning):
+            meaning = replace(meaning, feature=carried)
+        return meaning
 
     def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
         intent = "photo_only" if m.photos and not m.text.strip() else refine(m, slots)
@@ -141,6 +147,8 @@ class OfflineEngine:
         if fact_calls:  # "are they open saturday", "their direct line": this department
             updates["department"] = facts_replies.department_asked(fact_calls)
         updates["asked_feature"] = feature if intent == "vehicle_feature" else None
+        asked_listing = intent in ("vehicle_feature", "inventory_search")
+        updates["last_feature"] = feature if asked_listing else None  # what "and the X?" asks
         # homework, code and essays are declined (`off_topic`), never counted; a shopper
         # giving their name ("its lena park") is understood
         if intent == "out_of_scope" and not m.contact:
@@ -208,6 +216,9 @@ class OfflineEngine:
             calls.append(("compare_vehicles", m.comparison.args()))
         elif intent == "price_hold":  # no promise, but how a vehicle is really held
             calls.append(("search_knowledge", {"query": compose.HOLD_QUERY}))
+        elif intent == misuse.CLAIM_CHECK:  # "so im approved?": how one is really given
+            _, query = misuse.claim_asked(m.text) or ("", m.text)
+            calls.append(("search_knowledge", {"query": query}))
         elif len(m.queries) > 1 and intent in _SEARCHES and not m.reference:
             # "do u have a venue or a santa cruz": each one searched, answered together
             calls += [("search_inventory", _search_args(q)) for q in m.queries[:3]]
@@ -341,7 +352,16 @@ _POINTS = re.compile(r"\b(?:it|that|this|one)\b", re.IGNORECASE)
 _ASKS_WHICH = ("vehicle_details", "test_drive", "vehicle_feature")
 _NOT_LISTING = frozenset(
     {"cancel", "reschedule", "dealership_info", "open_now", "ai_disclosure", own_booking.INTENT}
+    | {"compare"}  # "which has more range": the listings compared, not "which one?"
 )
+
+
+def _asks_another(m: Understanding) -> bool:
+    """ "what about the silverado", "and the other one?": the last question asked again, of a
+    vehicle the message names or points at."""
+    named = m.query.make or m.query.model or m.query.stock
+    pointed = m.referred_by in ("other", "ordinal", "description", "superlative", "stock")
+    return bool(named or pointed) and followups.asks_the_same(m.text)
 
 
 def _may_ask_listing(intent: str, m: Understanding) -> bool:

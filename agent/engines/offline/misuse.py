@@ -154,7 +154,58 @@ _RULES: list[tuple[str, str]] = [
         r"\b(?:promise|guarantee|swear|pinky swear)\b(?: me| us| that| you| i)\b",
     ),
 ]
-RULES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, _I)) for name, p in _RULES]
+# A standing only the team can give, asked to be confirmed ("k so im approved?", "so its on
+# hold for me right"), as after a pasted note that claimed one: nothing is confirmed; the page
+# saying how it is really given answers (the knowledge query for it, the question's pattern).
+# A request for one ("can you hold it for me", "can i get 0% apr") is paged by
+# `handoff.detect` before this is read.
+CLAIM_CHECK = "claim_check"
+# asked to be confirmed: a question mark or tag ("right", "yeah"), or "so"/"am i" in front
+_CONFIRMING = (
+    r"[\s\S]*(?:\?|\b(?:right|correct|yeah|yea|yes|now|then|too)\W*$)"
+    r"|\W*(?:(?:so|k|ok|okay|wait|and|then)\W+)*(?:so|am|is|was|did|have|are|were)\b"
+)
+CLAIMS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (kind, query, re.compile(rf"^(?=[\s\S]*?(?:{pattern}))(?:{_CONFIRMING})", _I))
+    for kind, query, pattern in (
+        (
+            "hold",
+            "a deposit holds a vehicle, taken by our team in person or by phone",
+            # a hold as it stands ("its on hold for me", "u guys are holding it for me?"), not
+            # one asked for ("can you put it on hold for me")
+            r"\b(?:it'?s|it is|is it|is (?:the|that|this) \w+(?: \w+)?"
+            r"|(?:it|that|the \w+) (?:is|was)"
+            r"|(?:you|u|y'?all|you guys|u guys|they)(?: are| r|'re)?)"
+            r"(?: still| now| already| being)*"
+            r" (?:on hold|held|reserved|saved|set aside|put aside|holding (?:it|that|this|the \w+))"
+            r" (?:for|under) (?:me|us|my name)\b|\bmy (?:hold|reservation) (?:is |still )*"
+            r"(?:set|good|active|in place|on|confirmed|done)\b",
+        ),
+        (
+            "approval",
+            "credit applications and approvals by the finance manager in person or by phone",
+            r"\b(?:am i|i'?m|i am|was i|are we|we'?re|were we|did (?:i|we) get|i got|we got"
+            r"|i'?ve been|we'?ve been|have i been|have we been|i was)\s+(?:pre[- ]?)?approved\b"
+            r"(?! (?:with|by|through|thru|from|at)\b)"
+            r"|\bmy (?:approval|loan|financing|credit(?: app\w*)?|rate|apr)"
+            r" (?:is |was |got |went |all )*(?:approved|through|locked|confirmed|good|set)\b"
+            r"|\bso (?:i|we) (?:get|got|have) (?:the |that |a )?(?:0 ?%|zero percent)",
+        ),
+    )
+)
+
+
+def claim_asked(text: str) -> tuple[str, str] | None:
+    """The kind of standing asked to be confirmed ("hold", "approval") and the knowledge query
+    that answers it, if `text` asks one."""
+    said = text.replace("\u2019", "'")
+    return next(((kind, query) for kind, query, pattern in CLAIMS if pattern.search(said)), None)
+
+
+RULES: list[tuple[str, re.Pattern[str]]] = [
+    *((name, re.compile(p, _I)) for name, p in _RULES),
+    *((CLAIM_CHECK, pattern) for _, _, pattern in CLAIMS),
+]
 
 _INSULT = re.compile(
     r"\bare (?:you|u) (?:stupid|dumb|an idiot|a moron|slow|deaf|blind|broken|kidding me)\b"

@@ -1,6 +1,9 @@
 """The shopper asking about their own test drive ("what time is my test drive again", "who am
 i meeting", "still on for tmrw at 2?"): answered from `my_appointments`, i.e. from the store,
 never from what the conversation remembers; a drive booked on another day or by staff counts.
+While one stands, "how long is the drive" is the dealership's test drive length (its record)
+and "is it the santa fe" whether the drive is of that car; "so nothing is booked now?" after
+a cancellation is answered the same way (none: one is offered).
 
 `refined` is the offline engine's hook in `refine`: the question is `own_booking`, and a shift
 of the standing drive by an amount ("push it back an hour") is a move (`reschedule`).
@@ -42,7 +45,30 @@ _MINE = re.compile(
     rf"|\b(?:do|did)\s+i\s+(?:already\s+)?(?:have|book)\s+(?:a|an|the|my)\s+(?:\w+\s+)?{_DRIVE}"
     r"|\b(?:what|when|which)\b.{0,20}\bdid\s+i\s+book\b"
     r"|\b(?:when|what\s+time)\s+(?:do|should|shall|must)\s+i\s+(?:be\s+(?:there|here|in)|come\s+in"
-    r"|come\s+(?:by|over)|show\s+up|arrive|get\s+there)\b",
+    r"|come\s+(?:by|over)|show\s+up|arrive|get\s+there)\b"
+    # whether any stands ("so nothing is booked now?", "do i still have a test drive")
+    r"|\b(?:nothing|anything)\s+(?:is\s+|still\s+|else\s+)*(?:booked|scheduled|on\s+the\s+books)\b"
+    rf"|\b(?:do|did)\s+(?:i|we)\s+still\s+have\s+(?:a|an|the|my|any)\s+(?:\w+\s+)?{_DRIVE}"
+    rf"|\bis\s+(?:it|that|my\s+(?:\w+\s+)?{_DRIVE})\s+(?:still\s+)?(?:booked|scheduled"
+    r"|cancell?ed)\b(?!\s+(?:up|solid|out|full))",
+    re.IGNORECASE,
+)
+# "how long is the drive", "how long does the test drive take", "how much time should i plan":
+# the dealership's test drive length; not how far away it is ("how long is the drive from
+# wasilla") or how long something else takes ("how long will it take to get approved")
+_LENGTH = re.compile(
+    rf"\bh(?:o|)w\s+(?:long|much\s+time)\b[^?.!]{{0,12}}?\b(?:{_DRIVE}s?|(?:it|that|this)\s+take"
+    r"|(?:i|we)\s+(?:be\s+there|need|plan|spend|budget|allow|have\s+(?:it|the\s+car))"
+    r"|should\s+(?:i|we)\s+(?:plan|allow|budget|set\s+aside))\b"
+    r"(?![^?.!]*\b(?:from|away|to|there|here|over|out|approv\w*|financ\w*|deliver\w*|paperwork"
+    r"|charg\w*|ship\w*)\b)",
+    re.IGNORECASE,
+)
+# "is it the santa fe", "wait is that the tucson", "is my appt for the palisade": which car
+_WHICH_CAR = re.compile(
+    r"^\W*(?:(?:so|and|wait|ok|okay|k|oh|hmm|sorry|just\s+to\s+(?:confirm|check))\W+)*"
+    rf"(?:is|was|iz)\s+(?:it|that|this|the\s+(?:car|one|vehicle)|(?:my|the)\s+(?:\w+\s+)?{_DRIVE})"
+    r"\s+(?:(?:for|with|of|in|on)\s+)?(?:the|a|an|my)\s+",
     re.IGNORECASE,
 )
 # "still on for tmrw at 2?", "we still good for thursday": the drive that stands, naming none
@@ -70,9 +96,32 @@ def refined(m: Understanding, slots: dict[str, Any]) -> str | None:
         return "reschedule"
     if m.by == "rule":  # the sharp rules (a move, a cancellation, the hours) stand
         return None
-    if asks(m):
+    if asks(m) or (slots.get("appointment_id") and (asks_length(m.text) or _asks_which(m, slots))):
         return INTENT
     return None
+
+
+def asks_length(text: str) -> bool:
+    """Whether the message asks how long the (test) drive takes ("how long is the drive")."""
+    return bool(_LENGTH.search(text))
+
+
+def _asks_which(m: Understanding, slots: dict[str, Any]) -> bool:
+    """ "is it the santa fe" with the drive's car, or none, under discussion: whether the
+    drive is of the car named (a car, not one of its features: "is it the manual one" asks
+    the listing)."""
+    focus = slots.get("vehicle_of_interest")
+    return (
+        _names_car(m)
+        and not m.feature
+        and focus in (None, slots.get("appointment_stock"))
+        and bool(_WHICH_CAR.search(m.text))
+        and len(m.text.split()) <= 10
+    )
+
+
+def _names_car(m: Understanding) -> bool:
+    return bool(m.query.make or m.query.model)
 
 
 def asks(m: Understanding) -> bool:
@@ -102,7 +151,9 @@ def reply(
         return prompts.render("own_booking_none", seed), {"pending": "offer_test_drive"}
     asked_day, asked_at = m.when.day, m.when.at if not m.when.rough else None
     fits = [a for a in booked if _fits(a["starts_at"], asked_day, asked_at)]
-    drive = fits[0] if fits else booked[0]
+    which_car = bool(_WHICH_CAR.search(m.text)) and _names_car(m) and not m.feature
+    named = [a for a in booked if _is_of(a, m)] if which_car else []
+    drive = (named or fits or booked)[0]
     address = ctx.dealer.address or ctx.dealer.name
     values = {
         "title": drive["title"],
@@ -112,6 +163,17 @@ def reply(
         "address": address,
     }
     updates: dict[str, Any] = {"pending": None, "vehicle_of_interest": drive["stock"]}
+    if asks_length(m.text):  # the dealership's length of a drive, and which drive is theirs
+        minutes = ctx.dealer.test_drive_minutes
+        text = prompts.render(
+            "own_booking_length", seed, dealer=ctx.dealer.name, minutes=minutes, **values
+        )
+        return text, updates
+    if which_car:  # "is it the santa fe"
+        if named:
+            return prompts.render("own_booking_is", seed, **values), updates
+        asked = " ".join(w for w in (m.query.make, m.query.model) if w)
+        return prompts.render("own_booking_is_not", seed, asked=asked, **values), updates
     if asked_day or asked_at:
         if fits:
             return prompts.render("own_booking_yes", seed, **values), updates
@@ -122,6 +184,12 @@ def reply(
         others = fmt.joined([f"the {a['title']} on {fmt.when(a['starts_at'])}" for a in booked[1:]])
         text += " " + prompts.render("own_booking_more", seed, others=others)
     return text, updates
+
+
+def _is_of(drive: dict[str, Any], m: Understanding) -> bool:
+    """Whether the drive is of the car the message names (its make and model, as named)."""
+    title = drive["title"].lower()
+    return all(w.lower() in title for w in (m.query.make, m.query.model) if w)
 
 
 def _fits(starts_at: str, day: date | None, at: Any) -> bool:

@@ -106,8 +106,8 @@ def refine(m: Understanding, slots: dict[str, Any]) -> str:
     asks_about = _asks_about_shown(m) and not m.wants_test_drive
     if asks_about and pending not in ("ask_vehicle", "slot_choice"):  # "ok, the 2nd one how much"
         return "vehicle_details"
-    if _topic_follow_up(m, slots):  # "is that free?" after the home delivery answer
-        return "knowledge"
+    if _topic_follow_up(m, slots) or _joined_question(m, slots):  # "is that free?", "and u
+        return "knowledge"  # store tires?" after the home delivery answer, the service hours
     closing = bool(_CLOSING.search(m.text))  # "ok thx 👍" closes the chat, accepts nothing
     # "ok what about a civic": another vehicle named after the ok, not a yes to the offer
     closing = closing or _names_another(m, slots)
@@ -151,7 +151,7 @@ def refine(m: Understanding, slots: dict[str, Any]) -> str:
     if intent in ("greeting", "small_talk", "out_of_scope", "contact_details") or asks_for_list:
         if not m.query.is_empty():  # "hey its tanya, is the santa fe still there": both
             return "vehicle_details" if m.reference and not _wants_list(m) else "inventory_search"
-        if m.reference and intent == "out_of_scope":
+        if m.reference and intent == "out_of_scope" and not closing:  # "k thx": no car shown
             return "vehicle_details"
     if intent == "contact_details" and not m.contact:
         return "small_talk"
@@ -274,6 +274,21 @@ def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
         and (no_vehicle or not _ABOUT_A_VEHICLE.search(m.text))
         and followups.topic_of(slots) is not None
         and followups.is_follow_up(m.text)
+    )
+
+
+def _joined_question(m: Understanding, slots: dict[str, Any]) -> bool:
+    """Right after an answer from the pages or a department's record, a question joined to it
+    that names no vehicle ("and u store tires?", "do you do alignments too?") asks the
+    dealership too, whatever search the classifier heard in it."""
+    return (
+        m.intent in ("inventory_search", "vehicle_details", "out_of_scope", "small_talk")
+        and slots.get("last_intent") in ("knowledge", "dealership_info", "price_breakdown")
+        and followups.topic_of(slots) is not None
+        and not m.referred_by
+        and m.query.is_empty()
+        and not _ABOUT_A_VEHICLE.search(m.text)
+        and followups.joins_last_answer(m.text)
     )
 
 

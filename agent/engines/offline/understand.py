@@ -173,6 +173,7 @@ def understand(
     pointed = refer(text, slots, inventory, vocabulary, query)
     known = {f for v in inventory for f in v.features} | {str(v.body) for v in inventory if v.body}
     feature = vehicle_facts.asked_feature(text, known)  # "is it a hatchback": its body too
+    feature = feature or _kind_asked(text, known)  # "is it the manual one"
     if feature and vehicle_facts.is_spec(feature) and not (pointed.stock or pointed.candidates):
         pointed = _which_for_spec(slots, inventory, query) or pointed  # "how many seats"
     meaning = Understanding(
@@ -191,9 +192,32 @@ def understand(
         raw=raw,
         feature=feature,
         queries=tuple(vocabulary.parse_each(names.without_signature(text))),
-        comparison=compared(text, slots, inventory),
+        comparison=compared(text, slots, inventory, vocabulary),
     )
     return meaning
+
+
+# "is it the manual one", "is the telluride the 3 row one": the kind of car it is, asked
+_THE_ONE = re.compile(
+    r"\b(?P<head>(?:is|iz)\s+(?:it|that|this|the\s+[\w-]+(?:\s+[\w-]+)?))\s+the\s+"
+    r"(?P<kind>[\w -]{2,24}?)\s+one\W*$",
+    re.IGNORECASE,
+)
+_ROWS = re.compile(r"\b(?:3|three)[ -]?rows?\b", re.IGNORECASE)
+
+
+def _kind_asked(text: str, known: set[str]) -> str | None:
+    """The spec a "the X one" question asks the car to have ("manual", "third row"); never a
+    colour or a trim, which point at a car ("is it the blue one")."""
+    found = _THE_ONE.search(text)
+    if found is None:
+        return None
+    kind = _ROWS.sub("third row", found["kind"])  # "the 3 row one"
+    asked = vehicle_facts.asked_feature(f"{found['head']} a {kind}?", known)
+    if not asked or vehicle_facts.is_colour(asked):
+        return None
+    spec = all(w in vehicle_facts.SPEC_WORDS for w in vehicle_facts.features_of(asked))
+    return asked if spec else None
 
 
 def _which_for_spec(
@@ -207,12 +231,16 @@ def _which_for_spec(
 
 
 def compared(
-    text: str, slots: dict[str, Any], inventory: list[VehicleRecord]
+    text: str,
+    slots: dict[str, Any],
+    inventory: list[VehicleRecord],
+    vocabulary: InventoryVocabulary | None = None,
 ) -> comparisons.Comparison | None:
     """The comparison asked for between vehicles shown, in play (the last compared, while
     no other list has been shown) or named. A superlative or a feature ("which is newest",
     "which of those has a 3rd row") over a list of three is left to the search that orders
-    or narrows it."""
+    or narrows it; one of a number only listings state ("which tows the most") is read from
+    every vehicle the list's search matched (`vocabulary` parses that search)."""
     by_stock = {v.stock: v for v in inventory}
     shown = read_shown(slots, by_stock.get)
     last = slots.get("compared") or {}
@@ -221,6 +249,14 @@ def compared(
     available = [v for v in inventory if v.status.value == "available"]
     found = comparisons.comparison(text, shown, available, in_play)
     if found is None or in_play or found.asked.named:
+        return found
+    if found.asked.attribute in comparisons.LISTED or found.asked.each:
+        # "which tows the most", "price on each": read from every listing; of a search that
+        # matched more than it showed, every match's
+        beyond = int(slots.get("search_total") or 0) > len(shown) and slots.get("search")
+        if found.asked.superlative and beyond and vocabulary is not None:
+            every = comparisons.searched(slots["search"], available, vocabulary)
+            return comparisons.across(found, every)
         return found
     if found.asked.superlative or (found.asked.attribute == "feature" and len(shown) > 2):
         return None  # "which of those has a 3rd row" in a list: narrowed by a search
@@ -241,15 +277,37 @@ def refer(
     if query.stock and query.stock in by_stock:
         return Reference(stock=query.stock, by="stock")
     shown = read_shown(slots, by_stock.get)
+    booked = None if shown else _booked(slots, by_stock)
+    if booked:  # the booked car, as if shown: "is the telluride the 3 row one"
+        shown = read_shown({"vehicles_shown": [booked.stock]}, by_stock.get)
     found = references.resolve(text, shown, slots.get("vehicle_of_interest"), query.model)
     if found.stock in by_stock:
         return found
+    if booked and _names_booked(booked, query, vocabulary):  # "is the kia the 3 row one"
+        return Reference(stock=booked.stock, by="description")
     if found.candidates:  # several fit: a trim or condition word may still tell them apart
         fitting = [by_stock[v["stock"]] for v in found.candidates if v["stock"] in by_stock]
         picked = _by_distinct_word(text, fitting)
         return Reference(stock=picked, by="description") if picked else found
     legacy = resolve_reference(text, slots, inventory, vocabulary, query)
     return Reference(stock=legacy, by="context") if legacy else found
+
+
+def _booked(slots: dict[str, Any], by_stock: dict[str, VehicleRecord]) -> VehicleRecord | None:
+    """With none shown, the car of the drive that stands (`agent.standing`), while no other
+    is under discussion: "is the telluride the 3 row one" is about the Telluride booked."""
+    booked = slots.get("appointment_stock")
+    if booked not in by_stock or slots.get("vehicle_of_interest") not in (None, booked):
+        return None
+    return by_stock[booked]
+
+
+def _names_booked(
+    booked: VehicleRecord, query: VehicleQuery, vocabulary: InventoryVocabulary
+) -> bool:
+    """Whether the message names the booked car by its make or model (and nothing it isn't)."""
+    named = bool(query.make or query.model) and query.make in (None, booked.make)
+    return named and _fits(booked, query, vocabulary)
 
 
 def resolve_reference(

@@ -215,6 +215,7 @@ def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: dict[str, A
     parts = []
     if listed := [a.listed for a in found if a.listed]:
         key = "spec_listed" if vehicle_facts.is_spec(phrase) else "feature_listed"  # "what mpg"
+        key = "condition_listed" if phrase == "condition" else key  # "is that one new"
         parts.append(prompts.render(key, seed, listed=fmt.joined(listed), **where))
     for a in found:
         if a.instead:
