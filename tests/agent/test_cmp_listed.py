@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from agent import vehicle_facts
-from agent.comparisons import Asked, as_shown, asked, compare, comparison
+from agent.comparisons import Asked, asked, compare, comparison
+from agent.picking import as_shown
 from agent.tools import vehicle_view
 from crm_store.records import VehicleRecord, VehicleSpecs
 from crm_store.types import Condition

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from agent.comparisons import Asked, as_shown, asked, compare, comparison
+from agent.comparisons import Asked, asked, compare, comparison
+from agent.picking import as_shown
 from agent.tools import vehicle_view
 from crm_store.records import VehicleRecord
 from crm_store.types import Condition

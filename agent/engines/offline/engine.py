@@ -8,7 +8,6 @@ once their results are in it either plans more or writes the reply from template
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
@@ -16,12 +15,19 @@ from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agent import followups, prompts, references
+from agent import prompts, references
 from agent.context import AgentDeps, TurnContext
-from agent.dialogue import ShownVehicle, read_shown, shown_updates
+from agent.dialogue import read_shown
 from agent.engines import EngineStep
 from agent.engines.offline import answers, breakdown, compose, facts_replies, misuse, own_booking
-from agent.engines.offline import formatting as fmt
+from agent.engines.offline.gates import (
+    ASKS_OF_A_MODEL,
+    asks_another,
+    listing_asked,
+    may_ask_facts,
+    may_ask_listing,
+    shopper_facts,
+)
 from agent.engines.offline.intents import (
     HANDOFF_INTENTS,
     REASON_INTENTS,
@@ -30,9 +36,24 @@ from agent.engines.offline.intents import (
 )
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.refine import SAME_TIME, refine
+from agent.engines.offline.search_args import (
+    beyond_shown,
+    corrected_search,
+    kept_to_shown,
+    like_shown,
+    search_args,
+)
+from agent.engines.offline.time_talk import (
+    AGREEMENT,
+    QUESTION,
+    ask_which,
+    asks_to_book,
+    remember_time,
+    unpicked,
+    which_one,
+    with_context,
+)
 from agent.engines.offline.understand import Understanding, understand
-from agent.engines.offline.vehicle_replies import which_one_text
-from agent.nlu.vehicles import VehicleQuery
 from agent.nlu.when import TimeRequest
 from agent.standing import shifted
 from agent.state import AgentState
@@ -59,8 +80,8 @@ class OfflineEngine:
         ]
         calls_so_far = [c for m in turn if isinstance(m, AIMessage) for c in m.tool_calls]
         meaning = self._understand(human.text, slots, ctx)
-        if _unpicked(slots, []):  # "ok. do i need to bring anything": asked in the booking talk
-            rest = _AGREEMENT.sub("", meaning.text)
+        if unpicked(slots, []):  # "ok. do i need to bring anything": asked in the booking talk
+            rest = AGREEMENT.sub("", meaning.text)
             meaning = replace(meaning, text=f"{rest} for the test drive" if rest else rest)
         if not results:
             step = self._plan(meaning, slots, ctx)
@@ -78,8 +99,8 @@ class OfflineEngine:
             )
             text += answers.beside_listing(meaning, results, ctx, self.deps)  # "in winter"
             step = EngineStep(AIMessage(content=text), updates)
-        if not step.message.tool_calls and _unpicked(slots, results):
-            step = _ask_which(step, slots, ctx)
+        if not step.message.tool_calls and unpicked(slots, results):
+            step = ask_which(step, slots, ctx)
         if meaning.text and not step.message.tool_calls and misuse.screen(meaning.raw).injected:
             note = prompts.render("injected_note", f"{ctx.conversation_id}:{ctx.turn}")
             step = EngineStep(AIMessage(content=f"{note} {step.message.text}"), step.slots)
@@ -103,7 +124,7 @@ class OfflineEngine:
             hours=hours,
         )
         carried = slots.get("last_feature")  # "does the f150 have a v8" -> "what about the ram"
-        if carried and not meaning.feature and _asks_another(meaning):
+        if carried and not meaning.feature and asks_another(meaning):
             meaning = replace(meaning, feature=carried)
         return meaning
 
@@ -124,7 +145,7 @@ class OfflineEngine:
                 else None,
                 department=slots.get("department"),
             )
-            if _may_ask_facts(intent, m)
+            if may_ask_facts(intent, m)
             else ([], [])
         )
         if fact_calls:
@@ -134,14 +155,14 @@ class OfflineEngine:
         feature = m.feature or (
             slots.get("asked_feature") if slots.get("pending") == "which_vehicle" else None
         )
-        stock = _listing_asked(feature, intent, m, slots) if intent != "compare" else None
-        if stock or (feature and m.candidates and _may_ask_listing(intent, m)):
+        stock = listing_asked(feature, intent, m, slots) if intent != "compare" else None
+        if stock or (feature and m.candidates and may_ask_listing(intent, m)):
             intent = "vehicle_feature"
-        elif feature and (m.query.model or m.query.stock) and intent in _ASKS_OF_A_MODEL:
+        elif feature and (m.query.model or m.query.stock) and intent in ASKS_OF_A_MODEL:
             intent = "inventory_search"  # "is the blue wrx a manual": the fact for each match
         intent = breakdown.refined(intent, m.text)  # "is the price plus tax": the fee page
         tag = f"{ctx.turn}_0"
-        updates: dict[str, Any] = {"last_intent": intent, **_facts(m, intent)}
+        updates: dict[str, Any] = {"last_intent": intent, **shopper_facts(m, intent)}
         if intent == "dealership_info" and (asked_day := facts_replies.day_asked(fact_calls)):
             updates["requested_day"] = asked_day  # "and close?", "that day": this day
         if fact_calls:  # "are they open saturday", "their direct line": this department
@@ -171,11 +192,11 @@ class OfflineEngine:
         else:
             updates["misunderstandings"] = 0
         if intent == "open_now" and m.query.model:  # "can i come look at the accord rn"
-            updates["search"] = _search_args(m.query)  # the model a later "tmrw then" means
-        if intent == "test_drive" and _unpicked(slots, []):
+            updates["search"] = search_args(m.query)  # the model a later "tmrw then" means
+        if intent == "test_drive" and unpicked(slots, []):
             # "perfect. do i need to bring anything" to three offered times: no pick. The
             # question is answered; `respond` then asks which time.
-            intent = "knowledge" if _QUESTION.search(m.text) else "slot_which"
+            intent = "knowledge" if QUESTION.search(m.text) else "slot_which"
             updates["last_intent"] = intent
             if intent == "slot_which":
                 return EngineStep(AIMessage(content=""), updates)
@@ -183,7 +204,7 @@ class OfflineEngine:
             text = prompts.render("time_later", f"{ctx.conversation_id}:{ctx.turn}")
             return EngineStep(AIMessage(content=text), {**updates, "pending": "slot_choice"})
         if m.candidates and not m.reference and intent in _ASKS_WHICH:
-            return _which_one(m, intent, updates, ctx)  # "it" among three shown: ask which
+            return which_one(m, intent, updates, ctx)  # "it" among three shown: ask which
         calls: list[Call] = []
         if m.contact and intent not in DECLINE_INTENTS:  # a manipulative message is not acted on
             calls.append(("capture_lead", dict(m.contact)))
@@ -198,14 +219,14 @@ class OfflineEngine:
             # and the message's other questions are looked up in the knowledge
             rest = compose.other_questions(m.text) if not m.query.is_empty() else m.text
             if rest != m.text:
-                calls.append(("search_inventory", _search_args(m.query)))
+                calls.append(("search_inventory", search_args(m.query)))
             calls.append(("search_knowledge", {"query": rest}))
             # "whats ur doc fee and do u deliver": each question looked up on its own too
             calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(rest)]
         elif intent == "dealership_info":  # and the message's other questions, if any
             calls += fact_calls
             # "r u open sunday? want to see the odyssey at like 10": open times offered too
-            booking = [q for q in other_questions if _asks_to_book(q, m, slots)]
+            booking = [q for q in other_questions if asks_to_book(q, m, slots)]
             if booking:
                 updates["last_intent"] = "test_drive"
                 calls += self._test_drive(m, slots, ctx, updates)
@@ -221,16 +242,16 @@ class OfflineEngine:
             calls.append(("search_knowledge", {"query": query}))
         elif len(m.queries) > 1 and intent in _SEARCHES and not m.reference:
             # "do u have a venue or a santa cruz": each one searched, answered together
-            calls += [("search_inventory", _search_args(q)) for q in m.queries[:3]]
-            updates["search"] = _search_args(m.queries[0])
+            calls += [("search_inventory", search_args(q)) for q in m.queries[:3]]
+            updates["search"] = search_args(m.queries[0])
         elif intent == "similar":  # the same kind as those shown, in their price band
-            calls.append(("search_inventory", _like_shown(read_shown(slots))))
-        elif intent == "vehicle_details" and _beyond_shown(m, slots):
+            calls.append(("search_inventory", like_shown(read_shown(slots))))
+        elif intent == "vehicle_details" and beyond_shown(m, slots):
             # "whats the cheapest one" when more matched than were shown: the whole search
             args = {**(slots.get("search") or {}), "sort": references.sort_asked(m.text)}
             calls.append(("search_inventory", args))
         elif intent == "inventory_search" and not m.query.is_empty():
-            args = _kept_to_shown(m, _corrected_search(m, slots.get("search")), slots)
+            args = kept_to_shown(m, corrected_search(m, slots.get("search")), slots)
             if order := references.sort_asked(m.text):  # "whats ur cheapest suv"
                 args["sort"] = order
             updates["search"] = args  # kept: a correction ("i meant under 25k") refines it
@@ -246,7 +267,7 @@ class OfflineEngine:
             if stock:
                 calls.append(("get_vehicle", {"stock": stock}))
             elif not m.query.is_empty():
-                calls.append(("search_inventory", _search_args(m.query)))
+                calls.append(("search_inventory", search_args(m.query)))
             # else: which vehicle? ("how much is it" with none under discussion)
         elif intent == "test_drive":
             calls += self._test_drive(m, slots, ctx, updates)
@@ -268,15 +289,15 @@ class OfflineEngine:
     ) -> list[Call]:
         stock = m.reference or slots.get("vehicle_of_interest")
         if not stock and not m.query.is_empty():
-            return [("search_inventory", _search_args(m.query))]
+            return [("search_inventory", search_args(m.query))]
         asked = slots.get("search") or {}
         if not stock and asked.get("model"):  # the model asked about last, none shown since
             return [("search_inventory", dict(asked))]
         if not stock:
             updates["pending"] = "ask_vehicle"
-            _remember_time(m.when, updates)
+            remember_time(m.when, updates)
             return []
-        when = _with_context(m, slots)
+        when = with_context(m, slots)
         if when.day and not when.at:
             updates["requested_day"] = when.day.isoformat()
         if move := own_booking.move_of_standing(stock, when, slots):  # this car's drive stands
@@ -288,7 +309,7 @@ class OfflineEngine:
     ) -> list[Call]:
         if moved := shifted(m.text, slots):  # "push it back an hour"
             return [("reschedule_test_drive", {"starts_at": moved})]
-        when = _with_context(m, slots)
+        when = with_context(m, slots)
         if when.day and not when.at and SAME_TIME.search(m.text) and slots.get("appointment_time"):
             # "move it to saturday same time"
             at = time.fromisoformat(slots["appointment_time"])
@@ -315,223 +336,7 @@ class OfflineEngine:
 _SEARCHES = ("inventory_search", "vehicle_details", "knowledge", "out_of_scope", "small_talk")
 
 
-def _kept_to_shown(m: Understanding, args: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
-    """A narrowing of the last search ("which of those has a 3rd row") keeps its model only
-    when the vehicles shown are of it: after the closest to a model not carried, it narrows
-    those shown."""
-    shown = {v["model"] for v in read_shown(slots)}
-    kept = args.get("model") and not m.query.model and args["model"] not in shown
-    return {k: v for k, v in args.items() if k not in _KIND} if kept and shown else args
-
-
-def _like_shown(shown: list[ShownVehicle]) -> dict[str, Any]:
-    """Search arguments for "anything similar": the body style of those shown, up to a bit
-    above the dearest of them."""
-    prices = [v["price"] for v in shown if v["price"]]
-    bodies = [v["body"] for v in shown if v["body"]]
-    args: dict[str, Any] = {"body": bodies[0]} if bodies else {}
-    if prices:
-        args["price_max"] = round(max(prices) * 1.15)
-    return args
-
-
-def _beyond_shown(m: Understanding, slots: dict[str, Any]) -> bool:
-    """A superlative ("the cheapest one") after a search that matched more than it showed."""
-    shown = len(slots.get("vehicles_shown") or [])
-    return (
-        m.referred_by == "superlative"
-        and bool(_MOST.search(m.text))  # "the older one" picks between those named
-        and slots.get("pending") != "which_vehicle"
-        and bool(slots.get("search"))
-        and int(slots.get("search_total") or 0) > shown
-    )
-
-
-_MOST = re.compile(r"\b(?:\w+est|least|most)\b", re.IGNORECASE)
-_POINTS = re.compile(r"\b(?:it|that|this|one)\b", re.IGNORECASE)
 _ASKS_WHICH = ("vehicle_details", "test_drive", "vehicle_feature")
-_NOT_LISTING = frozenset(
-    {"cancel", "reschedule", "dealership_info", "open_now", "ai_disclosure", own_booking.INTENT}
-    | {"compare"}  # "which has more range": the listings compared, not "which one?"
-)
-
-
-def _asks_another(m: Understanding) -> bool:
-    """ "what about the silverado", "and the other one?": the last question asked again, of a
-    vehicle the message names or points at."""
-    named = m.query.make or m.query.model or m.query.stock
-    pointed = m.referred_by in ("other", "ordinal", "description", "superlative", "stock")
-    return bool(named or pointed) and followups.asks_the_same(m.text)
-
-
-def _may_ask_listing(intent: str, m: Understanding) -> bool:
-    """A question about a vehicle's listing may be answered from it: not a handoff, a refusal,
-    a booking with a time, or a question about the dealership."""
-    return (
-        intent not in HANDOFF_INTENTS
-        and intent not in DECLINE_INTENTS
-        and intent not in _NOT_LISTING
-        and not (intent == "test_drive" and not m.when.is_empty())
-    )
-
-
-def _listing_asked(
-    feature: str | None, intent: str, m: Understanding, slots: dict[str, Any]
-) -> str | None:
-    """The stock number whose listing a feature question asks about: the vehicle referred to,
-    or the one in focus when the message names no other."""
-    if not feature or not _may_ask_listing(intent, m):
-        return None
-    if compose.asks_for_list(m.text) and not _POINTS.search(m.text):
-        return None  # "any diesels?" asks for a list; "any sunroof on it" about one
-    if m.reference:
-        return m.reference
-    focus = slots.get("vehicle_of_interest")
-    other = replace(m.query, features=(), color=None)  # "is it a manual/blue": no other one
-    return str(focus) if focus and other.is_empty() and not m.candidates else None
-
-
-_ASKS_OF_A_MODEL = frozenset({"knowledge", "out_of_scope", "small_talk", "vehicle_details"})
-_NOT_FACTS = frozenset(
-    {"open_now", "ai_disclosure", "cancel", "reschedule", "photo_only", "compare"}
-    | {own_booking.INTENT}
-)
-
-
-def _may_ask_facts(intent: str, m: Understanding) -> bool:
-    """Whether a question about the dealership's address, phone or hours may be answered from
-    its record: not a handoff, a refusal or a booking ("what time can I drive it saturday")."""
-    return (
-        intent not in HANDOFF_INTENTS
-        and intent not in DECLINE_INTENTS
-        and (
-            intent not in _NOT_FACTS
-            or (intent == "open_now" and facts_replies.points_at_day(m.text))
-        )
-        and not (m.wants_test_drive and facts_replies.BOOKING.search(m.text))
-    )
-
-
-_SPANISH = re.compile(
-    r"\b(hola|gracias|quiero|tienen|usted|cuánto|cuanto|precio|carro|coche|camioneta|"
-    r"prueba de manejo|buenas|por favor|habla|español)\b",
-    re.IGNORECASE,
-)
-
-
-def _facts(m: Understanding, intent: str) -> dict[str, Any]:
-    """What the shopper told us about themselves, kept for the salesperson's summary."""
-    facts: dict[str, Any] = {}
-    if intent == "trade_in_valuation":
-        facts["trade_in"] = m.text[:200]
-    if intent == "financing_application":
-        facts["financing"] = m.text[:200]
-    if m.query.price_max:
-        facts["budget"] = m.query.price_max
-    if _SPANISH.search(m.text):
-        facts["language"] = "es"
-    return facts
-
-
-def _with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:
-    """Fill a bare time ("10 works") with the day under discussion or an offered slot."""
-    when = m.when
-    picked = (slots.get("heard") or {}).get("picked")  # "first one", "yes" to a single time
-    if picked and not (when.day and when.at):
-        moment = datetime.fromisoformat(picked)
-        return TimeRequest(day=moment.date(), at=moment.time(), earliest=None, latest=None)
-    if when.at and not when.day:
-        for offered in slots.get("offered_slots", []):
-            moment = datetime.fromisoformat(offered)
-            if moment.time() == when.at:
-                return TimeRequest(day=moment.date(), at=when.at, earliest=None, latest=None)
-        if slots.get("requested_day"):  # a rough "like 6" stays rough: times around it
-            return replace(when, day=date.fromisoformat(slots["requested_day"]))
-    return when
-
-
-_AGREEMENT = re.compile(
-    r"^\W*(?:(?:ok(?:ay)?|k|perfect|great|cool|awesome|nice|yes|yeah|yep|sure|sounds good"
-    r"|thanks|thank you|thx|alright)\b\W*)+",
-    re.IGNORECASE,
-)
-_QUESTION = re.compile(
-    r"\?|^(?:do|does|did|what|whats|what's|how|where|when|is|are|can|could|should|will|who"
-    r"|which|any)\b",
-    re.IGNORECASE,
-)
-
-
-def _asks_to_book(question: str, m: Understanding, slots: dict[str, Any]) -> bool:
-    """A question beside a question about the dealership that asks to come in for a vehicle
-    at a time ("want to see the odyssey at like 10")."""
-    vehicle = m.reference or slots.get("vehicle_of_interest") or not m.query.is_empty()
-    wants = m.wants_test_drive or facts_replies.BOOKING.search(question)
-    return bool(vehicle and wants and not m.when.is_empty())
-
-
-def _unpicked(slots: dict[str, Any], results: list[tuple[str, dict[str, Any]]]) -> bool:
-    """ "ok"/"perfect" to several offered times and nothing booked: a time must be asked."""
-    tried = any(n in ("book_test_drive", "reschedule_test_drive") for n, _ in results)
-    return bool((slots.get("heard") or {}).get("ambiguous")) and not tried
-
-
-def _ask_which(step: EngineStep, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
-    """The reply, then the question which of the offered times to book."""
-    offered = list((slots.get("heard") or {}).get("offered") or [])
-    seed = f"{ctx.conversation_id}:{ctx.turn}"
-    which = prompts.render("which_time", seed, times=fmt.times_list(offered))
-    text = f"{step.message.text} {which}".strip()
-    updates = {**step.slots, "offered_slots": offered, "pending": "slot_choice"}
-    return EngineStep(AIMessage(content=text), updates)
-
-
-def _which_one(
-    m: Understanding, intent: str, updates: dict[str, Any], ctx: TurnContext
-) -> EngineStep:
-    """Several vehicles just shown fit: name them and ask, keeping what was asked for."""
-    updates["pending"] = "ask_vehicle" if intent == "test_drive" else "which_vehicle"
-    updates.update(shown_updates(m.candidates))  # the answer picks among these ("the older one")
-    _remember_time(m.when, updates)
-    text = which_one_text(m.candidates, f"{ctx.conversation_id}:{ctx.turn}")
-    return EngineStep(AIMessage(content=text), updates)
-
-
-def _remember_time(when: TimeRequest, updates: dict[str, Any]) -> None:
-    if when.day:
-        updates["requested_day"] = when.day.isoformat()
-
-
-_CORRECTION = re.compile(
-    r"\b(?:i meant|i mean|meant|sorry|actually|instead|rather|make (?:it|that)|change (?:it|that)"
-    r"|what about|how about|same but|but|ones|of (?:them|those|these))\b",
-    re.IGNORECASE,
-)
-_KIND = ("make", "model", "trim", "body", "condition")
-
-
-def _corrected_search(m: Understanding, previous: dict[str, Any] | None) -> dict[str, Any]:
-    """The search asked for; a correction of the last search ("sorry i meant under 25k",
-    "what about red ones") keeps that search's other filters, replacing what it names. A new
-    kind of vehicle without a correction word ("any trucks") is a new search."""
-    args = _search_args(m.query)
-    if not previous or not _CORRECTION.search(m.text):
-        return args
-    kept = dict(previous)
-    if any(k in args for k in ("make", "model")):  # another make or model: its trim goes too
-        kept = {k: v for k, v in kept.items() if k not in ("make", "model", "trim", "body")}
-    return {**kept, **args}
-
-
-def _search_args(query: VehicleQuery) -> dict[str, Any]:
-    args = {
-        key: value
-        for key, value in vars(query).items()
-        if value not in (None, (), "") and key != "stock"
-    }
-    if "features" in args:
-        args["features"] = list(args["features"])
-    return args
 
 
 def _calls(calls: list[Call], updates: dict[str, Any], tag: str) -> EngineStep:
