@@ -31,7 +31,8 @@ from handoff.flow import HandoffFlow
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
 from nightshift.appointment_jobs import AppointmentJobs
-from nightshift.conversation.pipeline import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB, Pipeline
+from nightshift.conversation.pipeline import Pipeline
+from nightshift.conversation.turns import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB
 from nightshift.infra.bus import LocalBus, RedisBus
 from nightshift.infra.checkpoints import open_checkpointer
 from nightshift.infra.mail import build_mailer

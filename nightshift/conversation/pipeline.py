@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -27,7 +27,6 @@ from contracts.channels import Bus
 from contracts.messages import (
     MAX_TURN_TEXT,
     Accepted,
-    Attachment,
     InboundMessage,
     OutboundMessage,
 )
@@ -49,39 +48,16 @@ from crm_store.uow import UnitOfWork
 from handoff.flow import HandoffFlow
 from nightshift.appointment_jobs import reply_to_reminder
 from nightshift.conversation import bursts, compliance, escalation
+from nightshift.conversation.turns import (
+    INBOUND_JOB,
+    TURN_JOB,
+    TurnResult,
+    inbound_of,
+    with_media_note,
+)
 from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.pipeline")
-# Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
-# more than the cores only makes every turn, and every webhook answered meanwhile, slower;
-# a model turn mostly waits on the network, so many can wait together.
-BACKGROUND_TURNS = {"offline": 2, "openai": 16}
-TURN_JOB = "turn"
-INBOUND_JOB = "inbound"
-
-
-@dataclass
-class TurnResult:
-    conversation_id: int
-    public_id: str
-    inbound_message_id: int
-    # replied | duplicate | human_mode | opted_out | compliance | fallback | rate_limited |
-    # coalesced (answered in the turn of an earlier message of its burst)
-    outcome: str
-    replies: list[OutboundMessage] = field(default_factory=list)
-    violations: list[str] = field(default_factory=list)
-
-
-def with_media_note(body: str, photos: int) -> str:
-    """What the assistant reads for a message with attachments: the text plus a note that
-    photos came with it (the photos themselves stay with the stored message)."""
-    if photos <= 0:
-        return body
-    note = MEDIA_NOTE.format(count=photos, s="" if photos == 1 else "s")
-    return f"{body.strip()} {note}".strip()
-
-
-MEDIA_NOTE = "[sent {count} photo{s}]"
 
 
 class Pipeline:
@@ -182,7 +158,7 @@ class Pipeline:
         its own so that texts received together are all stored before the first of their
         turns runs, and are answered in one (nightshift.conversation.bursts). A retry after a
         crash finds the message stored and its turn job queued, and stores nothing twice."""
-        accepted = self.accept(_inbound_of(job.payload))
+        accepted = self.accept(inbound_of(job.payload))
         self.process_later(accepted)
 
     def process_later(self, accepted: Accepted) -> None:
@@ -196,7 +172,7 @@ class Pipeline:
         are committed together, so a turn retried after a crash never answers twice."""
         p = job.payload
         accepted = Accepted(
-            _inbound_of(p), p["message_id"], p["conversation_id"], p["public_id"], True
+            inbound_of(p), p["message_id"], p["conversation_id"], p["public_id"], True
         )
         self.process(accepted, job_id=job.id)
 
@@ -405,9 +381,3 @@ class Pipeline:
                 kind="guardrail_violation",
                 data={"violations": violations},
             )
-
-
-def _inbound_of(payload: dict[str, Any]) -> InboundMessage:
-    data = dict(payload["inbound"])
-    data["media"] = tuple(Attachment(**m) for m in data.get("media") or ())
-    return InboundMessage(**data)

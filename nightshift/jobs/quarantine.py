@@ -16,7 +16,8 @@ import logging
 from crm_store import handoffs
 from crm_store.db import Store
 from crm_store.jobs import JobRecord, OnQuarantine
-from nightshift.conversation.pipeline import INBOUND_JOB, TURN_JOB, Pipeline, _inbound_of
+from nightshift.conversation.pipeline import Pipeline
+from nightshift.conversation.turns import INBOUND_JOB, TURN_JOB, inbound_of
 from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.quarantine")
@@ -39,7 +40,7 @@ class ShopperMessages:
 
     def inbound(self, job: JobRecord, error: str) -> None:
         """A received message that never got into its conversation: store it there first."""
-        accepted = self.pipeline.accept(_inbound_of(job.payload), queue_turn=False)
+        accepted = self.pipeline.accept(inbound_of(job.payload), queue_turn=False)
         if accepted.message_id == 0:
             return  # a staff member's text, handled by accept: no shopper waits on it
         self._handoff(job, accepted.conversation_id, accepted.message_id)

@@ -26,7 +26,8 @@ from contracts.channels import Inbox
 from contracts.messages import Accepted, InboundMessage
 from crm_store import conversations, customers, dealerships, jobs, messages
 from crm_store.records import CustomerRecord, MessageRecord
-from nightshift.conversation.pipeline import INBOUND_JOB, Pipeline
+from nightshift.conversation.pipeline import Pipeline
+from nightshift.conversation.turns import INBOUND_JOB
 from nightshift.runtime import Runtime
 
 SLUG = "harbor-point-honda"

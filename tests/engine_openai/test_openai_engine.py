@@ -23,7 +23,7 @@ from crm_store import (
 )
 from crm_store.records import ConversationRecord, MessageRecord
 from crm_store.types import Author, Channel, Direction
-from nightshift.conversation.pipeline import TurnResult
+from nightshift.conversation.turns import TurnResult
 from nightshift.runtime import Runtime
 from tests.engine_openai.conftest import DEALER, MODEL, OpenRuntime
 from tests.fakes.openai_server import (

@@ -26,7 +26,7 @@ from crm_store.db import Store
 from crm_store.models import Job
 from handoff.pagers import STAFF_SMS_JOB
 from nightshift.app import create_app
-from nightshift.conversation.pipeline import TURN_JOB
+from nightshift.conversation.turns import TURN_JOB
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium

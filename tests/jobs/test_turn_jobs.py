@@ -20,7 +20,7 @@ from crm_store import jobs, messages, migrate, outbox
 from crm_store.db import Store
 from crm_store.jobs import JobRecord
 from crm_store.types import Author, JobStatus
-from nightshift.conversation.pipeline import INBOUND_JOB, TURN_JOB
+from nightshift.conversation.turns import INBOUND_JOB, TURN_JOB
 from nightshift.jobs.runner import JobRunner
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.settings import Settings

@@ -26,7 +26,7 @@ from crm_store import conversations, customers, dealerships, handoffs, jobs, mes
 from crm_store.db import Store
 from crm_store.types import Author, Channel
 from nightshift.app import create_app
-from nightshift.conversation.pipeline import INBOUND_JOB
+from nightshift.conversation.turns import INBOUND_JOB
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 from tests.demo import SLUG

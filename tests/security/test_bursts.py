@@ -19,7 +19,7 @@ from crm_store.jobs import JobRecord
 from crm_store.records import MessageRecord
 from crm_store.types import Author, Channel, Consent, Direction, JobStatus
 from nightshift.conversation import bursts
-from nightshift.conversation.pipeline import INBOUND_JOB, TURN_JOB
+from nightshift.conversation.turns import INBOUND_JOB, TURN_JOB
 from nightshift.runtime import Runtime, open_runtime
 from tests.demo import SLUG
 from tests.factories import make_lot

@@ -15,7 +15,7 @@ from crm_store import jobs, messages
 from crm_store.db import Store
 from crm_store.jobs import Superseded
 from crm_store.types import Author, JobStatus
-from nightshift.conversation.pipeline import TURN_JOB
+from nightshift.conversation.turns import TURN_JOB
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
 

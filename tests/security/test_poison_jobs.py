@@ -25,7 +25,7 @@ from crm_store.errors import InvalidValue, NotFound
 from crm_store.jobs import JobRecord, Postpone
 from crm_store.types import Author, JobStatus
 from nightshift.cli.jobs import failed_lines, retry_job
-from nightshift.conversation.pipeline import INBOUND_JOB
+from nightshift.conversation.turns import INBOUND_JOB
 from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.runtime import Runtime
 from tests.channels.conftest_twilio import (

@@ -20,7 +20,7 @@ from crm_store import jobs
 from crm_store.db import Store
 from crm_store.models import Message
 from nightshift.app import create_app
-from nightshift.conversation.pipeline import INBOUND_JOB
+from nightshift.conversation.turns import INBOUND_JOB
 from nightshift.infra.rate_limits import LocalLimiter, RedisLimiter, build_rate_limits
 from nightshift.settings import Settings
 from tests.channels.conftest_twilio import AUTH_TOKEN, PUBLIC, SMS_PATH, signed_post, sms_form
