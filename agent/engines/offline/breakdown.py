@@ -18,8 +18,8 @@ from typing import Any
 from agent import prompts
 from agent.context import AgentDeps, TurnContext
 from agent.engines.offline import formatting as fmt
+from agent.engines.offline.answers import documents
 from agent.engines.offline.understand import Understanding
-from crm_store import knowledge_docs
 
 INTENT = "price_breakdown"
 # The fee page is found by what it is about, whatever the shopper's words.
@@ -150,10 +150,7 @@ def reply(
     if vehicles is None:
         return None
     title = str(pages[-1]["passages"][0]["title"])
-    with deps.store.reading() as uow:
-        docs = {
-            d.title: d.text for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
-        }
+    docs = documents(ctx, deps)
     seed = f"{ctx.conversation_id}:{ctx.turn}"
     prices = _prices(vehicles, seed) if vehicles else ""
     quote = prompts.render("breakdown_quote", seed)

@@ -25,7 +25,6 @@ from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.followups import BRING_QUERY
 from agent.nlu.when import TimeRequest
-from crm_store import knowledge_docs
 
 Call = tuple[str, dict[str, Any]]
 Result = tuple[str, dict[str, Any]]
@@ -233,21 +232,13 @@ def reply(
         parts.append(vehicle_replies.search_text(searched, m, seed, updates))
     if "search_knowledge" in by_name and "search_inventory" in by_name and not booking:
         # "any hondas under 20k and whats ur doc fee": the other questions answered too
-        with deps.store.reading() as uow:
-            documents = {
-                d.title: d.text
-                for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
-            }
+        documents = answers.documents(ctx, deps)
         searched = by_name["search_knowledge"]
         if not all(r.get("weak") for r in searched):
             rest = replace(m, text=other_questions(m.text))
             parts += answers.knowledge_answers(searched, rest, embedder, documents)
     elif "search_knowledge" in by_name:
-        with deps.store.reading() as uow:
-            documents = {
-                d.title: d.text
-                for d in knowledge_docs.list_docs(uow, dealership_id=ctx.dealership_id)
-            }
+        documents = answers.documents(ctx, deps)
         found = by_name["search_knowledge"][-1]
         if m.intent != "price_hold":
             parts += answers.knowledge_answers(by_name["search_knowledge"], m, embedder, documents)
