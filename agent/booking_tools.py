@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from agent import tool_args as A  # noqa: N812 (the schemas read as A.BookTestDrive)
 from agent.consent import booking_refusal
 from agent.context import AgentDeps, TurnContext
+from contracts.dialogue import Slots
 from crm_store import appointments, availability, customers, staff, vehicles
 from crm_store.availability import Slot, SlotUnavailable
 from crm_store.records import VehicleRecord
@@ -27,7 +28,7 @@ class BookingTools:
     deps: AgentDeps
     ctx: TurnContext
     zone: ZoneInfo
-    slots: dict[str, Any] | None
+    slots: Slots | None
 
     def check_availability(self, args: A.CheckAvailability) -> dict[str, Any]:
         with self.deps.store.reading() as uow:

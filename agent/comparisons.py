@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent import vehicle_facts
-from agent.dialogue import ShownVehicle
+from agent.nlu.vehicle_search import search
 from agent.nlu.vehicle_words import CONCEPTS
-from agent.nlu.vehicles import search
 from agent.picking import picked
+from contracts.dialogue import ShownVehicle
 
 ATTRIBUTES = (
     "price", "mileage", "year", "features", "range", "mpg", "seats", "towing", "clearance",

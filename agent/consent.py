@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from agent.nlu.when import Hours, parse_when
+from contracts.dialogue import Slots, SlotUpdate
 
 _AGREE = re.compile(
     r"^\W*(yes|yess+|yeah|yea|ya|yep|yup|sure|ok|okay|k|kk|perfect|great|cool|awesome|nice|sweet|bet|"
@@ -63,7 +64,7 @@ _SAME_TIME = re.compile(r"\b(?:same|usual)\s+time\b", re.IGNORECASE)
 _NOT = re.compile(r"\b(no|nope|not|none|neither|can'?t|cannot|won'?t|don'?t)\b", re.I)
 
 
-def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]) -> dict[str, Any]:
+def hear(text: str, *, now: datetime, hours: Hours | None, slots: Slots) -> SlotUpdate:
     """Slot updates for what the shopper's message says about the booking (see the module)."""
     offered = [str(s) for s in slots.get("offered_slots") or []]
     carried = _day(slots.get("requested_day"))
@@ -72,7 +73,7 @@ def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]
     if carried is None:  # "push it to 1": the day of the drive already booked
         carried = _day(slots.get("appointment_day"))
     when = parse_when(text, now, hours=hours, day=carried)
-    updates: dict[str, Any] = {}
+    updates: SlotUpdate = {}
     day = when.day
     # a rough time ("like 6") or several offered as alternatives ("thurs at 6 or fri at 11")
     # names no time: open times are offered for the shopper to pick
@@ -113,7 +114,7 @@ def hear(text: str, *, now: datetime, hours: Hours | None, slots: dict[str, Any]
     return updates
 
 
-def booking_refusal(starts_at: str, slots: dict[str, Any]) -> dict[str, Any] | None:
+def booking_refusal(starts_at: str, slots: Slots) -> dict[str, Any] | None:
     """None when the shopper chose `starts_at` (local YYYY-MM-DDTHH:MM); otherwise the
     error the tool returns, which tells the engine to ask instead of booking."""
     wanted = starts_at.strip()[:16]
@@ -136,7 +137,7 @@ def booking_refusal(starts_at: str, slots: dict[str, Any]) -> dict[str, Any] | N
     }
 
 
-def named_times(slots: dict[str, Any]) -> set[str]:
+def named_times(slots: Slots) -> set[str]:
     """The exact time the shopper named in this booking talk, as local YYYY-MM-DDTHH:MM.
     Kept in `heard` (written only by `hear`), not rebuilt from `requested_day`, which an
     engine may move to the day of the times it offers."""

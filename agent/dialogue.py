@@ -2,30 +2,17 @@
 a follow-up can point at ("the cheapest one", "the blue one", "the truck"), and the topic a
 follow-up question is about ("do I need to bring anything" during a test-drive talk).
 
-Kept in `AgentState.slots` (checkpointed, so JSON-serialisable): `shown_vehicles` is a list of
-`ShownVehicle` dicts, `topic` a short phrase. The older `vehicles_shown` key (stock numbers
-only) is still written and still read, so checkpoints saved before it load and resolve.
+Kept in the `Slots` (`contracts.dialogue`): `shown_vehicles` is a list of `ShownVehicle`
+dicts, `topic` a short phrase. The older `vehicles_shown` key (stock numbers only) is still
+written and still read, so checkpoints saved before it load and resolve.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any
 
-
-class ShownVehicle(TypedDict):
-    """One vehicle as the shopper saw it in a list (values from the inventory tool)."""
-
-    stock: str
-    year: int | None
-    make: str
-    model: str
-    trim: str | None
-    body: str | None
-    color: str | None
-    condition: str | None
-    mileage: int | None
-    price: float | None
+from contracts.dialogue import ShownVehicle, Slots, SlotUpdate
 
 
 def shown_vehicle(view: Mapping[str, Any]) -> ShownVehicle:
@@ -45,15 +32,13 @@ def shown_vehicle(view: Mapping[str, Any]) -> ShownVehicle:
     )
 
 
-def shown_updates(views: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def shown_updates(views: Sequence[Mapping[str, Any]]) -> SlotUpdate:
     """The slot values for a list just shown: typed entries plus the old stock-only key."""
     shown = [shown_vehicle(v) for v in views]
     return {"shown_vehicles": shown, "vehicles_shown": [v["stock"] for v in shown]}
 
 
-def read_shown(
-    slots: Mapping[str, Any], lookup: Callable[[str], Any] | None = None
-) -> list[ShownVehicle]:
+def read_shown(slots: Slots, lookup: Callable[[str], Any] | None = None) -> list[ShownVehicle]:
     """The vehicles last shown, in order. A checkpoint from before `shown_vehicles` has only
     stock numbers (`vehicles_shown`): their facts come from `lookup` (stock -> vehicle view
     or record), and a stock it no longer knows is dropped."""

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from contracts.dialogue import Slots, SlotUpdate
+
 TEST_DRIVE_TOPIC = "test drive"
 # What a booking's reply looks up: what to bring to the drive (the topic stays the drive).
 BRING_QUERY = "what to bring for a test drive driver's license insurance"
@@ -100,16 +102,15 @@ def standalone_query(question: str, topic: str | None) -> str:
     return f"{topic}: {question}"
 
 
-def topic_of(slots: Mapping[str, Any]) -> str | None:
+def topic_of(slots: Slots) -> str | None:
     """What the conversation is about, for a follow-up question."""
-    topic = slots.get("topic")
-    return str(topic) if topic else None
+    return slots.get("topic") or None
 
 
 def search_in_context(
     search: Callable[[dict[str, Any]], dict[str, Any]],
     args: dict[str, Any],
-    slots: Mapping[str, Any],
+    slots: Slots,
 ) -> dict[str, Any]:
     """Run `search` (the knowledge tool) for `args`, a follow-up as its standalone rewrite.
     The result says which query was searched (`query`) when it was not the one asked. (A
@@ -125,7 +126,7 @@ def search_in_context(
     return {**search({**args, "query": rewritten}), "query": rewritten}
 
 
-def topic_update(name: str, result: Mapping[str, Any]) -> dict[str, Any]:
+def topic_update(name: str, result: Mapping[str, Any]) -> SlotUpdate:
     """The topic a tool result sets: the page that answered, or the test drive in hand."""
     if name == "search_knowledge":
         if result.get("query") == BRING_QUERY:

@@ -27,6 +27,7 @@ from agent.standing import standing_updates, with_shift
 from agent.state import AgentState, merge_slots
 from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
+from contracts.dialogue import SlotUpdate
 from contracts.notes import shoppers_words
 from crm_store import customers, knowledge_docs
 
@@ -61,7 +62,8 @@ def build_graph(
         own = shoppers_words(human.text)
         heard = hear(own, now=now, hours=dealer.hours, slots=slots)
         heard = with_shift(own, slots, heard)  # "push it back an hour"
-        return {"slots": {**standing, **heard}}
+        updates: SlotUpdate = {**standing, **heard}
+        return {"slots": updates}
 
     def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
         _stop_if_abandoned(runtime.context)
@@ -74,7 +76,7 @@ def build_graph(
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)
         results: list[ToolMessage] = []
-        slots: dict[str, Any] = {}
+        slots: SlotUpdate = {}
         for call in last.tool_calls:
             result = toolbox.call(call["name"], call["args"])
             slots.update(slot_updates(call["name"], call["args"], result))

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from agent import references
-from agent.dialogue import ShownVehicle, shown_vehicle
+from agent.dialogue import shown_vehicle
 from agent.nlu.vehicle_words import compact
+from contracts.dialogue import ShownVehicle
 
 _STOCK = re.compile(r"\b[A-Za-z]{1,3}-?\d{3,6}\b")
 _FIRST_N = re.compile(

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from agent.dialogue import ShownVehicle
-from agent.nlu.vehicle_words import BODY_WORDS, COLOR_WORDS, MAKE_ALIASES, compact
-from agent.nlu.vehicles import paint_colours
+from agent.nlu.vehicle_words import BODY_WORDS, COLOR_WORDS, MAKE_ALIASES, compact, paint_colours
+from contracts.dialogue import ShownVehicle
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,17 @@ from typing import Any
 
 from agent.dialogue import shown_updates
 from agent.followups import TEST_DRIVE_TOPIC, topic_update
+from agent.standing import drive_slots
+from contracts.dialogue import SlotUpdate
 
 
-def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> SlotUpdate:
     """What a tool call tells us about the conversation (vehicles shown, booking, contact)."""
     if "error" in result and name not in ("book_test_drive", "reschedule_test_drive"):
         return {}
     if name == "search_inventory":
-        updates: dict[str, Any] = shown_updates(result.get("vehicles", []))
-        shown = updates["vehicles_shown"]
+        updates = shown_updates(result.get("vehicles", []))
+        shown = updates.get("vehicles_shown") or []
         if len(shown) == 1:
             updates["vehicle_of_interest"] = shown[0]
         elif named := _named_exactly(args, result.get("vehicles", [])):
@@ -39,20 +41,17 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         booked = result.get("booked") or result.get("rescheduled")
         if booked:
             return {
-                "appointment_id": booked["appointment_id"],
-                "appointment_stock": booked["stock"],
                 "vehicle_of_interest": booked["stock"],
                 "topic": TEST_DRIVE_TOPIC,
                 "offered_slots": None,
                 "requested_time": None,  # the booking talk is over: nothing named stands
                 "heard": None,
-                "appointment_day": booked["starts_at"][:10],
-                "appointment_time": booked["starts_at"][11:16],
+                **drive_slots(booked["appointment_id"], booked["stock"], booked["starts_at"]),
             }
         if result.get("error") == "not_chosen":  # the shopper has yet to pick: offer stands
             return {}
         # The time is not open, but the car it was for is the one under discussion.
-        held = {"vehicle_of_interest": result["stock"]} if result.get("stock") else {}
+        held: SlotUpdate = {"vehicle_of_interest": result["stock"]} if result.get("stock") else {}
         return {"offered_slots": result.get("alternatives", []), **held}
     if name == "cancel_test_drive":
         return {
@@ -64,7 +63,12 @@ def slot_updates(name: str, args: dict[str, Any], result: dict[str, Any]) -> dic
         }
     if name == "capture_lead":
         saved = result.get("saved", {})
-        return {k: v for k, v in saved.items() if k in ("name", "email") and v}
+        contact: SlotUpdate = {}
+        if saved.get("name"):
+            contact["name"] = saved["name"]
+        if saved.get("email"):
+            contact["email"] = saved["email"]
+        return contact
     if name == "request_human":
         return {"handoff_reason": result.get("reason")}
     return {}

@@ -12,19 +12,40 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Literal
 from zoneinfo import ZoneInfo
 
+from contracts.dialogue import Heard, Slots, SlotUpdate
 from crm_store import appointments, vehicles
 from crm_store.uow import UnitOfWork
 
-# The slots a booking in this conversation sets (`agent.slots.slot_updates`) that name the drive.
-APPOINTMENT_SLOTS = ("appointment_id", "appointment_stock", "appointment_day", "appointment_time")
+AppointmentSlot = Literal[
+    "appointment_id", "appointment_stock", "appointment_day", "appointment_time"
+]
+# The slots that name the drive: set by a booking in this conversation (`agent.slots`) or
+# from the store here.
+APPOINTMENT_SLOTS: tuple[AppointmentSlot, ...] = (
+    "appointment_id",
+    "appointment_stock",
+    "appointment_day",
+    "appointment_time",
+)
+
+
+def drive_slots(appointment_id: int, stock: str, starts_at: str) -> SlotUpdate:
+    """The `APPOINTMENT_SLOTS` naming a drive that starts at `starts_at` (local
+    YYYY-MM-DDTHH:MM)."""
+    return {
+        "appointment_id": appointment_id,
+        "appointment_stock": stock,
+        "appointment_day": starts_at[:10],
+        "appointment_time": starts_at[11:16],
+    }
 
 
 def standing_updates(
-    uow: UnitOfWork, *, customer_id: int, zone: ZoneInfo, slots: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, *, customer_id: int, zone: ZoneInfo, slots: Slots
+) -> SlotUpdate:
     """Slot updates that make the slots name the customer's soonest upcoming appointment (the
     one `reschedule_test_drive` and `cancel_test_drive` act on), or name none when none
     stands. Empty when the slots already agree with the store."""
@@ -32,17 +53,18 @@ def standing_updates(
     if not upcoming:
         if not any(slots.get(k) for k in APPOINTMENT_SLOTS):
             return {}
-        return {**dict.fromkeys(APPOINTMENT_SLOTS), "rescheduling": None}
+        cleared: SlotUpdate = {}
+        for key in APPOINTMENT_SLOTS:
+            cleared[key] = None
+        cleared["rescheduling"] = None
+        return cleared
     soonest = upcoming[0]
     car = vehicles.get_vehicle_by_id(uow, vehicle_id=soonest.vehicle_id)
     local = soonest.starts_at.astimezone(zone)
-    fresh = {
-        "appointment_id": soonest.id,
-        "appointment_stock": car.stock,
-        "appointment_day": local.date().isoformat(),
-        "appointment_time": local.strftime("%H:%M"),
-    }
-    updates: dict[str, Any] = {k: v for k, v in fresh.items() if slots.get(k) != v}
+    updates = drive_slots(soonest.id, car.stock, local.strftime("%Y-%m-%dT%H:%M"))
+    for key in APPOINTMENT_SLOTS:  # only what differs from the slots
+        if slots.get(key) == updates.get(key):
+            del updates[key]
     if updates and not slots.get("vehicle_of_interest"):
         updates["vehicle_of_interest"] = car.stock  # "what colour is it": the car to drive
     return updates
@@ -67,7 +89,7 @@ _LATER = ("back", "later", "after")
 _COUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0}
 
 
-def shifted(text: str, slots: dict[str, Any]) -> str | None:
+def shifted(text: str, slots: Slots) -> str | None:
     """The standing drive's new local start (YYYY-MM-DDTHH:MM) when the message moves it by an
     amount ("push it back an hour", "30 min earlier"): a time the shopper named, by way of
     the time booked. None when it names no such shift or no drive stands."""
@@ -91,11 +113,11 @@ def _minutes(amount: str, unit: str) -> float:
     return count * 60 if unit.startswith("h") else count
 
 
-def with_shift(text: str, slots: dict[str, Any], heard: dict[str, Any]) -> dict[str, Any]:
+def with_shift(text: str, slots: Slots, heard: SlotUpdate) -> SlotUpdate:
     """`agent.consent.hear`'s updates, with a shift of the standing drive ("push it back an
     hour") as the exact time the shopper named: the move may then be made (see `shifted`)."""
     moved = shifted(text, slots)
     if moved is None:
         return heard
-    named = {**(heard.get("heard") or {}), "named": moved}
+    named: Heard = {**(heard.get("heard") or {}), "named": moved}
     return {**heard, "requested_day": moved[:10], "requested_time": moved[11:], "heard": named}

@@ -19,8 +19,9 @@ from agent.context import AgentDeps, TurnContext
 from agent.facts import dealership_facts
 from agent.followups import search_in_context
 from agent.guardrails import dollar_amounts
-from agent.nlu.vehicles import most_features, search, sorted_by
+from agent.nlu.vehicle_search import most_features, search, sorted_by
 from agent.relevance import overlap, sentence_overlap
+from contracts.dialogue import Slots
 from crm_store import customers, handoffs, knowledge_docs, vehicles
 from crm_store.errors import NotFound, StoreError
 from crm_store.records import VehicleRecord
@@ -68,9 +69,7 @@ class Toolbox(BookingTools):
     named or picked. None (direct calls outside a conversation, e.g. the staff's tools) skips
     that check. The test-drive tools are `agent.booking_tools.BookingTools`."""
 
-    def __init__(
-        self, deps: AgentDeps, ctx: TurnContext, *, slots: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, deps: AgentDeps, ctx: TurnContext, *, slots: Slots | None = None) -> None:
         self.deps = deps
         self.ctx = ctx
         self.zone = ZoneInfo(ctx.timezone)

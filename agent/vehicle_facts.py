@@ -14,8 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from agent.nlu.vehicle_words import COLOR_WORDS, CONCEPTS
-from agent.nlu.vehicles import paint_colours
+from agent.nlu.vehicle_words import COLOR_WORDS, CONCEPTS, paint_colours
 
 # "does it have a moonroof", "does the outback come with eyesight", "has it got heated seats",
 # "it got carplay?", "any sunroof on it"

@@ -33,8 +33,8 @@ import httpx  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from agent import guardrails  # noqa: E402
-from agent.engines.offline import answers, misuse, understand  # noqa: E402
-from agent.nlu import vehicle_words  # noqa: E402
+from agent.engines.offline import answers, contact, misuse, understand  # noqa: E402
+from agent.nlu import vehicle_numbers  # noqa: E402
 from bench.sms_bench import NIGHTSHIFT, PUBLIC, TOKEN, free_port, percentile, process, world  # noqa: E402
 from crm_store import outbox  # noqa: E402
 from crm_store.db import Store  # noqa: E402
@@ -47,7 +47,7 @@ _OLD_NUMBER = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
 _OLD_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # name: (the module's pattern, the quadratic one it replaced, the worst repeated unit)
 PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
-    "understand._EMAIL (the finding)": (understand._EMAIL, re.compile(_OLD_EMAIL), "ab."),
+    "contact._EMAIL (the finding)": (contact._EMAIL, re.compile(_OLD_EMAIL), "ab."),
     "understand.PHOTOS": (
         understand.PHOTOS,
         re.compile(r"\s*\[sent (\d+) photos?\]\s*$"),
@@ -114,8 +114,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
         re.compile(_OLD_NUMBER + r"\s?(a|per|/)\s?(month|mo)\b", re.I),
         "12",
     ),
-    "vehicle_words._MONTHLY": (
-        vehicle_words._MONTHLY,
+    "vehicle_numbers._MONTHLY": (
+        vehicle_numbers._MONTHLY,
         re.compile(
             r"\+?\b1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|"
             r"\$?\s?\d[\d,]*(?:\.\d+)?\s?k?\s*(?:/\s*mo(?:nth)?\b|(?:a|an|per|each|every)\s+month\b"

@@ -11,13 +11,13 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import httpx
 
 from contracts.channels import Sender
+from contracts.dialogue import Slots
 from contracts.mail import Mailer
-from contracts.messages import MAX_TURN_TEXT, Accepted, InboundMessage
+from contracts.messages import MAX_TURN_TEXT, InboundMessage
 from contracts.redact import event
 from crm_store import (
     appointments,
@@ -42,7 +42,7 @@ from handoff import details, links, routing
 from handoff.config import HandoffConfig
 from handoff.detect import URGENT_REASONS, sentiment
 from handoff.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers
-from handoff.summary import Summary, build_summary
+from handoff.summary import ShopperFacts, Summary, build_summary
 
 log = logging.getLogger("nightshift.handoff")
 ACK_TIMEOUT_JOB = "handoff_ack_timeout"
@@ -56,7 +56,7 @@ class HandoffFlow:
         config: HandoffConfig,
         sms: Sender,
         mailer: Mailer,
-        slots_of: Callable[[int], dict[str, Any]],
+        slots_of: Callable[[int], Slots],
         http: httpx.Client | None = None,
     ) -> None:
         self.store = store
@@ -84,7 +84,7 @@ class HandoffFlow:
 
     # -- summary ------------------------------------------------------------------------
 
-    def summarize(self, handoff_id: int, slots: dict[str, Any] | None = None) -> Summary:
+    def summarize(self, handoff_id: int, slots: Slots | None = None) -> Summary:
         """(Re)build the handoff's structured summary from the store and the conversation's
         slots, and write it into the handoff and the customer's timeline."""
         with self.store.unit_of_work() as uow:
@@ -94,7 +94,7 @@ class HandoffFlow:
             handoffs.set_summary(uow, handoff_id=handoff_id, summary=dict(summary))
         return summary
 
-    def _summary(self, uow: UnitOfWork, found: HandoffRecord, slots: dict[str, Any]) -> Summary:
+    def _summary(self, uow: UnitOfWork, found: HandoffRecord, slots: Slots) -> Summary:
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
         shopper = customers.get_customer(uow, customer_id=found.customer_id)
         convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
@@ -127,12 +127,11 @@ class HandoffFlow:
             channel=convo.channel.value,
             reasons=found.reasons,
             confidence=found.confidence,
-            slots={
-                **slots,
-                "budget": slots.get("budget") or details.budget(texts),
-                "trade_in": details.trade_in(texts) or slots.get("trade_in"),
-                "financing": details.financing(texts) or slots.get("financing"),
-            },
+            facts=ShopperFacts(
+                budget=slots.get("budget") or details.budget(texts),
+                trade_in=details.trade_in(texts) or slots.get("trade_in"),
+                financing=details.financing(texts) or slots.get("financing"),
+            ),
             vehicles=cars[:4],
             appointment=appt,
             appointment_vehicle=appt_car,
@@ -242,16 +241,15 @@ class HandoffFlow:
             dealer_id = dealerships.id_for_slug(uow, slug=dealership)
             return staff.find_staff_by_phone(uow, dealership_id=dealer_id, phone=e164)
 
-    def staff_message(self, member: StaffRecord, inbound: InboundMessage) -> Accepted:
-        """Handle a staff member's text (idempotently by its message id): nothing is stored as
-        a shopper's message and no assistant turn follows."""
+    def staff_message(self, member: StaffRecord, inbound: InboundMessage) -> None:
+        """Handle a staff member's text (idempotently by its message id): the answer is a
+        queued job; nothing is stored as a shopper's message and no assistant turn follows."""
         answer = self.staff_reply(member, inbound.body)
         key = f"staff-sms:{inbound.channel_message_id or secrets.token_hex(8)}"
         with self.store.unit_of_work() as uow:
             jobs.schedule(
                 uow, kind=STAFF_SMS_JOB, key=key, payload={"to": inbound.sender, "body": answer}
             )
-        return Accepted(inbound, 0, 0, "", created=False)
 
     def staff_reply(self, member: StaffRecord, text: str) -> str:
         """Ack the latest page to `member` ("1", "ok", ...); the text to send back."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from crm_store.records import (
@@ -20,6 +20,15 @@ from crm_store.records import (
     StaffRecord,
     VehicleRecord,
 )
+
+
+class ShopperFacts(TypedDict, total=False):
+    """What the shopper said about paying, from the dialogue state or their messages (None:
+    not said)."""
+
+    budget: float | str | None  # the most they want to pay, or how they put it ("up to $30,000")
+    trade_in: str | None
+    financing: str | None
 
 
 class VehicleInterest(TypedDict):
@@ -100,7 +109,7 @@ def build_summary(
     channel: str,
     reasons: Sequence[str],
     confidence: float,
-    slots: dict[str, Any],
+    facts: ShopperFacts,
     vehicles: Sequence[VehicleRecord],
     appointment: AppointmentRecord | None,
     appointment_vehicle: VehicleRecord | None,
@@ -141,9 +150,9 @@ def build_summary(
         confidence=round(confidence, 2),
         vehicles=[_interest(v) for v in _unique(vehicles)],
         appointment=booked,
-        budget=_text(slots.get("budget"), money=True),
-        trade_in=_text(slots.get("trade_in")),
-        financing=_text(slots.get("financing")),
+        budget=_text(facts.get("budget"), money=True),
+        trade_in=_text(facts.get("trade_in")),
+        financing=_text(facts.get("financing")),
         last_question=last_question,
         sentiment=sentiment,
         next_step=NEXT_STEPS.get(first, NEXT_STEPS["other"]),
@@ -177,7 +186,7 @@ def _unique(vehicles: Sequence[VehicleRecord]) -> list[VehicleRecord]:
     return out
 
 
-def _text(value: Any, *, money: bool = False) -> str | None:
+def _text(value: object, *, money: bool = False) -> str | None:
     if value in (None, "", [], {}):
         return None
     if money and isinstance(value, int | float):

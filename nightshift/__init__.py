@@ -4,6 +4,6 @@
 pipeline, handoff flow and job runner, each given its collaborators), `app` (the FastAPI
 factory), `cli/`, `world/` (dealership world files), `http/` (routes), `jobs/` (runner,
 delivery, quarantine), `conversation/` (the pipeline from a stored message to the reply),
-`infra/` (logs, mail transport, bus, checkpointer, rate limits) and `appointment_jobs`
-(reminders and follow-ups; to move into `booking/`).
+and `infra/` (logs, mail transport, bus, checkpointer, rate limits). The follow-ups of a
+booking (invites, reminders) are `booking/`'s; `runtime` registers their jobs.
 """

@@ -14,11 +14,12 @@ from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from handoff.staff_messages import ShopperOptedOut
-from nightshift.http import appointments, calendar, dealerships, handoffs, staff
+from nightshift.http import appointments, calendar, dealerships, handoffs, home, staff
 from nightshift.http.auth import Forbidden, Unauthenticated
-from nightshift.http.channels import RuntimeUnavailable, mount_channels
+from nightshift.http.channels import mount_channels
 from nightshift.http.input_guard import InputGuard
 from nightshift.http.limits import BodyLimit
+from nightshift.http.services import RuntimeUnavailable, Services
 from nightshift.infra import logs
 from nightshift.infra.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime
@@ -33,12 +34,14 @@ def create_app(
     """A FastAPI app for `settings`; tests build their own with their own settings.
 
     The runtime (store, engine, graph, pipeline, outbox worker) is opened in the lifespan and
-    closed on shutdown, after running turns have stopped.
+    closed on shutdown, after running turns have stopped. Routes and channel adapters reach it
+    through the app's one `Services`, made here before them and filled by the lifespan.
     """
 
+    services = Services(settings)
+
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         logs.install_uvicorn_redaction()  # no link signature or token in request lines
         with ExitStack() as stack:
             try:
@@ -53,12 +56,10 @@ def create_app(
             except Exception as exc:
                 # Keep serving /healthz (it says what is wrong) instead of refusing to start.
                 logs.event(log, "app_degraded", level=logging.ERROR, error=repr(exc)[:300])
-                app.state.runtime = None
-                app.state.store = stack.enter_context(_disposing(Store(settings.database_url)))
+                services.degrade(stack.enter_context(_disposing(Store(settings.database_url))))
             else:
-                app.state.runtime = runtime
-                app.state.store = runtime.store
-            logs.event(log, "app_started", backend=app.state.store.backend, engine=settings.engine)
+                services.start(runtime)
+            logs.event(log, "app_started", backend=services.store.backend, engine=settings.engine)
             yield
 
     app = FastAPI(
@@ -67,6 +68,7 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.services = services  # read by `nightshift.http.deps.services_of` only
 
     @app.exception_handler(NotFound)
     async def not_found(_request: Request, exc: NotFound) -> JSONResponse:
@@ -99,8 +101,9 @@ def create_app(
 
     app.add_middleware(InputGuard)  # text no database can store: 422 naming the field
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # 413, before InputGuard
+    app.include_router(home.router)
     app.include_router(dealerships.router)
-    mount_channels(app, settings, install_rate_limits(app, settings))  # 429 per IP, session
+    mount_channels(app, services, install_rate_limits(app, settings))  # 429 per IP, session
     app.include_router(staff.router)
     app.include_router(appointments.router)
     app.include_router(calendar.router)

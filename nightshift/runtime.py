@@ -11,17 +11,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from langchain_core.runnables import RunnableConfig
 
+from agent import prompts
 from agent.context import AgentDeps
 from agent.engines import Engine
 from agent.graph import AgentGraph, build_graph
+from booking.follow_ups import AppointmentJobs
 from channels.log_sender import LogSmsSender
 from channels.web_sender import WebSender
 from contracts.channels import Sender
 from contracts.clock import Clock, SystemClock
+from contracts.dialogue import Slots
 from contracts.mail import Mailer
 from crm_store import conversations, dealerships, knowledge_docs
 from crm_store.db import Store
@@ -30,7 +33,6 @@ from handoff.detect import detect
 from handoff.flow import HandoffFlow
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
-from nightshift.appointment_jobs import AppointmentJobs
 from nightshift.conversation.pipeline import Pipeline
 from nightshift.conversation.turns import BACKGROUND_TURNS, INBOUND_JOB, TURN_JOB
 from nightshift.infra.bus import LocalBus, RedisBus
@@ -63,14 +65,15 @@ def build_senders(settings: Settings, store: Store, bus: LocalBus) -> dict[Chann
     """SMS through Twilio when credentials are set, else the labelled log transport; web
     chat through the live bus."""
     sms: Sender
-    if settings.twilio_account_sid and settings.twilio_auth_token:
+    twilio = settings.twilio
+    if twilio.account_sid and twilio.auth_token:
         from channels.twilio.sender import TwilioSender
 
         sms = TwilioSender(
-            settings.twilio_account_sid,
-            settings.twilio_auth_token.get_secret_value(),
-            from_number=settings.twilio_from_number,
-            messaging_service_sid=settings.twilio_messaging_service_sid,
+            twilio.account_sid,
+            twilio.auth_token.get_secret_value(),
+            from_number=twilio.from_number,
+            messaging_service_sid=twilio.messaging_service_sid,
             status_callback=settings.public_base_url + "/channels/twilio/status",
         )
     else:
@@ -123,7 +126,7 @@ def open_runtime(
         store=store,
         knowledge=knowledge,
         clock=clock,
-        booking=settings.booking_policy,
+        booking=settings.booking.policy,
         public_base_url=settings.public_base_url,
         escalation=lambda text: detect(text).reasons,
     )
@@ -133,10 +136,12 @@ def open_runtime(
             graph = build_graph(engine, deps, checkpointer)
             wakeup = threading.Event()  # a job due now was queued: the runner looks at once
             mailer = build_mailer(settings)
-            follow_ups = AppointmentJobs(store, settings, mailer, dispatcher.kick)
+            follow_ups = AppointmentJobs(
+                store, settings.booking, mailer, texts=prompts.render, on_queued=dispatcher.kick
+            )
             flow = HandoffFlow(
                 store,
-                settings.handoff_config(),
+                settings.handoff_config(settings.signing_key()),
                 senders[Channel.SMS],
                 mailer,
                 slots_of=_slots_reader(graph),
@@ -211,13 +216,14 @@ def _freeze_built_heap() -> None:
     gc.freeze()
 
 
-def _slots_reader(graph: AgentGraph) -> Callable[[int], dict[str, Any]]:
+def _slots_reader(graph: AgentGraph) -> Callable[[int], Slots]:
     """The conversation's slots as last checkpointed (for a handoff summary built later)."""
 
-    def slots_of(conversation_id: int) -> dict[str, Any]:
+    def slots_of(conversation_id: int) -> Slots:
         config: RunnableConfig = {"configurable": {"thread_id": str(conversation_id)}}
         snapshot = graph.get_state(config)
-        return dict((snapshot.values or {}).get("slots") or {})
+        saved = dict((snapshot.values or {}).get("slots") or {})
+        return cast(Slots, saved)  # as the graph checkpointed them: untyped once loaded
 
     return slots_of
 

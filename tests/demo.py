@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from contracts.clock import Clock
 from contracts.messages import InboundMessage
@@ -19,12 +20,14 @@ DEMO = ROOT / "examples" / "demo-dealership.yaml"
 SLUG = "harbor-point-honda"
 
 
-def demo_settings(folder: Path, database_url: str | None = None) -> Settings:
+def demo_settings(folder: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    """The demo's settings; `overrides` are validated as if read from the environment."""
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         database_url=database_url or f"sqlite:///{folder}/nightshift.db",
         data_dir=folder,
         engine="offline",
+        **overrides,
     )
 
 

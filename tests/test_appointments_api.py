@@ -81,7 +81,7 @@ class Demo:
 
 @pytest.fixture
 def demo(db_url: str, tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Demo]:
-    settings = demo_settings(tmp_path, db_url).model_copy(update={"inline_worker": False})
+    settings = demo_settings(tmp_path, db_url, inline_worker=False)
     migrate.upgrade(db_url)
     store = Store(db_url, clock=clock)
     apply_world(store, load_world_file(DEMO))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from langchain_core.messages import AIMessage
 
 from agent.context import TurnContext
 from agent.state import AgentState
+from contracts.dialogue import SlotUpdate
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class EngineStep:
     """One step: an AI message (tool calls or the reply text) and slot updates."""
 
     message: AIMessage
-    slots: dict[str, Any] = field(default_factory=dict)
+    slots: SlotUpdate = field(default_factory=lambda: SlotUpdate())
 
 
 class Engine(Protocol):

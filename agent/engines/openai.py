@@ -4,7 +4,6 @@ with the agent's tools bound. It proposes; the graph's tools and guardrail dispo
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from langchain_core.messages import AnyMessage, BaseMessage, SystemMessage, trim_messages
@@ -16,6 +15,7 @@ from agent.context import AgentDeps, TurnContext
 from agent.engines import EngineStep
 from agent.state import AgentState
 from agent.tool_args import openai_tool_schemas
+from contracts.dialogue import Slots
 
 MAX_HISTORY_MESSAGES = 24  # older turns are dropped; slots keep what matters from them
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -52,7 +52,7 @@ class OpenAIEngine:
         answer = self.model.invoke([system, *history])
         return EngineStep(answer, {})
 
-    def system_prompt(self, ctx: TurnContext, slots: dict[str, Any]) -> str:
+    def system_prompt(self, ctx: TurnContext, slots: Slots) -> str:
         dealer = ctx.dealer
         now: datetime = self.deps.clock.now().astimezone(ZoneInfo(dealer.timezone))
         hours = ", ".join(

@@ -1,16 +1,17 @@
 """Inventory-independent language behind `agent.nlu.vehicles`: pure data and pure functions.
 
-Synonyms for bodies, conditions and colours; well-known makes and models (so that "any Corollas?"
-is understood with none in stock, and the search then honestly finds nothing); feature concepts;
-the English words fuzzy matching must never turn into a model; token helpers; `Mentions`, the
-bookkeeping of what a message names; and `take_numbers`, the money / mileage / year phrases.
+Synonyms for bodies, conditions and colours (and the colours of paint names); well-known makes
+and models (so that "any Corollas?" is understood with none in stock, and the search then
+honestly finds nothing); feature concepts; the English words fuzzy matching must never turn into
+a model; and the token helpers every vehicle reading shares (`tokens`, `compact`, `close`...).
+What a message names is kept in `vehicle_mentions`; its money, mileage and year phrases are
+read by `vehicle_numbers`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -241,220 +242,9 @@ def contains(words: list[str], seq: list[str]) -> bool:
     return n > 0 and any(words[i : i + n] == seq for i in range(len(words) - n + 1))
 
 
-@dataclass(frozen=True)
-class Model:
-    """A model name and its make ("" when unknown)."""
-
-    name: str
-    make: str
-
-
-class Mentions:
-    """What a message's tokens name, in order, and which tokens a mention has taken."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.tokens, self.used = words, [False] * len(words)
-        self.models: list[tuple[int, Model, bool]] = []
-        self.makes: list[tuple[int, str]] = []
-        self.conditions: list[tuple[int, str]] = []
-        self.body: str | None = None
-        self.color: str | None = None
-        self.nouns = False
-
-    def add_model(self, i: int, size: int, model: Model, wordlike: bool = False) -> None:
-        self.used[i : i + size] = [True] * size
-        self.models.append((i, model, wordlike))
-
-    def add_make(self, i: int, size: int, make: str) -> None:
-        self.used[i : i + size] = [True] * size
-        self.makes.append((i, make))
-
-    def take_words(self) -> None:
-        """Take the body, colour and condition words (the first body and colour win)."""
-        for i, token in enumerate(self.tokens):
-            self.nouns = self.nouns or token in VEHICLE_NOUNS
-            for key in [] if self.used[i] else singular(token):
-                if key in BODY_WORDS and self.body is None:
-                    self.body = BODY_WORDS[key]
-                elif key in COLOR_WORDS and self.color is None:
-                    self.color = COLOR_WORDS[key]
-                elif key in CONDITION_WORDS:
-                    self.conditions.append((i, key))
-                else:
-                    continue
-                self.used[i] = True
-                break
-
-    def _owned(self, i: int) -> bool:
-        """Whether the mention at `i` is the shopper's own car ("my civic", "trade in my ...")."""
-        near, before = self.tokens[max(0, i - 2) : i], self.tokens[max(0, i - 4) : i]
-        return any(t in OWNER_WORDS for t in near) or any(t in TRADE_WORDS for t in before)
-
-    def model(self, context: bool, owned_too: bool = False) -> Model | None:
-        """The first model not owned by the shopper; an English-word model needs `context`,
-        a make, another model, or a message of one or two words."""
-        backed = context or bool(self.makes) or len(self.models) > 1 or len(self.tokens) <= 2
-        for i, model, wordlike in sorted(self.models, key=lambda m: m[0]):
-            if (owned_too or not self._owned(i)) and (backed or not wordlike):
-                return model
-        return None
-
-    def make(self) -> str | None:
-        """The first make not owned by the shopper."""
-        return next((m for i, m in sorted(self.makes) if not self._owned(i)), None)
-
-    def condition(self, vehicle_word: bool) -> str | None:
-        """The condition asked for: "certified" beats "used"; "new" with another means none;
-        "new" needs `vehicle_word` (or "brand new"); "used to" / "I've used" are not used."""
-        wanted: set[str] = set()
-        for i, key in self.conditions:
-            before = self.tokens[i - 1] if i else ""
-            after = self.tokens[i + 1] if i + 1 < len(self.tokens) else ""
-            if key == "used" and (after == "to" or before in {"i", "i've", "ive", "have", "had"}):
-                continue
-            if key != "new" or vehicle_word or before == "brand":
-                wanted.add(CONDITION_WORDS[key])
-        if "new" in wanted:
-            return "new" if wanted == {"new"} else None
-        return "certified" if "certified" in wanted else ("used" if wanted else None)
-
-
-LOW_MILES = 30_000
-_YEAR = r"(?<![\w.,$])((?:19[89]|20[0-4])\d)(?![\w,])"
-
-
-def _amount(tag: str) -> str:
-    """An amount such as `$25,000`, `25000`, `25k`, `25.5 k` or `25 grand`, groups tagged."""
-    return (
-        rf"(?<![\w.,$])(?P<d{tag}>\$)?\s?(?P<n{tag}>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)"
-        rf"\s?(?P<k{tag}>k|grand|thousand)?(?!\w)"
-    )
-
-
-_A, _B = _amount("a"), _amount("b")
-_MILES = r"\s*(?:miles?|mi|mileage)\b"
-_LESS = (
-    r"(?:\b(?:under|below|less than|fewer than|lower than|max(?:imum)?"
-    r"|no more than|up to|at most)|<)"
-)
-# An amount starts at most one character into a run of digits and commas (`_RUN_START`), so
-# a long run is scanned a bounded number of times, not once per position (linear time).
-_RUN_START = r"(?<![\d,]{2})"
-_MONTHLY = re.compile(
-    r"\+?\b1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|"  # a phone number
-    rf"\$?\s?{_RUN_START}\d[\d,]*(?:\.\d+)?\s?k?\s*(?:/\s*mo(?:nth)?\b|(?:a|an|per|each|every)"
-    r"\s+month\b|monthly\b|mo\b)|\bpayments?\s+(?:(?:of|around|about|under|below|at)\s+)*\$?\s?"
-    rf"\d[\d,]*|\$?\s?{_RUN_START}\d[\d,]*(?:\.\d+)?\s?k?\s+down\b"
-    r"|\bdown\s+payment\s+(?:of\s+)?\$?\s?\d[\d,]*k?"
-)
-_MILEAGE = (
-    ("max", re.compile(rf"{_LESS}\s*{_A}{_MILES}")),
-    ("max", re.compile(rf"{_A}{_MILES}\s*(?:or less|or fewer|or under|or below|max|tops)\b")),
-    ("max", re.compile(rf"\b(?:miles|mileage)\s*(?:of\s+)?{_LESS}\s*{_A}")),
-    ("low", re.compile(r"\blow(?:er)?\s*(?:miles|mileage)\b")),
-    ("skip", re.compile(rf"{_A}{_MILES}")),
-)
-_YEARS = (
-    ("range", re.compile(rf"(?:between\s+|from\s+)?{_YEAR}\s*(?:-|to|and|through|thru)\s*{_YEAR}")),
-    ("min", re.compile(rf"{_YEAR}\s*(?:\+|(?:or|and)\s+(?:newer|later|up|above|after))")),
-    ("after", re.compile(rf"\b(?:newer than|later than|after)\s+{_YEAR}")),
-    ("min", re.compile(rf"\b(?:at least|no older than|not older than)\s+{_YEAR}")),
-    ("max", re.compile(rf"{_YEAR}\s*(?:or|and)\s+(?:older|earlier|before)\b")),
-    ("before", re.compile(rf"\b(?:older than|before|earlier than|prior to)\s+{_YEAR}")),
-    ("owned", re.compile(rf"(?:(?<=\bmy\s)|(?<=\bour\s)){_YEAR}")),
-    ("bare", re.compile(_YEAR)),
-)
-_PRICES = (
-    ("around", re.compile(rf"(?:\b(?:around|about|approx(?:imately)?|roughly|close to)|~)\s*{_A}")),
-    ("range", re.compile(rf"(?:\bbetween\s+|\bfrom\s+)?{_A}\s*(?:-|to|and)\s*{_B}")),
-    ("max", re.compile(rf"{_LESS}\s*{_A}")),
-    ("max", re.compile(rf"\bbudget(?:\s+(?:is|of|at))?\s*:?\s*{_A}")),
-    ("max", re.compile(rf"{_A}\s*(?:or less|or under|or below|or lower|max(?:imum)?|tops)\b")),
-    ("min", re.compile(rf"(?:\b(?:over|above|more than|at least|min(?:imum)?)|>)\s*{_A}")),
-    ("min", re.compile(rf"{_A}\s*(?:\+|or more|and up|or above|and above|or higher)")),
-    ("max", re.compile(rf"\b(?:for|spend|pay|afford|got|have)\s+{_A}")),
-)  # fmt: skip
-_YEAR_LIKE = re.compile(r"(?:19[89]|20[0-4])\d")
-
-
-@dataclass(frozen=True)
-class Numbers:
-    """The numeric filters found in a text; None where the text says nothing."""
-
-    year_min: int | None = None
-    year_max: int | None = None
-    price_min: int | None = None
-    price_max: int | None = None
-    mileage_max: int | None = None
-
-
-def parse_amount(number: str, thousands: bool = False) -> int:
-    """`number` (digits, optional commas and decimals) as an int, times 1000 if `thousands`."""
-    return round(float(number.replace(",", "")) * (1000 if thousands else 1))
-
-
-def _money(m: re.Match[str], tag: str, thousands: bool = False) -> int | None:
-    """The amount group `tag` of `m` in dollars, or None when it cannot be a car price.
-
-    A number below 1000 is money only with a thousands suffix (or `thousands`, inherited from the
-    other end of a range); a bare year-like number (1980-2049) without `$` or commas is not money.
-    """
-    raw, dollar, suffix = m[f"n{tag}"], m[f"d{tag}"], m[f"k{tag}"]
-    thousands = thousands or bool(suffix)
-    value = parse_amount(raw, thousands)
-    if value < 1000 or (not (thousands or dollar or "," in raw) and _YEAR_LIKE.fullmatch(raw)):
-        return None
-    return value
-
-
-def take_numbers(text: str) -> tuple[Numbers, str]:
-    """Monthly payments, mileage, years and prices found in lower-case `text`.
-
-    Returns the filters and the text with every consumed phrase blanked out. Monthly and down
-    payments, "N miles" without a bound, and a year right after "my"/"our" (the shopper's own car)
-    are consumed and ignored. Bare years give an exact year (or the span of several bare years)
-    unless a bounded year phrase was found. The first phrase found for a field wins.
-    """
-    found: dict[str, int] = {}
-    bare: list[int] = []
-    text = _MONTHLY.sub(" ", text)
-    for kind, pattern in _MILEAGE:
-        for m in pattern.finditer(text):
-            value = LOW_MILES if kind == "low" else parse_amount(m["na"], bool(m["ka"]))
-            if kind != "skip" and value >= 1000:
-                found.setdefault("mileage_max", value)
-        text = pattern.sub(" ", text)
-    for kind, pattern in _YEARS:
-        for m in pattern.finditer(text):
-            year = int(m[1])
-            if kind == "range":
-                found.setdefault("year_min", min(year, int(m[2])))
-                found.setdefault("year_max", max(year, int(m[2])))
-            elif kind in ("min", "after"):
-                found.setdefault("year_min", year + (kind == "after"))
-            elif kind in ("max", "before"):
-                found.setdefault("year_max", year - (kind == "before"))
-            elif kind == "bare":
-                bare.append(year)
-        text = pattern.sub(" ", text)
-    if bare and "year_min" not in found and "year_max" not in found:
-        found.update(year_min=min(bare), year_max=max(bare))
-    for kind, pattern in _PRICES:
-        for m in pattern.finditer(text):
-            if kind == "range":
-                high = _money(m, "b")
-                small = parse_amount(m["na"]) < 1000
-                low = _money(m, "a", thousands=bool(m["kb"]) and small)
-                if high is None or low is None:
-                    continue
-                found.setdefault("price_min", min(low, high))
-                found.setdefault("price_max", max(low, high))
-            elif (dollars := _money(m, "a")) is None:
-                continue
-            elif kind == "around":
-                found.setdefault("price_min", round(dollars * 0.9))
-                found.setdefault("price_max", round(dollars * 1.1))
-            else:
-                found.setdefault(f"price_{kind}", dollars)
-            text = text.replace(m[0], " ", 1)
-    return Numbers(**found), text
+def paint_colours(paint: str | None) -> set[str]:
+    """The basic colours of a paint name: its own colour words ("Sage Gray" -> gray), else
+    what its words suggest ("Blizzard Pearl" -> white)."""
+    words = tokens(paint or "")
+    basic = {COLOR_WORDS[t] for t in words if t in COLOR_WORDS}
+    return basic or {PAINT_WORDS[t] for t in words if t in PAINT_WORDS}

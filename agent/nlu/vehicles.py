@@ -1,9 +1,9 @@
-"""Vehicle search filters from a shopper's text or loose tool arguments, and a ranked search.
+"""Vehicle search filters from a shopper's text or loose tool arguments.
 
 Pure: no I/O. `InventoryVocabulary` knows one dealership's makes, models, trims, bodies, features
 and stock numbers (plus the well-known makes and models of `vehicle_words`); `parse` turns free
 text into a `VehicleQuery`, `normalise` turns possibly misspelt tool arguments into one, and
-`search` applies it. Rules for the ambiguous cases:
+`vehicle_search.search` applies it. Rules for the ambiguous cases:
 - Models: exact after dropping punctuation and spaces ("f 150", "cr-v", "rav4s"), a make plus a
   number ("tesla 3"), then fuzzy (rapidfuzz ratio >= 85 for 4-5 letters, >= 80 for longer, or
   one swap of two letters) against in-stock names only, never for common English words. A model
@@ -17,20 +17,22 @@ text into a `VehicleQuery`, `normalise` turns possibly misspelt tool arguments i
 - Colours: the basic colour words literally in a colour name ("Sonic Gray Pearl" is gray);
   names without one ("Modern Steel Metallic") have no basic colour. The first colour named wins.
 - Money needs a bound ("under", "max", "or less", "budget", "around" = +-10%, "over", "for"):
-  a lone "$25k" is not read as a budget. See `vehicle_words.take_numbers`.
+  a lone "$25k" is not read as a budget. See `vehicle_numbers.take_numbers`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 
 from rapidfuzz import fuzz, process
 
 from agent.nlu import vehicle_words as w
-from agent.nlu.vehicle_words import CONCEPTS, Mentions, Model, close, compact, singular, tokens
+from agent.nlu.vehicle_mentions import Mentions, Model
+from agent.nlu.vehicle_numbers import Numbers, parse_amount, take_numbers
+from agent.nlu.vehicle_words import CONCEPTS, close, compact, paint_colours, singular, tokens
 from crm_store.records import VehicleRecord
 
 _AMOUNT = re.compile(r"\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k|grand|thousand)?")
@@ -152,14 +154,14 @@ class InventoryVocabulary:
             if trigger.search(clean):
                 features.append(label)
                 clean = trigger.sub(" ", clean)
-        numbers, clean = w.take_numbers(clean)
+        numbers, clean = take_numbers(clean)
         words = tokens(clean)
         features += [f for f, seq in self._features.items() if w.contains(words, seq)]
         found = Mentions(words)
         self._exact_names(found)
         found.take_words()
         self._fuzzy_names(found)
-        context = bool(features or found.body or found.color or stock or numbers != w.Numbers())
+        context = bool(features or found.body or found.color or stock or numbers != Numbers())
         model = found.model(context or any(t in w.CUE_WORDS for t in words)) or self._trimmed(found)
         make = model.make if model else found.make()
         trim = self._find_trim(model, found) if model else None
@@ -343,98 +345,4 @@ def _number(key: str, value: object) -> int:
     m = _AMOUNT.fullmatch(str(value).strip().lower())
     if m is None:
         raise ValueError(f"{key} must be a number, not {value!r}")
-    return w.parse_amount(m[1], bool(m[2]))
-
-
-def _name_rank(wanted: str, actual: str | None) -> int | None:
-    """0 for the same name ("cr-v" is "CR-V"), 1 when `actual` contains every word of it."""
-    if actual is None:
-        return None
-    if compact(wanted) == compact(actual):
-        return 0
-    have = {compact(part) for part in actual.split()}
-    return 1 if {compact(part) for part in wanted.split()} <= have else None
-
-
-def _rank(
-    v: VehicleRecord, q: VehicleQuery, vocabulary: InventoryVocabulary
-) -> tuple[int, Decimal, int, int, str] | None:
-    """The sort key of `v` if it passes every filter of `q`, else None."""
-    ranks = [
-        _name_rank(want, have) for want, have in ((q.model, v.model), (q.trim, v.trim)) if want
-    ]
-    condition, color = v.condition.value, (q.color or "").lower()
-    conditions = (condition, "used") if condition == "certified" else (condition,)
-    basic = w.COLOR_WORDS.get(color)
-    if (
-        None in ranks
-        or (q.make and compact(q.make) != compact(v.make))
-        or (q.condition and q.condition.lower() not in conditions)
-        or (q.body and q.body.lower() != (v.body or "").lower())
-        or (basic and basic not in vocabulary.colors_of(v))
-        or (color and not basic and color not in (v.color or "").lower())
-        or (q.year_min is not None and v.year < q.year_min)
-        or (q.year_max is not None and v.year > q.year_max)
-        or (q.price_min is not None and v.price < q.price_min)
-        or (q.price_max is not None and v.price > q.price_max)
-        or (q.mileage_max is not None and v.mileage > q.mileage_max)
-        or (q.stock and q.stock.lower() != v.stock.lower())
-        or not all(vocabulary.has_feature(v, f) for f in q.features)
-    ):  # fmt: skip
-        return None
-    below = Decimal(q.price_max) - v.price if q.price_max is not None else Decimal(0)
-    return sum(r or 0 for r in ranks), below, -v.year, v.mileage, v.stock
-
-
-def search(
-    vehicles: Sequence[VehicleRecord],
-    query: VehicleQuery,
-    *,
-    vocabulary: InventoryVocabulary,
-    limit: int = 5,
-) -> list[VehicleRecord]:
-    """At most `limit` vehicles matching every filter of `query`, best first.
-
-    Best first: exact model and trim names before partial ones ("Sport" also matches "Hybrid
-    Sport"), then the price nearest below the `price_max` ceiling, then newer, then fewer miles,
-    then stock number. Colours match by basic colour word (or, for another word, as a substring of
-    the colour name); "used" includes certified. Status is not looked at: filter before calling.
-    """
-    ranked = [(key, v) for v in vehicles if (key := _rank(v, query, vocabulary)) is not None]
-    ranked.sort(key=lambda pair: pair[0])
-    return [v for _, v in ranked[: max(limit, 0)]]
-
-
-def most_features(
-    vehicles: Sequence[VehicleRecord],
-    query: VehicleQuery,
-    *,
-    vocabulary: InventoryVocabulary,
-    limit: int = 5,
-) -> list[VehicleRecord]:
-    """When no vehicle has every feature asked for: those matching the other filters that have
-    the most of them, a rare one counting for more than a common one ("a diesel truck to tow":
-    the one diesel before the many with a hitch), then best first as in `search`."""
-    others = search(vehicles, replace(query, features=()), vocabulary=vocabulary, limit=1000)
-    has = {f: {v.stock for v in others if vocabulary.has_feature(v, f)} for f in query.features}
-    weight = [sum(1 / len(has[f]) for f in query.features if v.stock in has[f]) for v in others]
-    ranked = sorted(zip(weight, range(len(others)), others, strict=True), key=lambda t: -t[0])
-    return [v for w_, _, v in ranked if w_ > 0][:limit]
-
-
-def sorted_by(vehicles: Sequence[VehicleRecord], order: str | None) -> list[VehicleRecord]:
-    """`vehicles` in a search order ("price", "-price", "-year", "mileage"), ties kept in the
-    order given (best match first); unchanged for None."""
-    if not order:
-        return list(vehicles)
-    fact = order.lstrip("-")
-    sign = -1 if order.startswith("-") else 1
-    return sorted(vehicles, key=lambda v: sign * float(getattr(v, fact)))
-
-
-def paint_colours(paint: str | None) -> set[str]:
-    """The basic colours of a paint name: its own colour words ("Sage Gray" -> gray), else
-    what its words suggest ("Blizzard Pearl" -> white)."""
-    words = tokens(paint or "")
-    basic = {w.COLOR_WORDS[t] for t in words if t in w.COLOR_WORDS}
-    return basic or {w.PAINT_WORDS[t] for t in words if t in w.PAINT_WORDS}
+    return parse_amount(m[1], bool(m[2]))

@@ -28,7 +28,9 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "(settings)"
+            field = str(error["loc"][0]) if error["loc"] else ""
+            known = field in Settings.model_fields
+            name = Settings.env_names(field)[0] if known else field.upper() or "(settings)"
             typer.echo(f"setting {name}: {error['msg']} (got {error.get('input')!r})", err=True)
         raise typer.Exit(2) from None
 

@@ -22,12 +22,12 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
+from booking.replies import is_reminder_answer
 from contracts.messages import Accepted, Attachment
 from crm_store import jobs, messages, timeline
 from crm_store.db import Store
 from crm_store.records import ConversationRecord, MessageRecord
 from crm_store.types import Author, JobStatus
-from nightshift.appointment_jobs import CANCEL, CANNOT, CONFIRM
 from nightshift.conversation import compliance
 from nightshift.infra import logs
 
@@ -144,5 +144,4 @@ def _mergeable(message: MessageRecord) -> bool:
     text = message.body
     if message.channel.value == "sms" and compliance.keyword(text) is not None:
         return False
-    confirm, cannot = CONFIRM.match(text), CANNOT.search(text)
-    return not (confirm or (cannot and not CANCEL.search(text)))
+    return not is_reminder_answer(text)

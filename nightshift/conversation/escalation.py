@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from agent import prompts
 from agent.engines.offline.formatting import next_opening
+from contracts.dialogue import Slots
 from crm_store import handoffs
 from crm_store.db import Store
 from crm_store.records import ConversationRecord, DealershipRecord, HandoffRecord
@@ -33,12 +34,11 @@ def after_turn(
     convo: ConversationRecord,
     text: str,
     message_id: int,
-    state: dict[str, Any],
+    slots: Slots,
     before: HandoffRecord | None,
 ) -> str | None:
     """Apply the rules to this turn; returns a sentence to add to the reply when code (not the
     engine) escalated, else None."""
-    slots = dict(state.get("slots") or {})
     found = detect(
         text,
         misunderstood_before=int(slots.get("misunderstandings") or 0) >= MISUNDERSTOOD,

@@ -23,7 +23,9 @@ from agent import prompts
 from agent.context import AgentDeps, TurnContext
 from agent.graph import AgentGraph
 from agent.state import AgentState
+from booking.replies import reply_to_reminder
 from contracts.channels import Bus
+from contracts.dialogue import Slots
 from contracts.messages import (
     MAX_TURN_TEXT,
     Accepted,
@@ -46,7 +48,6 @@ from crm_store.records import ConversationRecord, CustomerRecord, DealershipReco
 from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
 from crm_store.uow import UnitOfWork
 from handoff.flow import HandoffFlow
-from nightshift.appointment_jobs import reply_to_reminder
 from nightshift.conversation import bursts, compliance, escalation
 from nightshift.conversation.turns import (
     INBOUND_JOB,
@@ -94,20 +95,29 @@ class Pipeline:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def handle_inbound(self, inbound: InboundMessage) -> TurnResult:
-        """Store the message and run the turn now (CLI, scenarios, tests)."""
-        return self.process(self.accept(inbound, queue_turn=False))
+        """Store the message and run the turn now (CLI, scenarios, tests). A staff member's
+        text has no conversation and no turn (outcome `staff_answer`)."""
+        accepted = self.take(inbound, queue_turn=False)
+        if accepted is None:
+            return TurnResult(0, "", 0, "staff_answer")
+        return self.process(accepted)
 
-    def accept(self, inbound: InboundMessage, *, queue_turn: bool = True) -> Accepted:
-        """Store the message at once, idempotently by its channel id (persist first), and
-        with it, in the same transaction, the durable job that will answer it. A text from a
-        staff member's phone is their answer to a page (HandoffFlow.staff_message), never a
-        shopper's message."""
+    def take(self, inbound: InboundMessage, *, queue_turn: bool = True) -> Accepted | None:
+        """A received text, whoever sent it. A text from a staff member's phone is their
+        answer to a page (HandoffFlow.staff_message, answered by a job), never a shopper's
+        message: None, nothing is stored for a shopper. Anything else is `accept`ed."""
         if inbound.channel == "sms" and self.handoffs is not None:
             member = self.handoffs.staff_member(inbound.dealership, inbound.sender)
             if member is not None:
-                accepted = self.handoffs.staff_message(member, inbound)
+                self.handoffs.staff_message(member, inbound)
                 self.on_turn_queued()  # the answer to the staff member is a job too
-                return accepted
+                return None
+        return self.accept(inbound, queue_turn=queue_turn)
+
+    def accept(self, inbound: InboundMessage, *, queue_turn: bool = True) -> Accepted:
+        """Store a shopper's message at once, idempotently by its channel id (persist
+        first), and with it, in the same transaction, the durable job that will answer it.
+        (Texts that may come from a staff member's phone go through `take`.)"""
         with self.deps.store.unit_of_work() as uow:
             convo = self._resolve(uow, inbound)
             stored = messages.record_message(
@@ -136,9 +146,12 @@ class Pipeline:
     def receive(self, inbound: InboundMessage) -> bool:
         """Store a provider's message with one write (a durable job keyed by its channel id)
         and leave the rest to the job runner: customer, conversation, message, turn. A repeat
-        delivery stores nothing and returns False. Without a channel id: accept, then turn."""
+        delivery (or a staff member's text without a channel id, answered at once) stores
+        nothing for a shopper and returns False. Without a channel id: take, then turn."""
         if not inbound.channel_message_id:
-            accepted = self.accept(inbound)
+            accepted = self.take(inbound)
+            if accepted is None:
+                return False
             self.process_later(accepted)
             return accepted.created
         with self.deps.store.unit_of_work() as uow:
@@ -158,8 +171,9 @@ class Pipeline:
         its own so that texts received together are all stored before the first of their
         turns runs, and are answered in one (nightshift.conversation.bursts). A retry after a
         crash finds the message stored and its turn job queued, and stores nothing twice."""
-        accepted = self.accept(inbound_of(job.payload))
-        self.process_later(accepted)
+        accepted = self.take(inbound_of(job.payload))
+        if accepted is not None:
+            self.process_later(accepted)
 
     def process_later(self, accepted: Accepted) -> None:
         """Have the job runner take the stored turn now (webhooks answer before the
@@ -206,7 +220,7 @@ class Pipeline:
         if inbound.channel == "sms" and shopper.sms_consent is Consent.REVOKED:
             result.outcome = "opted_out"
             return result
-        answer = reply_to_reminder(store, shopper.id, inbound.body)
+        answer = reply_to_reminder(store, shopper.id, inbound.body, prompts.render)
         if answer is not None:  # "C" to a reminder, or "can't make it": decided in code
             result.replies.append(self._send(convo, shopper, answer, inbound, job_id))
             return result
@@ -246,7 +260,7 @@ class Pipeline:
                 convo=convo,
                 text=read,
                 message_id=accepted.message_id,
-                state=state,
+                slots=state.get("slots") or Slots(),
                 before=before,
             )
             if notice:

@@ -23,7 +23,8 @@ class TurnResult:
     public_id: str
     inbound_message_id: int
     # replied | duplicate | human_mode | opted_out | compliance | fallback | rate_limited |
-    # coalesced (answered in the turn of an earlier message of its burst)
+    # coalesced (answered in the turn of an earlier message of its burst) | staff_answer (a
+    # staff member's text: no conversation, ids 0)
     outcome: str
     replies: list[OutboundMessage] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)

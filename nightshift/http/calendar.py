@@ -8,18 +8,18 @@ import re
 
 from fastapi import APIRouter, Depends, Response
 
+from booking.calendar import CalendarParts
 from crm_store import appointments
 from crm_store.errors import NotFound
-from nightshift.appointment_jobs import CalendarParts
 from nightshift.http import auth
 from nightshift.http.deps import SettingsDep, StoreDep
 
-router = APIRouter(tags=["appointments"])
+router = APIRouter(prefix="/appointments", tags=["appointments"])
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @router.get(
-    "/appointments/{token}.ics",
+    "/{token}.ics",
     response_class=Response,
     dependencies=[Depends(auth.public("the shopper's calendar file, by unguessable token"))],
 )

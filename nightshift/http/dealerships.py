@@ -1,39 +1,24 @@
-"""HTTP routes of the foundation: health, the demo landing page, dealership and inventory reads."""
+"""A dealership's resources under `/api/dealerships`: its public listing and inventory, and
+(for its managers) the show rate of its test drives (`nightshift.http.show_rate`)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 
-from channels.web.page import demo_page
-from crm_store import dealerships, migrate, vehicles
+from crm_store import dealerships, vehicles
 from crm_store.records import DealershipRecord
 from crm_store.types import Condition, VehicleStatus
-from nightshift.http import auth
-from nightshift.http.deps import SettingsDep, StoreDep, UowDep
+from nightshift.http import auth, show_rate
+from nightshift.http.deps import UowDep
 
-router = APIRouter()
+router = APIRouter(prefix="/api/dealerships", tags=["dealerships"])
 # What a dealer's own website shows anyone: name, hours, address, the cars for sale.
 PublicListing = Depends(auth.public("the dealership's public listing and inventory"))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class DatabaseHealth(BaseModel):
-    ok: bool
-    backend: str
-    revision: str | None = None
-    head: str | None = None
-    error: str | None = None
-
-
-class Health(BaseModel):
-    status: Literal["ok", "degraded"]
-    database: DatabaseHealth
-    engine: str
 
 
 class DealershipOut(BaseModel):
@@ -62,56 +47,17 @@ class VehicleOut(BaseModel):
     features: list[str]
 
 
-@router.get(
-    "/healthz",
-    response_model=Health,
-    tags=["ops"],
-    dependencies=[Depends(auth.public("liveness for load balancers; no customer data"))],
-)
-def healthz(store: StoreDep, settings: SettingsDep) -> JSONResponse:
-    """Liveness and database status: 200 when the database answers and is fully migrated."""
-    head = migrate.head_revision()
-    db = DatabaseHealth(ok=False, backend=store.backend, head=head)
-    try:
-        store.ping()
-        db.revision = migrate.current_revision(store.engine)
-        db.ok = db.revision == head
-        if not db.ok:
-            db.error = (
-                f"database is at revision {db.revision}, expected {head}: run nightshift db upgrade"
-            )
-    except Exception as exc:  # the point of a health check is to report, not to raise
-        db.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-    health = Health(status="ok" if db.ok else "degraded", database=db, engine=settings.engine)
-    return JSONResponse(health.model_dump(), status_code=200 if db.ok else 503)
-
-
-@router.get(
-    "/api/dealerships",
-    response_model=list[DealershipOut],
-    tags=["dealerships"],
-    dependencies=[PublicListing],
-)
+@router.get("", response_model=list[DealershipOut], dependencies=[PublicListing])
 def list_dealerships(uow: UowDep) -> list[DealershipOut]:
     return [_dealership_out(d) for d in dealerships.list_dealerships(uow)]
 
 
-@router.get(
-    "/api/dealerships/{slug}",
-    response_model=DealershipOut,
-    tags=["dealerships"],
-    dependencies=[PublicListing],
-)
+@router.get("/{slug}", response_model=DealershipOut, dependencies=[PublicListing])
 def get_dealership(slug: str, uow: UowDep) -> DealershipOut:
     return _dealership_out(dealerships.get_dealership(uow, slug=slug))
 
 
-@router.get(
-    "/api/dealerships/{slug}/inventory",
-    response_model=list[VehicleOut],
-    tags=["dealerships"],
-    dependencies=[PublicListing],
-)
+@router.get("/{slug}/inventory", response_model=list[VehicleOut], dependencies=[PublicListing])
 def inventory(
     slug: str,
     uow: UowDep,
@@ -140,38 +86,6 @@ def inventory(
     ]
 
 
-@router.get(
-    "/",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-    dependencies=[Depends(auth.public("the demo dealership's page with the chat widget"))],
-)
-def home(uow: UowDep, settings: SettingsDep) -> HTMLResponse:
-    """The demo dealership's page, with the chat widget on it."""
-    known = dealerships.list_dealerships(uow)
-    chosen = [d for d in known if d.slug == settings.dealership] or known[:1]
-    if not chosen:
-        return HTMLResponse(
-            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            "<title>Nightshift</title></head><body><p>No dealership is loaded yet. Run "
-            "<code>nightshift load-world FILE.yaml</code>.</p></body></html>"
-        )
-    dealer = chosen[0]
-    available = vehicles.list_vehicles(
-        uow, dealership_id=dealer.id, statuses=[VehicleStatus.AVAILABLE]
-    )
-    newest = sorted(available, key=lambda v: (-v.year, v.stock))[:3]
-    featured = [
-        (
-            v.title,
-            ", ".join(p for p in (v.condition.value.title(), v.body or "", v.color or "") if p),
-            f"${v.price:,.0f}",
-        )
-        for v in newest
-    ]
-    return HTMLResponse(demo_page(dealer.name, dealer.slug, featured))
-
-
 def _hours(dealer: DealershipRecord) -> dict[str, str]:
     return {
         WEEKDAYS[day]: f"{start:%H:%M}-{end:%H:%M}"
@@ -189,3 +103,6 @@ def _dealership_out(dealer: DealershipRecord) -> DealershipOut:
         test_drive_minutes=dealer.test_drive_minutes,
         hours=_hours(dealer),
     )
+
+
+router.include_router(show_rate.router)  # /{slug}/show-rate, under this prefix

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -21,7 +21,7 @@ from handoff import links
 from handoff.staff_messages import send_to_shopper
 from nightshift.conversation import transcript
 from nightshift.http import auth
-from nightshift.http.deps import SettingsDep, StoreDep, kick_delivery
+from nightshift.http.deps import ServicesDep, StoreDep
 from nightshift.http.handoff_page import handoff_page
 from nightshift.http.params import DbId, UnixTime
 
@@ -37,22 +37,20 @@ class Signed(BaseModel):
 
 @auth.rule("signed link: this handoff, this staff member, until it expires")
 def signed(
-    request: Request,
     handoff_id: DbId,
     staff_id: DbId,
-    settings: SettingsDep,
-    store: StoreDep,
+    services: ServicesDep,
     exp: UnixTime,
     sig: Annotated[str, Query(min_length=64, max_length=64, description="the link's signature")],
 ) -> Signed:
     """403 unless the link was signed by this instance for this handoff and staff member and
     has not expired."""
     problem = links.check(
-        settings.signing_key(),
+        services.signing_key,
         links.staff_page(handoff_id, staff_id),
         exp,
         sig,
-        store.clock.now(),
+        services.store.clock.now(),
     )
     if problem:
         raise HTTPException(status_code=403, detail=problem)
@@ -117,14 +115,14 @@ def page(link: SignedDep, store: StoreDep) -> HTMLResponse:
     return HTMLResponse(handoff_page(dealer.name, found.id))
 
 
-@router.get("")
+@router.get("", response_model=HandoffDetails)
 def details(link: SignedDep, store: StoreDep) -> HandoffDetails:
     """Everything the page shows: handoff, summary, audit trail, transcript, who is acting."""
     with store.reading() as uow:
         return _details(uow, link)
 
 
-@router.post("/ack")
+@router.post("/ack", response_model=HandoffDetails)
 def ack(link: SignedDep, store: StoreDep) -> HandoffDetails:
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -133,19 +131,19 @@ def ack(link: SignedDep, store: StoreDep) -> HandoffDetails:
     return details(link, store)
 
 
-@router.post("/claim")
-def claim(link: SignedDep, store: StoreDep, request: Request) -> HandoffDetails:
+@router.post("/claim", response_model=HandoffDetails)
+def claim(link: SignedDep, store: StoreDep, services: ServicesDep) -> HandoffDetails:
     """Take the conversation over: the assistant stays silent; the shopper is told."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
         _claim(uow, link, member)
         _audit(uow, member, "handoff_claim", link)
-    kick_delivery(request)
+    services.kick_delivery()
     return details(link, store)
 
 
-@router.post("/reply", status_code=201)
-def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> HandoffDetails:
+@router.post("/reply", response_model=HandoffDetails, status_code=201)
+def reply(link: SignedDep, body: ReplyIn, store: StoreDep, services: ServicesDep) -> HandoffDetails:
     """Send the shopper a message on their channel (claims the conversation first)."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -154,12 +152,12 @@ def reply(link: SignedDep, body: ReplyIn, store: StoreDep, request: Request) -> 
         stored = send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
         handoffs.record_step(uow, handoff_id=found.id, action="replied", staff_id=member.id)
         _audit(uow, member, "staff_message", link, message=stored.id if stored else None)
-    kick_delivery(request)
+    services.kick_delivery()
     return details(link, store)
 
 
-@router.post("/hand-back")
-def hand_back(link: SignedDep, store: StoreDep, request: Request) -> HandoffDetails:
+@router.post("/hand-back", response_model=HandoffDetails)
+def hand_back(link: SignedDep, store: StoreDep, services: ServicesDep) -> HandoffDetails:
     """Give the conversation back to the assistant; the shopper is told."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
@@ -170,7 +168,7 @@ def hand_back(link: SignedDep, store: StoreDep, request: Request) -> HandoffDeta
         )
         send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
         _audit(uow, member, "handoff_hand_back", link)
-    kick_delivery(request)
+    services.kick_delivery()
     return details(link, store)
 
 

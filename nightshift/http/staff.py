@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from crm_store import conversations
@@ -14,9 +14,9 @@ from crm_store.types import Author
 from handoff.staff_messages import send_to_shopper
 from nightshift.http import auth
 from nightshift.http.auth import ActingStaff, Principal, speaker
-from nightshift.http.deps import StoreDep, kick_delivery
+from nightshift.http.deps import ServicesDep
 
-router = APIRouter(tags=["staff"])
+router = APIRouter(prefix="/api/conversations/{public_id}/staff-messages", tags=["staff"])
 StaffDep = Annotated[Principal, Depends(auth.requires(*auth.ANY_STAFF))]
 
 
@@ -31,19 +31,17 @@ class StaffMessageOut(BaseModel):
     author: str
 
 
-@router.post(
-    "/api/conversations/{public_id}/staff-messages", response_model=StaffMessageOut, status_code=201
-)
+@router.post("", response_model=StaffMessageOut, status_code=201)
 def post_staff_message(
-    public_id: str, body: StaffMessageIn, store: StoreDep, request: Request, who: StaffDep
+    public_id: str, body: StaffMessageIn, services: ServicesDep, who: StaffDep
 ) -> StaffMessageOut:
     """Send a staff member's message to the shopper of this conversation."""
-    with store.unit_of_work() as uow:
+    with services.store.unit_of_work() as uow:
         convo = conversations.get_by_public_id(uow, public_id=public_id)
         who.require_dealership(convo.dealership_id)
         member = speaker(uow, who, body.staff)
         stored = send_to_shopper(uow, convo.id, body.text, Author.STAFF, member.id)
         assert stored is not None  # a staff message is sent or refused, never skipped
         who.audit(uow, "staff_message", f"conversation:{convo.public_id}", {"message": stored.id})
-    kick_delivery(request)  # committed: the delivery worker sees it when woken
+    services.kick_delivery()  # committed: the delivery worker sees it when woken
     return StaffMessageOut(id=stored.id, conversation=public_id, author=member.name)

@@ -11,23 +11,23 @@ from email.message import EmailMessage
 
 from contracts.mail import Mailer
 from contracts.redact import mask, redact
-from nightshift.settings import Settings
+from nightshift.settings import Settings, SmtpSettings
 
 log = logging.getLogger("nightshift.mail")
 
 
 class SmtpMailer:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, smtp: SmtpSettings, host: str) -> None:
+        self.smtp = smtp
+        self.host = host
 
     def send(self, message: EmailMessage) -> None:
-        s = self.settings
-        assert s.smtp_host is not None
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=30) as smtp:
-            if s.smtp_starttls:
+        s = self.smtp
+        with smtplib.SMTP(self.host, s.port, timeout=30) as smtp:
+            if s.starttls:
                 smtp.starttls()
-            if s.smtp_username and s.smtp_password:
-                smtp.login(s.smtp_username, s.smtp_password.get_secret_value())
+            if s.username and s.password:
+                smtp.login(s.username, s.password.get_secret_value())
             smtp.send_message(message)
 
 
@@ -61,6 +61,6 @@ def _text_of(message: EmailMessage) -> str:
 
 
 def build_mailer(settings: Settings) -> Mailer:
-    if settings.smtp_host:
-        return SmtpMailer(settings)
+    if settings.smtp.host:
+        return SmtpMailer(settings.smtp, settings.smtp.host)
     return LogMailer(log_bodies=settings.log_bodies)

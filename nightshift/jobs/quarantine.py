@@ -40,9 +40,9 @@ class ShopperMessages:
 
     def inbound(self, job: JobRecord, error: str) -> None:
         """A received message that never got into its conversation: store it there first."""
-        accepted = self.pipeline.accept(inbound_of(job.payload), queue_turn=False)
-        if accepted.message_id == 0:
-            return  # a staff member's text, handled by accept: no shopper waits on it
+        accepted = self.pipeline.take(inbound_of(job.payload), queue_turn=False)
+        if accepted is None:
+            return  # a staff member's text, answered by take: no shopper waits on it
         self._handoff(job, accepted.conversation_id, accepted.message_id)
 
     def turn(self, job: JobRecord, error: str) -> None:

@@ -1,11 +1,11 @@
 """The shopper's name in the ways people sign a text (agent/engines/offline/names.py through
-`understand.contact_details`), and the words that are never a name."""
+`contact.contact_details`), and the words that are never a name."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent.engines.offline.understand import contact_details
+from agent.engines.offline.contact import contact_details
 from agent.nlu.vehicles import InventoryVocabulary
 from tests.agent.test_vehicles_nlu import VOCAB  # the demo inventory's vocabulary
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from agent.engines.offline.contact import contact_details
 from agent.engines.offline.intents import rule_intent
 from agent.engines.offline.misuse import screen
-from agent.engines.offline.understand import contact_details
 
 
 @pytest.mark.parametrize(

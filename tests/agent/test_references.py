@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from agent import alternatives, followups
-from agent.dialogue import ShownVehicle, read_shown, shown_updates, shown_vehicle
+from agent.dialogue import read_shown, shown_updates, shown_vehicle
 from agent.references import label, resolve, which_one
 from agent.slots import slot_updates
+from contracts.dialogue import ShownVehicle
 
 
 def _v(

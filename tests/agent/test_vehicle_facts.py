@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.nlu.vehicles import InventoryVocabulary, most_features
+from agent.nlu.vehicle_search import most_features
+from agent.nlu.vehicles import InventoryVocabulary
 from agent.vehicle_facts import asked_feature, check, is_spec
 from tests.records import vehicle
 

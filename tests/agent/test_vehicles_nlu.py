@@ -1,4 +1,5 @@
-"""`agent.nlu.vehicles`: shoppers' texts and loose tool arguments to search filters, and search.
+"""`agent.nlu.vehicles` and `vehicle_search`: shoppers' texts and loose tool arguments to
+search filters, and the search itself.
 
 The vocabulary and the vehicles are the demo inventory (examples/demo-dealership.yaml), built
 as records straight from the YAML; no database.
@@ -13,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from agent.nlu.vehicle_words import take_numbers
-from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery, search
+from agent.nlu.vehicle_numbers import take_numbers
+from agent.nlu.vehicle_search import search
+from agent.nlu.vehicles import InventoryVocabulary, VehicleQuery
 from crm_store.records import VehicleRecord
 from crm_store.types import Condition, VehicleStatus
 

@@ -5,20 +5,24 @@ shopper's calendar link."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 from fastapi.testclient import TestClient
 
+from booking.config import BookingConfig
+from booking.follow_ups import REMINDER_JOB, AppointmentJobs
+from booking.local_time import outside_quiet_hours
+from booking.replies import reply_to_reminder
 from contracts.clock import FrozenClock
 from contracts.messages import InboundMessage
 from crm_store import appointments, availability, customers, dealerships, jobs, outbox, vehicles
+from crm_store.appointments import CHANGED_JOB
 from crm_store.records import AppointmentRecord
 from crm_store.types import AppointmentStatus, Channel, JobStatus
 from nightshift.app import create_app
-from nightshift.appointment_jobs import REMINDER_JOB, outside_quiet_hours
 from nightshift.infra.mail import LogMailer
 from nightshift.runtime import Runtime
 from tests.demo import SLUG
@@ -157,21 +161,28 @@ def test_a_reschedule_moves_the_reminders_and_updates_the_invite(
     assert sequences == [[0], [1]]
 
 
-def test_reminders_never_land_in_quiet_hours(runtime: Runtime, clock: FrozenClock) -> None:
+def book_outback_for_the_shopper(runtime: Runtime, starts_at: datetime) -> int:
+    """Book the Outback for the shopper at `starts_at` straight in the store; the shopper's id."""
     with runtime.store.unit_of_work() as uow:
         dealer = dealerships.get_dealership(uow, slug=SLUG)
         shopper, _ = customers.get_or_create_by_phone(
             uow, dealership_id=dealer.id, phone=PHONE, source="test"
         )
         car = vehicles.get_vehicle(uow, dealership_id=dealer.id, stock="U2306")
-        availability.book(  # Saturday 09:00: 2 h before is 07:00, inside 21:00-08:00
+        availability.book(
             uow,
             dealership_id=dealer.id,
             vehicle_id=car.id,
-            starts_at=datetime(2026, 3, 7, 9, 0, tzinfo=LA),
+            starts_at=starts_at,
             customer_id=shopper.id,
             conversation_id=None,
         )
+    return shopper.id
+
+
+def test_reminders_never_land_in_quiet_hours(runtime: Runtime, clock: FrozenClock) -> None:
+    # Saturday 09:00: 2 h before is 07:00, inside 21:00-08:00
+    book_outback_for_the_shopper(runtime, datetime(2026, 3, 7, 9, 0, tzinfo=LA))
     runtime.jobs.run_due()
     # 24 h before (Friday 09:00) has passed already; 07:00 moves to the end of quiet hours
     assert reminders(runtime) == [datetime(2026, 3, 7, 8, 0, tzinfo=LA)]
@@ -231,3 +242,44 @@ def test_the_shoppers_calendar_link(runtime: Runtime, clock: FrozenClock, models
     assert event.decoded("DTSTART") == datetime(2026, 3, 8, 14, 0, tzinfo=LA)
     assert appt.token not in response.text
     assert guessed.status_code == 404 and by_id.status_code == 404
+
+
+class Wording:
+    """A stand-in for `agent.prompts.render` that says which template and values it got."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, dict[str, object]]] = []
+
+    def __call__(self, key: str, seed: str = "", **values: object) -> str:
+        self.asked.append((key, values))
+        return f"<{key}>"
+
+
+def test_the_follow_ups_read_their_hours_and_wording_from_what_they_are_given(
+    runtime: Runtime, clock: FrozenClock
+) -> None:
+    config = BookingConfig(reminder_hours=(48, 3), quiet_start=time(22), quiet_end=time(9))
+    wording, woken = Wording(), []
+    follow_ups = AppointmentJobs(
+        runtime.store, config, LogMailer(), texts=wording, on_queued=lambda: woken.append(1)
+    )
+    shopper_id = book_outback_for_the_shopper(runtime, datetime(2026, 3, 9, 11, 0, tzinfo=LA))
+    with runtime.store.reading() as uow:
+        [changed] = jobs.pending(uow, kinds=[CHANGED_JOB])
+    follow_ups.changed(changed)
+    # 48 h before is Saturday 10:00 PST; 3 h before (08:00) is inside 22:00-09:00, so 09:00
+    assert reminders(runtime) == [
+        datetime(2026, 3, 7, 10, 0, tzinfo=LA),
+        datetime(2026, 3, 9, 9, 0, tzinfo=LA),
+    ]
+
+    clock.set(datetime(2026, 3, 7, 10, 0, tzinfo=LA))
+    with runtime.store.reading() as uow:
+        [first, _] = jobs.pending(uow, kinds=[REMINDER_JOB])
+    follow_ups.remind(first)
+    assert texts_to_shopper(runtime) == ["<reminder>"] and woken == [1]
+    [(key, values)] = wording.asked
+    assert key == "reminder" and values["when"] == "Mon Mar 9 at 11:00 AM"
+
+    assert reply_to_reminder(runtime.store, shopper_id, "C", wording) == "<reminder_confirmed>"
+    assert reply_to_reminder(runtime.store, shopper_id, "hello", wording) is None

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from booking.follow_ups import REMINDER_JOB
 from crm_store import appointments, availability, customers, dealerships, jobs, vehicles
 from crm_store.types import AppointmentStatus
-from nightshift.appointment_jobs import REMINDER_JOB
 from tests.engine_openai.conftest import DEALER, OpenRuntime
 from tests.engine_openai.test_openai_engine import SHOPPER, only_reply, send
 from tests.fakes.openai_server import ChatRequest, FakeOpenAI, Reply, Text, call

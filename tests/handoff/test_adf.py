@@ -80,7 +80,7 @@ def full_summary(**overrides: Any) -> Summary:
         "channel": "sms",
         "reasons": ["negotiation", "trade_in"],
         "confidence": 0.874,
-        "slots": {
+        "facts": {
             "budget": 30000,
             "trade_in": {"vehicle": "2014 Toyota Corolla", "mileage": "98,000 miles"},
             "financing": "pre-approved at her credit union",
@@ -128,7 +128,7 @@ def minimal_summary(**customer: str | None) -> Summary:
         channel="web",
         reasons=[],
         confidence=0.5,
-        slots={},
+        facts={},
         vehicles=[],
         appointment=None,
         appointment_vehicle=None,

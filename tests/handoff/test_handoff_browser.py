@@ -27,6 +27,7 @@ from crm_store.models import Job
 from handoff.pagers import STAFF_SMS_JOB
 from nightshift.app import create_app
 from nightshift.conversation.turns import TURN_JOB
+from nightshift.http.deps import services_of
 from nightshift.runtime import open_runtime, sync_world_knowledge
 from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium
@@ -63,9 +64,7 @@ def served(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Ser
     dealership, on a free port; signed links point at the server itself."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = demo_settings(tmp_path).model_copy(
-        update={"public_base_url": base, "job_poll_seconds": 0.2}
-    )
+    settings = demo_settings(tmp_path, public_base_url=base, job_poll_seconds=0.2)
     migrate.upgrade(settings.database_url)
     with open_runtime(settings, clock=clock, models_dir=models_dir) as runtime:
         apply_world(runtime.store, load_world_file(DEMO))
@@ -77,8 +76,9 @@ def served(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Ser
     try:
         health = wait_for(base + "/healthz")
         assert health.status_code == 200, health.text
-        assert app.state.runtime is not None, "the app started degraded; see /healthz"
-        yield Served(base, app.state.store)
+        services = services_of(app)
+        services.runtime()  # raises RuntimeUnavailable when the app started degraded
+        yield Served(base, services.store)
     finally:
         server.should_exit = True
         thread.join(timeout=15)

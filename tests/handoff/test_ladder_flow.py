@@ -146,7 +146,7 @@ def text_from(runtime: Runtime, handle: str, body: str, sid: str) -> None:
     """A staff member texts the dealership number, as the Twilio webhook hands it over."""
     phone = member(runtime, handle).phone
     assert phone is not None
-    runtime.pipeline.accept(InboundMessage(SLUG, "sms", phone, body, sid))
+    runtime.pipeline.receive(InboundMessage(SLUG, "sms", phone, body, sid))
     runtime.jobs.run_due()
 
 

@@ -24,7 +24,7 @@ from tests.tokens import api_token
 
 def prepare_demo(folder: Path, models_dir: Path, clock: FrozenClock, **settings: Any) -> Settings:
     """Settings over a freshly migrated demo dealership (world and knowledge loaded)."""
-    ready = demo_settings(folder).model_copy(update=settings)
+    ready = demo_settings(folder, **settings)
     migrate.upgrade(ready.database_url)
     with open_runtime(ready, clock=clock, models_dir=models_dir) as runtime:
         apply_world(runtime.store, load_world_file(DEMO))

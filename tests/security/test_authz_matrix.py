@@ -26,6 +26,7 @@ from crm_store.db import Store
 from crm_store.types import VehicleStatus
 from nightshift.app import create_app
 from nightshift.http import auth
+from nightshift.http.deps import services_of
 from nightshift.settings import Settings
 from nightshift.world import apply_world, load_world_file
 from tests.demo import ROOT, SLUG
@@ -56,7 +57,7 @@ def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Worl
     store = Store(settings.database_url, clock=clock)
     apply_world(store, load_world_file(ROOT / "examples" / "desert-sun-toyota.yaml"))
     with TestClient(create_app(settings, clock=clock, models_dir=models_dir)) as client:
-        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        runtime = services_of(client.app).runtime()
         from contracts.messages import InboundMessage
 
         turn = runtime.pipeline.handle_inbound(

@@ -28,6 +28,7 @@ from schemathesis.checks import not_a_server_error
 from contracts.clock import FrozenClock
 from crm_store.models import Base
 from nightshift.app import create_app
+from nightshift.http.deps import services_of
 from tests.demo import SLUG
 from tests.security.conftest import prepare_demo, staff_token
 
@@ -38,7 +39,7 @@ MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 def _counts(client: TestClient) -> dict[str, int]:
     """Rows per table (what a refused request must not have changed)."""
-    engine = client.app.state.store.engine  # type: ignore[attr-defined]
+    engine = services_of(client.app).store.engine
     with engine.connect() as conn:
         return {
             table.name: int(

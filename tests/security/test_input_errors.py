@@ -15,6 +15,7 @@ from starlette.testclient import WebSocketTestSession
 from contracts.clock import FrozenClock
 from crm_store.models import Message
 from nightshift.app import create_app
+from nightshift.http.deps import services_of
 from nightshift.settings import Settings
 from tests.demo import SLUG
 from tests.security.conftest import next_frame, staff_token
@@ -84,7 +85,7 @@ def test_an_appointment_id_out_of_range_is_a_422_naming_it(
 
 
 def _messages(client: TestClient) -> int:
-    engine = client.app.state.store.engine  # type: ignore[attr-defined]
+    engine = services_of(client.app).store.engine
     with engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(Message)).scalar_one())
 

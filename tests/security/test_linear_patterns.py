@@ -18,15 +18,15 @@ import re
 import pytest
 
 from agent import guardrails
-from agent.engines.offline import answers, understand
-from agent.nlu import vehicle_words
+from agent.engines.offline import answers, contact, understand
+from agent.nlu import vehicle_numbers
 from contracts import notes
 from handoff import details
 
 _OLD_NUMBER = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
 BEFORE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # name: (the pattern now, the quadratic one it replaced)
-    "understand.email": (understand._EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    "contact.email": (contact._EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     "understand.photos": (understand.PHOTOS, re.compile(r"\s*\[sent (\d+) photos?\]\s*$")),
     "guardrails.email": (guardrails._EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     "guardrails.money": (
@@ -86,8 +86,8 @@ BEFORE: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.IGNORECASE,
         ),
     ),
-    "vehicle_words.monthly": (
-        vehicle_words._MONTHLY,
+    "vehicle_numbers.monthly": (
+        vehicle_numbers._MONTHLY,
         re.compile(
             r"\+?\b1?[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|"
             r"\$?\s?\d[\d,]*(?:\.\d+)?\s?k?\s*(?:/\s*mo(?:nth)?\b|(?:a|an|per|each|every)\s+month\b"
@@ -153,7 +153,7 @@ def test_ordinary_messages_match_as_before(name: str) -> None:
 
 # (pattern, text, a position inside a run where the quadratic pattern started a match)
 INSIDE_A_RUN = [
-    ("understand.email", "bob.smith@example.com", 1),
+    ("contact.email", "bob.smith@example.com", 1),
     ("guardrails.email", "bob.smith@example.com", 4),
     ("understand.photos", "hi    [sent 2 photos]", 4),
     ("guardrails.money", "1,2,300 dollars", 4),
@@ -164,8 +164,8 @@ INSIDE_A_RUN = [
     ("details.down", "1,000,500 down", 6),
     ("details.monthly", "123456 a month", 3),
     ("details.budget", "under 1234", 8),
-    ("vehicle_words.monthly", "12345 a month", 2),
-    ("vehicle_words.monthly", "1,1,1,1,1 down", 4),
+    ("vehicle_numbers.monthly", "12345 a month", 2),
+    ("vehicle_numbers.monthly", "1,1,1,1,1 down", 4),
 ]
 
 

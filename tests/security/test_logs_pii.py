@@ -34,6 +34,7 @@ from crm_store.models import Job
 from crm_store.types import VehicleStatus
 from handoff.pagers import PAGE_EMAIL_JOB, STAFF_SMS_JOB
 from nightshift.app import create_app
+from nightshift.http.deps import services_of
 from nightshift.infra.logs import UVICORN_LOGGERS, redacting_handler
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
@@ -85,7 +86,7 @@ def served(settings: Settings, clock: FrozenClock, models_dir: Path) -> Iterator
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(base + "/healthz")
-        yield Served(base, app.state.runtime, app_log, uvicorn_log)
+        yield Served(base, services_of(app).runtime(), app_log, uvicorn_log)
     finally:
         server.should_exit = True
         thread.join(timeout=15)

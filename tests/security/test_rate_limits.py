@@ -21,6 +21,7 @@ from crm_store.db import Store
 from crm_store.models import Message
 from nightshift.app import create_app
 from nightshift.conversation.turns import INBOUND_JOB
+from nightshift.http.deps import services_of
 from nightshift.infra.rate_limits import LocalLimiter, RedisLimiter, build_rate_limits
 from nightshift.settings import Settings
 from tests.channels.conftest_twilio import AUTH_TOKEN, PUBLIC, SMS_PATH, signed_post, sms_form
@@ -85,7 +86,7 @@ def test_twilio_webhooks_are_always_200_and_every_text_is_stored(
             for i in range(6)
         ]
         api = [client.get("/api/dealerships").status_code for _ in range(3)]
-        settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+        settings = services_of(client.app).settings
         store = Store(settings.database_url)
         with store.reading() as uow:
             received = jobs.pending(uow, kinds=[INBOUND_JOB])
@@ -99,7 +100,7 @@ def test_a_chat_session_over_its_rate_gets_an_error_frame_and_nothing_is_stored(
     tmp_path: Path, models_dir: Path, clock: FrozenClock
 ) -> None:
     with _app(tmp_path, models_dir, clock, web_messages_per_minute=2) as client:
-        settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+        settings = services_of(client.app).settings
         with client.websocket_connect(f"{WS}?session=s-flood") as ws:
             assert next_frame(ws)["type"] == "hello"
             frames = []

@@ -29,6 +29,7 @@ from crm_store import (
 from crm_store.db import Store
 from crm_store.types import AppointmentStatus, Author, Channel, Consent, VehicleStatus
 from nightshift.app import create_app
+from nightshift.http.deps import services_of
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 from tests.demo import SLUG
@@ -68,7 +69,7 @@ def staffed(quiet_demo: Settings, models_dir: Path, clock: FrozenClock) -> Itera
     store = Store(quiet_demo.database_url, clock=clock)
     app = create_app(quiet_demo, clock=clock, models_dir=models_dir)
     with TestClient(app) as client:
-        runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        runtime = services_of(app).runtime()
         runtime.pipeline.handle_inbound(InboundMessage(SLUG, "sms", SHOPPER, "hi", "SMs1"))
         runtime.pipeline.handle_inbound(InboundMessage(SLUG, "sms", OTHER_SHOPPER, "hey", "SMo1"))
         with store.unit_of_work() as uow:

@@ -19,6 +19,7 @@ from agent.engines.offline import misuse
 from agent.engines.offline.intents import EmbedderLike
 from agent.engines.offline.understand import Understanding
 from agent.relevance import overlap, stems
+from contracts.dialogue import Slots, SlotUpdate
 from crm_store import knowledge_docs
 
 _WHERE = re.compile(r"\b(where|located|location|address|directions|find you)\b", re.IGNORECASE)
@@ -77,12 +78,12 @@ def more_questions(text: str) -> list[str]:
 
 def claim_reply(
     m: Understanding,
-    slots: dict[str, Any],
+    slots: Slots,
     results: list[tuple[str, dict[str, Any]]],
     ctx: TurnContext,
     deps: AgentDeps,
     embedder: EmbedderLike,
-) -> tuple[str, dict[str, Any]] | None:
+) -> tuple[str, SlotUpdate] | None:
     """A standing asked to be confirmed ("k so im approved?", "so its on hold for me right"):
     nothing is confirmed, and the page saying how it is really given answers, its sentences
     chosen for what it is about (`misuse.CLAIMS`). None when this is no such turn or no page

@@ -20,6 +20,7 @@ from agent.context import AgentDeps, TurnContext
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.answers import documents
 from agent.engines.offline.understand import Understanding
+from contracts.dialogue import Slots, SlotUpdate
 
 INTENT = "price_breakdown"
 # The fee page is found by what it is about, whatever the shopper's words.
@@ -117,7 +118,7 @@ def refined(intent: str, text: str) -> str:
     return INTENT if intent in _INFORMATIONAL and asked(text) else intent
 
 
-def calls(m: Understanding, slots: dict[str, Any]) -> list[Call]:
+def calls(m: Understanding, slots: Slots) -> list[Call]:
     """The vehicle in play (its price from the store) and the fee page."""
     focus = slots.get("vehicle_of_interest")
     found: list[Call] = []
@@ -134,11 +135,11 @@ def calls(m: Understanding, slots: dict[str, Any]) -> list[Call]:
 
 def reply(
     m: Understanding,
-    slots: dict[str, Any],
+    slots: Slots,
     results: list[tuple[str, dict[str, Any]]],
     ctx: TurnContext,
     deps: AgentDeps,
-) -> tuple[str, dict[str, Any]] | None:
+) -> tuple[str, SlotUpdate] | None:
     """The listed price(s) and the fee page's charges; None when this is no breakdown turn or
     it cannot be answered so (no fee page, a vehicle no longer for sale, a person paged)."""
     if slots.get("last_intent") != INTENT or any(n == "request_human" for n, _ in results):

@@ -15,6 +15,7 @@ from agent.dialogue import shown_updates
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.understand import Understanding
 from agent.engines.offline.vehicle_replies import _SAID
+from contracts.dialogue import Slots, SlotUpdate
 
 # How an attribute reads: (what the winner has, the noun when the listings don't state it)
 _WHAT = {
@@ -44,9 +45,9 @@ _HIGHER = {"price": "the higher price", "mileage": "more miles", "year": "the ol
 def text(
     result: dict[str, Any],
     m: Understanding,
-    slots: dict[str, Any],
+    slots: Slots,
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """The comparison asked for, then an offer of a test drive. After one attribute the winner
     is the vehicle in focus ("ok can i drive that one"); after a whole comparison none is."""
@@ -57,8 +58,9 @@ def text(
     updates["pending"] = "offer_test_drive"
     shown = [str(s) for s in slots.get("vehicles_shown") or []]
     if not all(v["stock"] in shown for v in views):  # named, not picked from a list
-        updates.update(shown_updates(views))
-        shown = updates["vehicles_shown"]
+        listed = shown_updates(views)
+        updates.update(listed)
+        shown = listed.get("vehicles_shown") or []
     # in play for "which one's cheaper" until another list is shown (`understand.compared`);
     # after "which tows the most" of a list, "which is cheapest" is of the list again
     most = m.comparison is not None and m.comparison.asked.superlative
@@ -135,7 +137,7 @@ def _one(
     views: Sequence[Mapping[str, Any]],
     names: dict[str, str],
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
     m: Understanding,
 ) -> str:
     attribute = result["attribute"]
@@ -186,7 +188,7 @@ def _feature(
     views: Sequence[Mapping[str, Any]],
     names: dict[str, str],
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """Which of them lists a feature ("which is awd"): in the listing's own words."""
     feature = str(result.get("feature") or "")
@@ -222,9 +224,9 @@ def _other_end(values: dict[str, Any], want: int) -> str:
     return max(known, key=lambda s: want * known[s])
 
 
-def _offer_check(updates: dict[str, Any], views: Sequence[Mapping[str, Any]], asked: str) -> None:
+def _offer_check(updates: SlotUpdate, views: Sequence[Mapping[str, Any]], asked: str) -> None:
     stocks = " and ".join(v["stock"] for v in views)
-    updates.update(pending="offer_check", check={"stock": stocks, "feature": asked})
+    updates.update({"pending": "offer_check", "check": {"stock": stocks, "feature": asked}})
 
 
 def _said(attribute: str, value: Any, words: str | None) -> str:

@@ -25,6 +25,7 @@ from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.followups import BRING_QUERY
 from agent.nlu.when import TimeRequest
+from contracts.dialogue import Slots, SlotUpdate
 
 Call = tuple[str, dict[str, Any]]
 Result = tuple[str, dict[str, Any]]
@@ -32,7 +33,7 @@ HOLD_QUERY = "hold a vehicle with a deposit"
 
 
 def follow_up(
-    m: Understanding, slots: dict[str, Any], results: list[Result], calls: list[Any]
+    m: Understanding, slots: Slots, results: list[Result], calls: list[Any]
 ) -> list[Call]:
     """More tool calls this turn needs before it can answer, if any."""
     done = [c["name"] for c in calls]
@@ -175,18 +176,18 @@ def _relax(args: dict[str, Any]) -> dict[str, Any] | None:
 
 def reply(
     m: Understanding,
-    slots: dict[str, Any],
+    slots: Slots,
     results: list[Result],
     ctx: TurnContext,
     deps: AgentDeps,
     embedder: EmbedderLike,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, SlotUpdate]:
     seed = f"{ctx.conversation_id}:{ctx.turn}"
     by_name: dict[str, list[dict[str, Any]]] = {}
     for name, result in results:
         by_name.setdefault(name, []).append(result)
     parts: list[str] = []
-    updates: dict[str, Any] = {"pending": None}
+    updates: SlotUpdate = {"pending": None}
 
     if "capture_lead" in by_name:
         saved = by_name["capture_lead"][-1].get("saved", {})
@@ -206,7 +207,9 @@ def reply(
             parts.append(
                 prompts.render("cancelled", seed, title=c["title"], when=fmt.when(c["starts_at"]))
             )
-            updates.update(appointment_day=None, appointment_time=None, rescheduling=None)
+            updates.update(
+                {"appointment_day": None, "appointment_time": None, "rescheduling": None}
+            )
         else:
             parts.append(prompts.render("nothing_to_cancel", seed))
         return " ".join(parts), updates
@@ -251,8 +254,8 @@ def reply(
 
 
 def direct(
-    intent: str, m: Understanding, slots: dict[str, Any], ctx: TurnContext, deps: AgentDeps
-) -> tuple[str, dict[str, Any]]:
+    intent: str, m: Understanding, slots: Slots, ctx: TurnContext, deps: AgentDeps
+) -> tuple[str, SlotUpdate]:
     """Replies that need no tool: greetings, disclosure, small talk, questions back."""
     seed = f"{ctx.conversation_id}:{ctx.turn}"
     if intent == "photo_only":

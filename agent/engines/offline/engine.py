@@ -57,6 +57,7 @@ from agent.engines.offline.understand import Understanding, understand
 from agent.nlu.when import TimeRequest
 from agent.standing import shifted
 from agent.state import AgentState
+from contracts.dialogue import Slots, SlotUpdate
 
 Call = tuple[str, dict[str, Any]]
 
@@ -71,7 +72,7 @@ class OfflineEngine:
 
     def respond(self, state: AgentState, ctx: TurnContext) -> EngineStep:
         messages = state.get("messages", [])
-        slots = dict(state.get("slots") or {})
+        slots: Slots = {**(state.get("slots") or {})}
         turn = _this_turn(messages)
         human = turn[0]
         assert isinstance(human, HumanMessage)
@@ -109,7 +110,7 @@ class OfflineEngine:
             step = EngineStep(AIMessage(content=f"{thanks} {step.message.text}"), step.slots)
         return step
 
-    def _understand(self, text: str, slots: dict[str, Any], ctx: TurnContext) -> Understanding:
+    def _understand(self, text: str, slots: Slots, ctx: TurnContext) -> Understanding:
         snapshot = self.deps.inventory.get(ctx.dealership_id)
         inventory, vocabulary = list(snapshot.vehicles), snapshot.vocabulary
         now = self.deps.clock.now().astimezone(ZoneInfo(ctx.timezone))
@@ -128,7 +129,7 @@ class OfflineEngine:
             meaning = replace(meaning, feature=carried)
         return meaning
 
-    def _plan(self, m: Understanding, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
+    def _plan(self, m: Understanding, slots: Slots, ctx: TurnContext) -> EngineStep:
         intent = "photo_only" if m.photos and not m.text.strip() else refine(m, slots)
         said = m.raw or m.text  # the rules in code judge what was sent, as the pipeline does
         reasons = self.deps.escalation(said) if self.deps.escalation and said else ()
@@ -162,7 +163,7 @@ class OfflineEngine:
             intent = "inventory_search"  # "is the blue wrx a manual": the fact for each match
         intent = breakdown.refined(intent, m.text)  # "is the price plus tax": the fee page
         tag = f"{ctx.turn}_0"
-        updates: dict[str, Any] = {"last_intent": intent, **shopper_facts(m, intent)}
+        updates: SlotUpdate = {"last_intent": intent, **shopper_facts(m, intent)}
         if intent == "dealership_info" and (asked_day := facts_replies.day_asked(fact_calls)):
             updates["requested_day"] = asked_day  # "and close?", "that day": this day
         if fact_calls:  # "are they open saturday", "their direct line": this department
@@ -219,7 +220,7 @@ class OfflineEngine:
             # and the message's other questions are looked up in the knowledge
             rest = compose.other_questions(m.text) if not m.query.is_empty() else m.text
             if rest != m.text:
-                calls.append(("search_inventory", search_args(m.query)))
+                calls.append(("search_inventory", dict(search_args(m.query))))
             calls.append(("search_knowledge", {"query": rest}))
             # "whats ur doc fee and do u deliver": each question looked up on its own too
             calls += [("search_knowledge", {"query": q}) for q in compose.more_questions(rest)]
@@ -242,32 +243,36 @@ class OfflineEngine:
             calls.append(("search_knowledge", {"query": query}))
         elif len(m.queries) > 1 and intent in _SEARCHES and not m.reference:
             # "do u have a venue or a santa cruz": each one searched, answered together
-            calls += [("search_inventory", search_args(q)) for q in m.queries[:3]]
+            calls += [("search_inventory", dict(search_args(q))) for q in m.queries[:3]]
             updates["search"] = search_args(m.queries[0])
         elif intent == "similar":  # the same kind as those shown, in their price band
             calls.append(("search_inventory", like_shown(read_shown(slots))))
         elif intent == "vehicle_details" and beyond_shown(m, slots):
             # "whats the cheapest one" when more matched than were shown: the whole search
-            args = {**(slots.get("search") or {}), "sort": references.sort_asked(m.text)}
-            calls.append(("search_inventory", args))
+            whole: dict[str, Any] = {
+                **(slots.get("search") or {}),
+                "sort": references.sort_asked(m.text),
+            }
+            calls.append(("search_inventory", whole))
         elif intent == "inventory_search" and not m.query.is_empty():
             args = kept_to_shown(m, corrected_search(m, slots.get("search")), slots)
             if order := references.sort_asked(m.text):  # "whats ur cheapest suv"
                 args["sort"] = order
             updates["search"] = args  # kept: a correction ("i meant under 25k") refines it
-            calls.append(("search_inventory", args))
+            calls.append(("search_inventory", dict(args)))
         elif intent == "vehicle_feature" and stock:
             calls.append(("get_vehicle", {"stock": stock}))
         elif intent == "check_listing":  # "yes" to having someone check what it isn't listed
-            asked = slots.get("check") or {}
-            note = f"Shopper asks whether {asked.get('stock')} has {asked.get('feature')}"
+            check = slots.get("check")
+            of, what = (check["stock"], check["feature"]) if check else (None, None)
+            note = f"Shopper asks whether {of} has {what}"
             calls.append(("request_human", {"reason": "unanswered", "note": note[:200]}))
         elif intent == "vehicle_details":
             stock = m.reference or slots.get("vehicle_of_interest")
             if stock:
                 calls.append(("get_vehicle", {"stock": stock}))
             elif not m.query.is_empty():
-                calls.append(("search_inventory", search_args(m.query)))
+                calls.append(("search_inventory", dict(search_args(m.query))))
             # else: which vehicle? ("how much is it" with none under discussion)
         elif intent == "test_drive":
             calls += self._test_drive(m, slots, ctx, updates)
@@ -285,11 +290,11 @@ class OfflineEngine:
         return EngineStep(AIMessage(content=text), {**updates, **more})
 
     def _test_drive(
-        self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
+        self, m: Understanding, slots: Slots, ctx: TurnContext, updates: SlotUpdate
     ) -> list[Call]:
         stock = m.reference or slots.get("vehicle_of_interest")
         if not stock and not m.query.is_empty():
-            return [("search_inventory", search_args(m.query))]
+            return [("search_inventory", dict(search_args(m.query)))]
         asked = slots.get("search") or {}
         if not stock and asked.get("model"):  # the model asked about last, none shown since
             return [("search_inventory", dict(asked))]
@@ -305,7 +310,7 @@ class OfflineEngine:
         return compose.test_drive_calls(stock, when)
 
     def _reschedule(
-        self, m: Understanding, slots: dict[str, Any], ctx: TurnContext, updates: dict[str, Any]
+        self, m: Understanding, slots: Slots, ctx: TurnContext, updates: SlotUpdate
     ) -> list[Call]:
         if moved := shifted(m.text, slots):  # "push it back an hour"
             return [("reschedule_test_drive", {"starts_at": moved})]
@@ -339,7 +344,7 @@ _SEARCHES = ("inventory_search", "vehicle_details", "knowledge", "out_of_scope",
 _ASKS_WHICH = ("vehicle_details", "test_drive", "vehicle_feature")
 
 
-def _calls(calls: list[Call], updates: dict[str, Any], tag: str) -> EngineStep:
+def _calls(calls: list[Call], updates: SlotUpdate, tag: str) -> EngineStep:
     tool_calls = [
         {"name": name, "args": args, "id": f"call_{tag}_{index}", "type": "tool_call"}
         for index, (name, args) in enumerate(calls)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
 from agent import followups
 from agent.engines.offline import compose, facts_replies, own_booking
 from agent.engines.offline.intents import HANDOFF_INTENTS
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
+from contracts.dialogue import Slots, SlotUpdate
 
 _POINTS = re.compile(r"\b(?:it|that|this|one)\b", re.IGNORECASE)
 
@@ -42,9 +42,7 @@ def may_ask_listing(intent: str, m: Understanding) -> bool:
     )
 
 
-def listing_asked(
-    feature: str | None, intent: str, m: Understanding, slots: dict[str, Any]
-) -> str | None:
+def listing_asked(feature: str | None, intent: str, m: Understanding, slots: Slots) -> str | None:
     """The stock number whose listing a feature question asks about: the vehicle referred to,
     or the one in focus when the message names no other."""
     if not feature or not may_ask_listing(intent, m):
@@ -88,9 +86,9 @@ _SPANISH = re.compile(
 )
 
 
-def shopper_facts(m: Understanding, intent: str) -> dict[str, Any]:
+def shopper_facts(m: Understanding, intent: str) -> SlotUpdate:
     """What the shopper told us about themselves, kept for the salesperson's summary."""
-    facts: dict[str, Any] = {}
+    facts: SlotUpdate = {}
     if intent == "trade_in_valuation":
         facts["trade_in"] = m.text[:200]
     if intent == "financing_application":

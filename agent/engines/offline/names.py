@@ -4,7 +4,7 @@ end, "alyssa grant, email alyssa@..." at the start.
 
 A name is one or two words that are not words of the conversation itself: a vehicle, colour
 or day word ("im off saturday", "its red", "this is the civic") is never taken as a name, and
-neither is a staff-authority claim ("it's Maria from sales"); see `understand._introduces`.
+neither is a staff-authority claim ("it's Maria from sales"); see `contact._introduces`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 _WORD = r"[A-Za-z][A-Za-z'-]+"
 _TWO = rf"({_WORD}(?:\s+(?:{_WORD}|[A-Za-z]\b\.?))?)"  # "Omar K", "Omar K."
 # Openers that introduce a name; the weak ones ("i am", "im", "it's", "this is") also start
-# sentences that are not introductions, so `understand._introduces` checks what follows.
+# sentences that are not introductions, so `contact._introduces` checks what follows.
 OPENERS = re.compile(
     r"\b(?:my name is|my name's|my names|(?:the )?name's|(?:the )?names|name is|name:"
     r"|(?P<weak>i am|i'm|im|this is|it's|its)|call me)\s+" + _TWO,

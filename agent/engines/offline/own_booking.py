@@ -23,6 +23,7 @@ from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.nlu.when import TimeRequest
 from agent.standing import shifted
+from contracts.dialogue import Slots, SlotUpdate
 
 INTENT = "own_booking"
 TOOL = "my_appointments"
@@ -85,7 +86,7 @@ _REQUEST = re.compile(
 )
 
 
-def refined(m: Understanding, slots: dict[str, Any]) -> str | None:
+def refined(m: Understanding, slots: Slots) -> str | None:
     """`own_booking` for a question about the shopper's own drive, `reschedule` for a shift of
     it by an amount, else None (the rest of `refine` decides)."""
     if m.intent in DECLINE_INTENTS:
@@ -106,7 +107,7 @@ def asks_length(text: str) -> bool:
     return bool(_LENGTH.search(text))
 
 
-def _asks_which(m: Understanding, slots: dict[str, Any]) -> bool:
+def _asks_which(m: Understanding, slots: Slots) -> bool:
     """ "is it the santa fe" with the drive's car, or none, under discussion: whether the
     drive is of the car named (a car, not one of its features: "is it the manual one" asks
     the listing)."""
@@ -138,7 +139,7 @@ def asks(m: Understanding) -> bool:
 
 def reply(
     m: Understanding, results: list[tuple[str, dict[str, Any]]], ctx: TurnContext
-) -> tuple[str, dict[str, Any]] | None:
+) -> tuple[str, SlotUpdate] | None:
     """The answer from `my_appointments`: the drive, confirmed when it is at the day (and time)
     asked, or where it really is; none booked: an offer to set one up. None when the tool did
     not run this turn."""
@@ -162,7 +163,7 @@ def reply(
         "with_whom": f" with {drive['staff']}" if drive.get("staff") else "",
         "address": address,
     }
-    updates: dict[str, Any] = {"pending": None, "vehicle_of_interest": drive["stock"]}
+    updates: SlotUpdate = {"pending": None, "vehicle_of_interest": drive["stock"]}
     if asks_length(m.text):  # the dealership's length of a drive, and which drive is theirs
         minutes = ctx.dealer.test_drive_minutes
         text = prompts.render(
@@ -205,7 +206,7 @@ def _asked(day: date | None, at: Any) -> str:
     return fmt.clock(at)
 
 
-def move_of_standing(stock: str, when: TimeRequest, slots: dict[str, Any]) -> Call | None:
+def move_of_standing(stock: str, when: TimeRequest, slots: Slots) -> Call | None:
     """A test drive asked for at an exact time of the very car whose drive stands (booked
     before, by staff, or earlier here; e.g. "saturday at 11" after "i need to reschedule"):
     that drive moved, never a second drive of the same car."""

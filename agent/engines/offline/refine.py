@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
 
 from agent import followups
 from agent.consent import LATER
@@ -15,6 +14,7 @@ from agent.engines.offline.intents import HANDOFF_INTENTS
 from agent.engines.offline.misuse import DECLINE_INTENTS
 from agent.engines.offline.understand import Understanding
 from agent.nlu import timewords as tw
+from contracts.dialogue import Slots
 
 SAME_TIME = re.compile(r"\b(same|usual) time\b", re.IGNORECASE)
 # Asking for open times on a day or in a window ("any times sat afternoon?"): booking talk.
@@ -37,7 +37,7 @@ _ABOUT_A_VEHICLE = re.compile(
 )
 
 
-def _changes_booking(m: Understanding, slots: dict[str, Any]) -> bool:
+def _changes_booking(m: Understanding, slots: Slots) -> bool:
     """With a drive booked, a correction of its time or day ("actually make it 6", "no wait,
     saturday") or a new day at the same time ("can we do saturday same time") moves it."""
     if not slots.get("appointment_id") or m.when.is_empty():
@@ -47,7 +47,7 @@ def _changes_booking(m: Understanding, slots: dict[str, Any]) -> bool:
     return bool(tw.CORRECTION.search(m.text) or (m.when.day and SAME_TIME.search(m.text)))
 
 
-def refine(m: Understanding, slots: dict[str, Any]) -> str:
+def refine(m: Understanding, slots: Slots) -> str:
     """Let context and entities sharpen the classifier's guess."""
     intent = m.intent
     pending = slots.get("pending")
@@ -223,7 +223,7 @@ _POLICY = re.compile(
 )
 
 
-def _about_focus(m: Understanding, slots: dict[str, Any]) -> bool:
+def _about_focus(m: Understanding, slots: Slots) -> bool:
     """A short question about the vehicle under discussion that names none ("and the price",
     "miles?", "damn. anything similar" after a sold one): about that vehicle, not the
     dealership's pages."""
@@ -242,7 +242,7 @@ def _about_focus(m: Understanding, slots: dict[str, Any]) -> bool:
     )
 
 
-def _names_another(m: Understanding, slots: dict[str, Any]) -> bool:
+def _names_another(m: Understanding, slots: Slots) -> bool:
     named = m.query.make or m.query.model or m.query.body
     focus = slots.get("vehicle_of_interest")
     return bool(named) and not (focus and m.reference == focus)
@@ -261,7 +261,7 @@ def _asks_about_shown(m: Understanding) -> bool:
     return m.referred_by == "description" and bool(_ABOUT_A_VEHICLE.search(m.text))
 
 
-def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
+def _topic_follow_up(m: Understanding, slots: Slots) -> bool:
     """Right after a knowledge answer, a follow-up that names no vehicle ("is that free?",
     "and how long is it") continues that topic rather than asking about the car in focus."""
     # "how much if im like 45 miles out" with no vehicle in sight: about the topic, not a car
@@ -277,7 +277,7 @@ def _topic_follow_up(m: Understanding, slots: dict[str, Any]) -> bool:
     )
 
 
-def _joined_question(m: Understanding, slots: dict[str, Any]) -> bool:
+def _joined_question(m: Understanding, slots: Slots) -> bool:
     """Right after an answer from the pages or a department's record, a question joined to it
     that names no vehicle ("and u store tires?", "do you do alignments too?") asks the
     dealership too, whatever search the classifier heard in it."""

@@ -5,20 +5,26 @@ similar" is like those shown, and a superlative may reach beyond them."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal, cast
 
-from agent.dialogue import ShownVehicle, read_shown
+from agent.dialogue import read_shown
 from agent.engines.offline.understand import Understanding
 from agent.nlu.vehicles import VehicleQuery
+from contracts.dialogue import SearchFilters, ShownVehicle, Slots
 
 
-def kept_to_shown(m: Understanding, args: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+def kept_to_shown(m: Understanding, args: SearchFilters, slots: Slots) -> SearchFilters:
     """A narrowing of the last search ("which of those has a 3rd row") keeps its model only
     when the vehicles shown are of it: after the closest to a model not carried, it narrows
     those shown."""
     shown = {v["model"] for v in read_shown(slots)}
     kept = args.get("model") and not m.query.model and args["model"] not in shown
-    return {k: v for k, v in args.items() if k not in _KIND} if kept and shown else args
+    if not (kept and shown):
+        return args
+    narrowed = args.copy()
+    for key in _KIND:
+        narrowed.pop(key, None)
+    return narrowed
 
 
 def like_shown(shown: list[ShownVehicle]) -> dict[str, Any]:
@@ -32,7 +38,7 @@ def like_shown(shown: list[ShownVehicle]) -> dict[str, Any]:
     return args
 
 
-def beyond_shown(m: Understanding, slots: dict[str, Any]) -> bool:
+def beyond_shown(m: Understanding, slots: Slots) -> bool:
     """A superlative ("the cheapest one") after a search that matched more than it showed."""
     shown = len(slots.get("vehicles_shown") or [])
     return (
@@ -54,23 +60,27 @@ _CORRECTION = re.compile(
 )
 
 
-_KIND = ("make", "model", "trim", "body", "condition")
+_Kind = Literal["make", "model", "trim", "body", "condition"]
+_KIND: tuple[_Kind, ...] = ("make", "model", "trim", "body", "condition")
+_VEHICLE: tuple[_Kind, ...] = ("make", "model", "trim", "body")  # what another model replaces
 
 
-def corrected_search(m: Understanding, previous: dict[str, Any] | None) -> dict[str, Any]:
+def corrected_search(m: Understanding, previous: SearchFilters | None) -> SearchFilters:
     """The search asked for; a correction of the last search ("sorry i meant under 25k",
     "what about red ones") keeps that search's other filters, replacing what it names. A new
     kind of vehicle without a correction word ("any trucks") is a new search."""
     args = search_args(m.query)
     if not previous or not _CORRECTION.search(m.text):
         return args
-    kept = dict(previous)
-    if any(k in args for k in ("make", "model")):  # another make or model: its trim goes too
-        kept = {k: v for k, v in kept.items() if k not in ("make", "model", "trim", "body")}
+    kept = previous.copy()
+    if "make" in args or "model" in args:  # another make or model: its trim goes too
+        for key in _VEHICLE:
+            kept.pop(key, None)
     return {**kept, **args}
 
 
-def search_args(query: VehicleQuery) -> dict[str, Any]:
+def search_args(query: VehicleQuery) -> SearchFilters:
+    """The query's filters as search arguments: those set, `stock` aside (asked of itself)."""
     args = {
         key: value
         for key, value in vars(query).items()
@@ -78,4 +88,5 @@ def search_args(query: VehicleQuery) -> dict[str, Any]:
     }
     if "features" in args:
         args["features"] = list(args["features"])
-    return args
+    # the fields of a VehicleQuery but `stock` are SearchFilters' keys (a test checks it)
+    return cast(SearchFilters, args)

@@ -20,9 +20,10 @@ from agent.engines.offline import formatting as fmt
 from agent.engines.offline.understand import Understanding
 from agent.engines.offline.vehicle_replies import which_one_text
 from agent.nlu.when import TimeRequest
+from contracts.dialogue import Slots, SlotUpdate
 
 
-def with_context(m: Understanding, slots: dict[str, Any]) -> TimeRequest:
+def with_context(m: Understanding, slots: Slots) -> TimeRequest:
     """Fill a bare time ("10 works") with the day under discussion or an offered slot."""
     when = m.when
     picked = (slots.get("heard") or {}).get("picked")  # "first one", "yes" to a single time
@@ -53,7 +54,7 @@ QUESTION = re.compile(
 )
 
 
-def asks_to_book(question: str, m: Understanding, slots: dict[str, Any]) -> bool:
+def asks_to_book(question: str, m: Understanding, slots: Slots) -> bool:
     """A question beside a question about the dealership that asks to come in for a vehicle
     at a time ("want to see the odyssey at like 10")."""
     vehicle = m.reference or slots.get("vehicle_of_interest") or not m.query.is_empty()
@@ -61,25 +62,23 @@ def asks_to_book(question: str, m: Understanding, slots: dict[str, Any]) -> bool
     return bool(vehicle and wants and not m.when.is_empty())
 
 
-def unpicked(slots: dict[str, Any], results: list[tuple[str, dict[str, Any]]]) -> bool:
+def unpicked(slots: Slots, results: list[tuple[str, dict[str, Any]]]) -> bool:
     """ "ok"/"perfect" to several offered times and nothing booked: a time must be asked."""
     tried = any(n in ("book_test_drive", "reschedule_test_drive") for n, _ in results)
     return bool((slots.get("heard") or {}).get("ambiguous")) and not tried
 
 
-def ask_which(step: EngineStep, slots: dict[str, Any], ctx: TurnContext) -> EngineStep:
+def ask_which(step: EngineStep, slots: Slots, ctx: TurnContext) -> EngineStep:
     """The reply, then the question which of the offered times to book."""
     offered = list((slots.get("heard") or {}).get("offered") or [])
     seed = f"{ctx.conversation_id}:{ctx.turn}"
     which = prompts.render("which_time", seed, times=fmt.times_list(offered))
     text = f"{step.message.text} {which}".strip()
-    updates = {**step.slots, "offered_slots": offered, "pending": "slot_choice"}
+    updates: SlotUpdate = {**step.slots, "offered_slots": offered, "pending": "slot_choice"}
     return EngineStep(AIMessage(content=text), updates)
 
 
-def which_one(
-    m: Understanding, intent: str, updates: dict[str, Any], ctx: TurnContext
-) -> EngineStep:
+def which_one(m: Understanding, intent: str, updates: SlotUpdate, ctx: TurnContext) -> EngineStep:
     """Several vehicles just shown fit: name them and ask, keeping what was asked for."""
     updates["pending"] = "ask_vehicle" if intent == "test_drive" else "which_vehicle"
     updates.update(shown_updates(m.candidates))  # the answer picks among these ("the older one")
@@ -88,6 +87,6 @@ def which_one(
     return EngineStep(AIMessage(content=text), updates)
 
 
-def remember_time(when: TimeRequest, updates: dict[str, Any]) -> None:
+def remember_time(when: TimeRequest, updates: SlotUpdate) -> None:
     if when.day:
         updates["requested_day"] = when.day.isoformat()

@@ -14,10 +14,11 @@ from typing import Any
 
 from agent import prompts, references, vehicle_facts
 from agent.context import AgentDeps, TurnContext
-from agent.dialogue import ShownVehicle, shown_updates
+from agent.dialogue import shown_updates
 from agent.engines.offline import answers
 from agent.engines.offline import formatting as fmt
 from agent.engines.offline.understand import Understanding
+from contracts.dialogue import ShownVehicle, SlotUpdate
 
 
 def booking_text(
@@ -25,7 +26,7 @@ def booking_text(
     seed: str,
     ctx: TurnContext,
     deps: AgentDeps,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """The reply to a booking or reschedule: confirmed (with what to bring), the vehicle gone,
     or other times to pick from; "" when neither was tried this turn."""
@@ -39,10 +40,12 @@ def booking_text(
         bring = answers.bring(by_name.get("search_knowledge", []))
         key = "booked" if result.get("booked") else "rescheduled"
         updates.update(
-            appointment_day=done["starts_at"][:10],
-            appointment_time=done["starts_at"][11:16],
-            rescheduling=None,
-            requested_day=None,
+            {
+                "appointment_day": done["starts_at"][:10],
+                "appointment_time": done["starts_at"][11:16],
+                "rescheduling": None,
+                "requested_day": None,
+            }
         )
         with_whom = f" with {done['staff']}" if done.get("staff") else ""
         return prompts.render(
@@ -60,7 +63,9 @@ def booking_text(
         return _unavailable_text(by_name, seed, title=stock, status=result["status"], stock=stock)
     if result.get("error") == "not_chosen":  # the shopper has not picked a time: ask which
         offered = result.get("offered") or []
-        updates.update(offered_slots=offered or None, pending="slot_choice" if offered else None)
+        updates.update(
+            {"offered_slots": offered or None, "pending": "slot_choice" if offered else None}
+        )
         if not offered:
             return prompts.render("which_day_time", seed)
         return prompts.render("which_time", seed, times=fmt.times_list(offered))
@@ -68,7 +73,11 @@ def booking_text(
     if not alternatives:
         return prompts.render("no_times", seed)
     updates.update(
-        offered_slots=alternatives, pending="slot_choice", requested_day=alternatives[0][:10]
+        {
+            "offered_slots": alternatives,
+            "pending": "slot_choice",
+            "requested_day": alternatives[0][:10],
+        }
     )
     key = "time_booked" if result.get("reason") == "slot taken" else "time_taken"
     return prompts.render(key, seed, times=fmt.times_list(alternatives))
@@ -78,7 +87,7 @@ def availability_text(
     result: dict[str, Any],
     by_name: dict[str, list[dict[str, Any]]],
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """Open times for a test drive: a few from the window asked for, or the nearest ones."""
     if result.get("status") not in (None, "available"):
@@ -92,14 +101,18 @@ def availability_text(
         slots = sorted({s for r in looked_up for s in r.get("slots", [])})
     if slots:
         offered = _spread(slots)
-        updates.update(offered_slots=offered, pending="slot_choice", requested_day=offered[0][:10])
+        updates.update(
+            {"offered_slots": offered, "pending": "slot_choice", "requested_day": offered[0][:10]}
+        )
         return prompts.render(
             "offer_times", seed, title=result["title"], times=fmt.times_list(offered)
         )
     nearest = result.get("nearest", [])
     if not nearest:
         return prompts.render("no_times", seed)
-    updates.update(offered_slots=nearest, pending="slot_choice", requested_day=nearest[0][:10])
+    updates.update(
+        {"offered_slots": nearest, "pending": "slot_choice", "requested_day": nearest[0][:10]}
+    )
     key = "day_closed" if result.get("day_closed") else "window_full"
     day = (
         fmt.day_name(datetime.fromisoformat(result["date"] + "T00:00"))
@@ -140,7 +153,7 @@ def vehicle_text(
     by_name: dict[str, list[dict[str, Any]]],
     m: Understanding,
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """One vehicle's details, then an offer of a test drive (or a similar one, if it's gone)."""
     if "error" in result:
@@ -203,7 +216,7 @@ _SAID = {
 }
 
 
-def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: dict[str, Any]) -> str:
+def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: SlotUpdate) -> str:
     """For each feature asked about: yes with the listing's words, no with what it lists
     instead, or not listed with an offer to have someone check (a page only if wanted)."""
     found = [vehicle_facts.check(v, f) for f in vehicle_facts.features_of(phrase)]
@@ -226,7 +239,7 @@ def feature_text(v: dict[str, Any], phrase: str, seed: str, updates: dict[str, A
     updates["pending"] = "offer_test_drive"
     if unlisted := [_SAID.get(a.feature, a.feature) for a in found if not (a.listed or a.instead)]:
         asked = fmt.joined(unlisted)
-        updates.update(pending="offer_check", check={"stock": v["stock"], "feature": asked})
+        updates.update({"pending": "offer_check", "check": {"stock": v["stock"], "feature": asked}})
         parts.append(prompts.render("feature_unlisted", seed, feature=asked, **where))
     return " ".join(parts)
 
@@ -245,7 +258,7 @@ def merged(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def search_text(
-    results: list[dict[str, Any]], m: Understanding, seed: str, updates: dict[str, Any]
+    results: list[dict[str, Any]], m: Understanding, seed: str, updates: SlotUpdate
 ) -> str:
     """What the inventory searches found (`results`: the first search, then any wider ones)."""
     first, last = results[0], results[-1]
@@ -291,7 +304,7 @@ def _facts_of_found(
     found: list[dict[str, Any]],
     m: Understanding,
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """A first question naming a model and asking a fact ("range on the ioniq 6", "is the
     civic a manual"): the fact for each match (up to three), not a plain list; "" otherwise."""
@@ -326,7 +339,7 @@ def _alternatives_text(
     closest: list[dict[str, Any]],
     m: Understanding,
     seed: str,
-    updates: dict[str, Any],
+    updates: SlotUpdate,
 ) -> str:
     """Not in stock (sold, on hold, or never carried): say so, then the closest available
     vehicles of any make, with price and stock number; they become the vehicles shown."""
