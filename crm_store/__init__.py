@@ -2,7 +2,8 @@
 
 Owns: SQLAlchemy models, Alembic migrations, the unit of work, and small typed service
 functions (dealerships, staff, customers, consent, conversations, messages, vehicles,
-appointments, handoffs, timeline events, knowledge texts) that return plain dataclasses from
+appointments, handoffs, timeline events, knowledge texts, API tokens, the audit log,
+console sign-in links, sessions and password hashes) that return plain dataclasses from
 `crm_store.records`, never ORM objects. Imports: the standard library, SQLAlchemy, Alembic,
 phonenumbers and `contracts`; nothing from the other Nightshift packages.
 """

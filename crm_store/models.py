@@ -24,6 +24,7 @@ from crm_store.types import (
     Direction,
     HandoffStatus,
     JobStatus,
+    LinkPurpose,
     OutboxStatus,
     Role,
     StaffStatus,
@@ -412,3 +413,51 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(sa.String(60))
     target: Mapped[str] = mapped_column(sa.String(120))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class StaffCredential(Base):
+    """A staff member's console password as an Argon2id hash (made by `console.passwords`).
+
+    A table of its own rather than a column on `staff`: the staff row is read by every
+    routing and availability query and rewritten by the world loader, and a secret should
+    travel with neither; no row means the member signs in by link only (the default)."""
+
+    __tablename__ = "staff_credentials"
+
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    updated_at: Mapped[datetime]
+
+
+class SignInLink(Base):
+    """A one-time console sign-in link for one staff member; only its SHA-256 is kept."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = _fk("staff.id")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, "sign_in_link_purpose"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in console session (the cookie's SHA-256 is kept, never the cookie), with
+    its CSRF secret; it ends at `expires_at`, after idling, or when revoked."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = _fk("staff.id")
+    dealership_id: Mapped[int] = _fk("dealerships.id")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    csrf_secret: Mapped[str] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

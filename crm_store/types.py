@@ -128,6 +128,13 @@ class JobStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class LinkPurpose(StrEnum):
+    """Why a one-time sign-in link was issued: a first sign-in, or a later one."""
+
+    INVITE = "invite"
+    LOGIN = "login"
+
+
 HandoffReason = Literal[
     "human_requested",
     "negotiation",

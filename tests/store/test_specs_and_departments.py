@@ -102,7 +102,7 @@ def test_rows_from_before_the_upgrade_read_as_no_specs_and_no_departments(db_url
         store.dispose()
         migrate.downgrade(db_url, "0006")
         migrate.upgrade(db_url)
-        assert migrate.current_revision(db_url) == migrate.head_revision() == "0007"
+        assert migrate.current_revision(db_url) == migrate.head_revision()
         store = Store(db_url)
         dealer, cars = _read(store)
         assert dealer.departments == ()

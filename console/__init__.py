@@ -1,0 +1,10 @@
+"""The staff console: signing staff in, and (to come) the salesperson's inbox, the manager's
+transcript review and the KPIs, as pages and static files served by the app.
+
+Owns today: who may sign in and how (`accounts`: one-time sign-in links, sessions, sign out
+everywhere), password hashing (`passwords`) and what the console needs of the deployment
+(`config.ConsoleConfig`). Sign-in attempt limiting belongs to the HTTP layer (a
+`contracts.limits.Limiter` keyed by client and by e-mail), not here. Imports: `contracts`,
+`crm_store` service functions, `handoff`, `signals` and argon2-cffi. Never imports `agent`,
+`channels`, `knowledge`, `nightshift`, `evals` or SQLAlchemy.
+"""
