@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -24,7 +23,7 @@ from agent.engines import Engine
 from agent.guardrails import GuardContext, check_reply, contact_key, record_contacts
 from agent.slots import slot_updates
 from agent.standing import standing_updates, with_shift
-from agent.state import AgentState, merge_slots
+from agent.state import AgentState, StateUpdate, merge_slots
 from agent.tool_args import TOOLS
 from agent.tools import Toolbox, allowed_amounts
 from contracts.dialogue import SlotUpdate
@@ -39,9 +38,9 @@ AgentGraph = CompiledStateGraph[AgentState, TurnContext, AgentState, AgentState]
 
 
 def build_graph(
-    engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[Any] | None = None
+    engine: Engine, deps: AgentDeps, checkpointer: BaseCheckpointSaver[str] | None = None
 ) -> AgentGraph:
-    def listen(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+    def listen(state: AgentState, runtime: Runtime[TurnContext]) -> StateUpdate:
         """What the shopper's own message says about a test-drive time, read in code before
         any engine runs: the booking tools accept only a time the shopper named or picked.
         The shopper's standing test drive is read from the store first (`agent.standing`)."""
@@ -65,12 +64,12 @@ def build_graph(
         updates: SlotUpdate = {**standing, **heard}
         return {"slots": updates}
 
-    def agent(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+    def agent(state: AgentState, runtime: Runtime[TurnContext]) -> StateUpdate:
         _stop_if_abandoned(runtime.context)
         step = engine.respond(state, runtime.context)
         return {"messages": [step.message], "slots": step.slots}
 
-    def tools(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+    def tools(state: AgentState, runtime: Runtime[TurnContext]) -> StateUpdate:
         _stop_if_abandoned(runtime.context)
         toolbox = Toolbox(deps, runtime.context, slots=state.get("slots") or {})
         last = state["messages"][-1]
@@ -96,7 +95,7 @@ def build_graph(
             return "tools" if rounds <= MAX_TOOL_ROUNDS else "guard"
         return "guard"
 
-    def guard(state: AgentState, runtime: Runtime[TurnContext]) -> dict[str, Any]:
+    def guard(state: AgentState, runtime: Runtime[TurnContext]) -> StateUpdate:
         ctx = runtime.context
         _stop_if_abandoned(ctx)
         last = state["messages"][-1]
@@ -169,7 +168,7 @@ def _stop_if_abandoned(ctx: TurnContext) -> None:
         raise TurnAbandoned(f"turn {ctx.turn} of conversation {ctx.conversation_id}")
 
 
-def _this_turn(state: AgentState) -> list[Any]:
+def _this_turn(state: AgentState) -> list[AnyMessage]:
     messages = state["messages"]
     for index in range(len(messages) - 1, -1, -1):
         if messages[index].type == "human":

@@ -3,6 +3,7 @@ the code keeps up to date."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, TypedDict, cast
 
 from langchain_core.messages import AnyMessage
@@ -29,5 +30,15 @@ class AgentState(TypedDict, total=False):
 
     messages: Annotated[list[AnyMessage], add_messages]
     slots: Annotated[Slots, merge_slots]
+    reply: str
+    violations: list[str]
+
+
+class StateUpdate(TypedDict, total=False):
+    """What a node of the graph returns: messages to add, slots to change (None clears one),
+    and, from the guard, the reply and its violations."""
+
+    messages: Sequence[AnyMessage]
+    slots: SlotUpdate
     reply: str
     violations: list[str]

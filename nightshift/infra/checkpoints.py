@@ -10,7 +10,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -21,7 +20,7 @@ SCHEMA = "langgraph"
 
 
 @contextmanager
-def open_checkpointer(database_url: str) -> Iterator[BaseCheckpointSaver[Any]]:
+def open_checkpointer(database_url: str) -> Iterator[BaseCheckpointSaver[str]]:
     url = normalise_url(database_url)
     if url.get_backend_name() == "postgresql":
         import psycopg
