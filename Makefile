@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 DEMO_WORLD ?= examples/demo-dealership.yaml
+DEMO_SLUG ?= harbor-point-honda
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
 export ORT_DISABLE_TELEMETRY := 1
@@ -12,9 +13,12 @@ export ANONYMIZED_TELEMETRY := False
 
 .PHONY: run install dev test lint typecheck imports pytest browser bench eval clean
 
+# Before serving, a one-time sign-in link for the demo manager (like Jupyter's token URL;
+# never a default password). It works for 15 minutes; the line after it says how to get another.
 run: $(STAMP)
 	$(BIN)/nightshift db upgrade
 	$(BIN)/nightshift load-world $(DEMO_WORLD)
+	-$(BIN)/nightshift staff login-link --role manager --dealership $(DEMO_SLUG)
 	$(BIN)/nightshift serve
 
 install: $(STAMP)

@@ -3,8 +3,8 @@
 Every package masks with these functions (the Twilio webhook, the log transports, the
 logging formatter of `nightshift.infra.logs`), so there is one idea of what a phone number looks
 like. `mask` is for personal data, `redact_secrets` for what would let a reader act: the `sig`
-of a signed staff link, calendar (`.ics`) and query tokens, web chat session ids, API tokens
-and `Authorization` values. `redact` applies both.
+of a signed staff link, calendar (`.ics`) and query tokens, console sign-in link tokens, web
+chat session ids, API tokens and `Authorization` values. `redact` applies both.
 
 The patterns start only at a boundary (the character before cannot continue the match), so
 a long run of digits or letters is scanned once, not once per position.
@@ -20,6 +20,9 @@ PHONE = re.compile(r"(?<![\d+])\+?\d[\d\-\s().]{8,}\d")
 EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 SECRET_QUERY = re.compile(r"(?i)(?<![A-Za-z0-9_])(sig|token|session)=[^&\s\"'#<>]*")
 ICS_TOKEN = re.compile(r"/appointments/[^/\s?#\"']+\.ics")
+SIGN_IN_TOKEN = re.compile(
+    r"/console/sign-in/(?!(?:link|password)(?:[/\s?#\"'<>]|$))[^/\s?#\"'<>]+"
+)
 BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 API_TOKEN = re.compile(r"\bnst_[A-Za-z0-9_-]+")
 HIDDEN = "***"
@@ -37,6 +40,7 @@ def redact_secrets(text: str) -> str:
     link or request line cannot be replayed."""
     text = SECRET_QUERY.sub(lambda m: f"{m.group(1)}={HIDDEN}", text)
     text = ICS_TOKEN.sub(f"/appointments/{HIDDEN}.ics", text)
+    text = SIGN_IN_TOKEN.sub(f"/console/sign-in/{HIDDEN}", text)
     text = BEARER.sub(lambda m: f"{m.group(1)} {HIDDEN}", text)
     return API_TOKEN.sub(f"nst_{HIDDEN}", text)
 

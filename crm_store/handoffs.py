@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crm_store import conversations, jobs
+from crm_store import conversations, inbox, jobs
 from crm_store.errors import InvalidValue
 from crm_store.models import Handoff, HandoffStep
 from crm_store.records import HandoffRecord, from_row
@@ -182,6 +182,7 @@ def ack(uow: UnitOfWork, *, handoff_id: int, staff_id: int, via: str) -> Handoff
         row.assigned_staff_id = staff_id
         row.updated_at = uow.now()
         record_step(uow, handoff_id=row.id, action="acked", staff_id=staff_id, detail={"via": via})
+        inbox.take(uow, conversation_id=row.conversation_id, staff_id=staff_id)
     return _record(row)
 
 
@@ -201,6 +202,23 @@ def claim(uow: UnitOfWork, *, handoff_id: int, staff_id: int) -> HandoffRecord:
         uow, conversation_id=row.conversation_id, mode=ConversationMode.HUMAN, staff_id=staff_id
     )
     record_step(uow, handoff_id=row.id, action="claimed", staff_id=staff_id)
+    inbox.take(uow, conversation_id=row.conversation_id, staff_id=staff_id)
+    return _record(row)
+
+
+def reassign(uow: UnitOfWork, *, handoff_id: int, staff_id: int, by_staff_id: int) -> HandoffRecord:
+    """Someone on staff gave the handoff to `staff_id` (the inbox's reassign): a person
+    decided who has it, so it counts as acknowledged and no ack timeout reroutes it."""
+    row = _get(uow, handoff_id)
+    if row.assigned_staff_id == staff_id and row.acked_at is not None:
+        return _record(row)
+    now = uow.now()
+    row.assigned_staff_id = staff_id
+    row.acked_at = row.acked_at or now
+    row.updated_at = now
+    record_step(
+        uow, handoff_id=row.id, action="reassigned", staff_id=staff_id, detail={"by": by_staff_id}
+    )
     return _record(row)
 
 

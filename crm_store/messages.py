@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from crm_store import conversations
+from crm_store import conversations, inbox
 from crm_store.models import Message
 from crm_store.records import Media, MessageRecord, StoredMessage, from_row
 from crm_store.types import Author, DeliveryStatus, Direction
@@ -76,6 +76,8 @@ def record_message(
             raise
         return StoredMessage(_record(existing), created=False)
     conversations.touch(uow, conversation_id=conversation_id)
+    if author is Author.SHOPPER:
+        inbox.reopen_for_shopper(uow, conversation_id=conversation_id)
     return StoredMessage(_record(row), created=True)
 
 

@@ -52,6 +52,29 @@ def by_staff(
     }
 
 
+def by_source(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    start: datetime,
+    end: datetime,
+    staff_id: int | None = None,
+) -> dict[str, ShowRate]:
+    """`overall` per `appointments.source` (who or what booked it: `assistant` for the
+    assistant), in one grouped query; only sources with at least one appointment appear."""
+    query = (
+        _tally(dealership_id, start, end)
+        .add_columns(Appointment.source)
+        .group_by(Appointment.source)
+    )
+    if staff_id is not None:
+        query = query.where(Appointment.staff_id == staff_id)
+    return {
+        source: ShowRate(booked=booked, showed=showed, no_show=no_show, pending=pending)
+        for booked, showed, no_show, pending, source in uow.session.execute(query)
+    }
+
+
 def _tally(dealership_id: int, start: datetime, end: datetime) -> sa.Select[int, int, int, int]:
     """booked, showed, no_show, pending over the not-cancelled appointments starting in
     [start, end); one row, or one per group when the caller groups it."""

@@ -115,6 +115,15 @@ class HandoffStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class InboxStatus(StrEnum):
+    """Where a conversation stands in the staff inbox (`crm_store.inbox`)."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"

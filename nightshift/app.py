@@ -14,12 +14,22 @@ from contracts.clock import Clock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from handoff.staff_messages import ShopperOptedOut
-from nightshift.http import appointments, calendar, dealerships, handoffs, home, staff
+from nightshift.http import (
+    appointments,
+    calendar,
+    console_auth,
+    console_pages,
+    dealerships,
+    handoffs,
+    home,
+    staff,
+)
 from nightshift.http.auth import Forbidden, Unauthenticated
 from nightshift.http.channels import mount_channels
 from nightshift.http.input_guard import InputGuard
 from nightshift.http.limits import BodyLimit
 from nightshift.http.services import RuntimeUnavailable, Services
+from nightshift.http.sign_in_limits import build_sign_in_limits
 from nightshift.infra import logs
 from nightshift.infra.rate_limits import install as install_rate_limits
 from nightshift.runtime import open_runtime
@@ -38,7 +48,7 @@ def create_app(
     through the app's one `Services`, made here before them and filled by the lifespan.
     """
 
-    services = Services(settings)
+    services = Services(settings, sign_in_limits=build_sign_in_limits(settings))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -99,6 +109,8 @@ def create_app(
     async def unavailable(_request: Request, exc: RuntimeUnavailable) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
+    console_pages.install_handlers(app)  # sign in first, not allowed, too many attempts
+
     app.add_middleware(InputGuard)  # text no database can store: 422 naming the field
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # 413, before InputGuard
     app.include_router(home.router)
@@ -109,6 +121,7 @@ def create_app(
     app.include_router(calendar.router)
     app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)
+    app.include_router(console_auth.router)
     return app
 
 

@@ -268,6 +268,7 @@ def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app
     from nightshift.cli.jobs import app as jobs_app
+    from nightshift.cli.staff import app as staff_app
     from nightshift.cli.tokens import app as tokens_app
 
     app.command("eval")(eval_command)
@@ -276,6 +277,7 @@ def _register_subcommands() -> None:
     app.add_typer(
         tokens_app, name="api-token", help="API tokens for staff routes and integrations."
     )
+    app.add_typer(staff_app, name="staff", help="Staff console sign-in: invites, login links.")
 
 
 _register_subcommands()

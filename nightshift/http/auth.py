@@ -2,34 +2,49 @@
 
 Every route declares its rule as a dependency made here: `public(reason)` (a page, the
 widget, a webhook that checks its own signature, a calendar file by unguessable token,
-health), `requires(*roles)` (a per-dealership API token acting as a staff member of one of
-`roles`, or as an integration), or the signed handoff link (`nightshift.http.handoffs.signed`,
-marked with `rule`). The rule is read back from the route table by a test, so a new route
-without one fails. The staff console's sign-in sessions will be a second credential behind
-`requires(...)`.
+health), `requires(*roles)` (a staff member of one of `roles`, or an integration, by a
+per-dealership API token or by a console session cookie), `page_requires(*roles)` (a console
+page: a session of a staff member of one of `roles`), or the signed handoff link
+(`nightshift.http.handoffs.signed`, marked with `rule`). The rule is read back from the route
+table by a test, so a new route without one fails.
+
+A session cookie is sent by the browser on its own, so a request that changes something
+(POST, PUT, PATCH, DELETE) authenticated by one must also carry the session's CSRF token
+(form field `csrf` or header `X-CSRF-Token`), which a page of another site cannot read. A
+page answers an anonymous visitor with a redirect to the sign-in page instead of 401, and
+a signed-in staff member of the wrong role with a 403 page.
 """
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field
 
 from crm_store import api_tokens, audit, staff
 from crm_store.errors import InvalidValue
 from crm_store.records import StaffRecord
+from crm_store.staff_sessions import SessionRecord
 from crm_store.types import Role
 from crm_store.uow import UnitOfWork
-from nightshift.http.deps import StoreDep
+from nightshift.http.deps import ServicesDep
+from nightshift.http.forms import read_form
+from nightshift.http.services import Services
 
 INTEGRATION = "integration"
-ANY_STAFF = (*(r.value for r in Role), INTEGRATION)
+STAFF = tuple(r.value for r in Role)
+ANY_STAFF = (*STAFF, INTEGRATION)
 MANAGERS = (Role.MANAGER.value, INTEGRATION)
 ACCESS = "__nightshift_access__"
+SESSION_COOKIE = "ns_session"
+CSRF_FIELD = "csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 F = TypeVar("F", bound=Callable[..., Any])
 
 _bearer = HTTPBearer(
@@ -37,6 +52,15 @@ _bearer = HTTPBearer(
     scheme_name="api_token",
     description="A dealership API token: `nightshift api-token create --dealership SLUG`.",
 )
+_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    scheme_name="console_session",
+    description="A console session (sign in at /console/sign-in); unsafe methods also need "
+    f"the session's CSRF token in the {CSRF_HEADER} header or the {CSRF_FIELD!r} form field.",
+)
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+Cookie = Annotated[str | None, Depends(_cookie)]
 
 
 class Unauthenticated(Exception):
@@ -45,6 +69,18 @@ class Unauthenticated(Exception):
 
 class Forbidden(Exception):
     """A valid credential that may not do this (role, or another dealership's data): 403."""
+
+
+class SignInRequired(Exception):
+    """A console page without a live session: 303 to the sign-in page, back to `next` after."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__("sign in to see this page")
+        self.next_path = next_path
+
+
+class PageForbidden(Exception):
+    """A console page this signed-in staff member may not see or use: a 403 page."""
 
 
 def rule(access: str) -> Callable[[F], F]:
@@ -59,14 +95,16 @@ def rule(access: str) -> Callable[[F], F]:
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is acting: a staff member or an integration of one dealership, and how."""
+    """Who is acting: a staff member or an integration of one dealership, and how; `session`
+    is the console session when that is the credential."""
 
     dealership_id: int
-    via: str  # "token" | "link"
+    via: str  # "token" | "session" | "link"
     actor: str  # for the audit log: a name and handle, never a secret
     role: str  # a staff Role value, or "integration"
     staff_id: int | None = None
     token_id: int | None = None
+    session: SessionRecord | None = field(default=None, repr=False)
 
     def require_dealership(self, dealership_id: int) -> None:
         if dealership_id != self.dealership_id:
@@ -98,47 +136,119 @@ def public(reason: str) -> Callable[[], None]:
     return anyone
 
 
+async def csrf_sent(request: Request) -> str | None:
+    """The CSRF token a request that changes something sent (header, else form field)."""
+    if request.method in SAFE_METHODS:
+        return None
+    return request.headers.get(CSRF_HEADER) or (await read_form(request)).get(CSRF_FIELD)
+
+
+Csrf = Annotated[str | None, Depends(csrf_sent)]
+
+
 def requires(*roles: str) -> Callable[..., Principal]:
-    """The rule of a route for staff of one of `roles` (or "integration") by API token."""
+    """The rule of a route for staff of one of `roles` (or "integration"), by API token or
+    by console session (with its CSRF token for a request that changes something)."""
     allowed = frozenset(roles)
 
-    @rule("token: " + ",".join(sorted(allowed)))
-    def by_token(
-        store: StoreDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    @rule("token or session: " + ",".join(sorted(allowed)))
+    def by_token_or_session(
+        request: Request, services: ServicesDep, credentials: Bearer, cookie: Cookie, csrf: Csrf
     ) -> Principal:
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise Unauthenticated("an API token is required (Authorization: Bearer TOKEN)")
-        with store.reading() as uow:
-            token = api_tokens.authenticate(uow, token=credentials.credentials)
-        if token is None:
-            raise Unauthenticated("this API token is not valid (unknown or revoked)")
-        role = token.role.value if token.role is not None else INTEGRATION
-        if role not in allowed:
-            raise Forbidden(
-                f"a {role} token may not do this; allowed: {', '.join(sorted(allowed))}"
-            )
-        stamped = token.last_used_at
-        if stamped is None or store.clock.now() - stamped >= api_tokens.USE_STAMP:
-            # a write unit of work only when the stamp is due (on SQLite it takes the write
-            # lock), not on every authenticated request
-            with store.unit_of_work() as uow:
-                api_tokens.mark_used(uow, token_id=token.id)
-        who = (
-            f"{token.staff_name} ({token.staff_handle})"
-            if token.staff_id is not None
-            else f"integration {token.name!r}"
-        )
-        return Principal(
-            dealership_id=token.dealership_id,
-            via="token",
-            actor=f"{who} via token {token.id}",
-            role=role,
-            staff_id=token.staff_id,
-            token_id=token.id,
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            return _by_token(services, credentials.credentials, allowed)
+        if cookie:
+            return _by_session(services, request.method, cookie, csrf, allowed)
+        raise Unauthenticated(
+            "an API token (Authorization: Bearer TOKEN) or a console session is required"
         )
 
-    return by_token
+    return by_token_or_session
+
+
+def page_requires(*roles: str) -> Callable[..., Principal]:
+    """The rule of a console page for staff of one of `roles`, by console session only (a
+    page is for a person in a browser; tools use the API with a token)."""
+    allowed = frozenset(roles)
+
+    @rule("page: " + ",".join(sorted(allowed)))
+    def by_session(
+        request: Request, services: ServicesDep, cookie: Cookie, csrf: Csrf
+    ) -> Principal:
+        try:
+            if not cookie:
+                raise Unauthenticated("no console session")
+            return _by_session(services, request.method, cookie, csrf, allowed)
+        except Unauthenticated:
+            back = request.url.path if request.method == "GET" else "/console"
+            if request.method == "GET" and request.url.query:
+                back += "?" + request.url.query
+            raise SignInRequired(back) from None
+        except Forbidden as exc:
+            raise PageForbidden(str(exc)) from None
+
+    return by_session
+
+
+def _by_token(services: Services, secret: str, allowed: frozenset[str]) -> Principal:
+    store = services.store
+    with store.reading() as uow:
+        token = api_tokens.authenticate(uow, token=secret)
+    if token is None:
+        raise Unauthenticated("this API token is not valid (unknown or revoked)")
+    role = token.role.value if token.role is not None else INTEGRATION
+    if role not in allowed:
+        raise Forbidden(f"a {role} token may not do this; allowed: {', '.join(sorted(allowed))}")
+    stamped = token.last_used_at
+    if stamped is None or store.clock.now() - stamped >= api_tokens.USE_STAMP:
+        # a write unit of work only when the stamp is due (on SQLite it takes the write
+        # lock), not on every authenticated request
+        with store.unit_of_work() as uow:
+            api_tokens.mark_used(uow, token_id=token.id)
+    who = (
+        f"{token.staff_name} ({token.staff_handle})"
+        if token.staff_id is not None
+        else f"integration {token.name!r}"
+    )
+    return Principal(
+        dealership_id=token.dealership_id,
+        via="token",
+        actor=f"{who} via token {token.id}",
+        role=role,
+        staff_id=token.staff_id,
+        token_id=token.id,
+    )
+
+
+def _by_session(
+    services: Services, method: str, cookie: str, csrf: str | None, allowed: frozenset[str]
+) -> Principal:
+    session = services.accounts.check(cookie)
+    if session is None:
+        raise Unauthenticated("this console session has ended (signed out or expired)")
+    role = session.role.value
+    if role not in allowed:
+        raise Forbidden(f"a {role} may not do this; allowed: {', '.join(sorted(allowed))}")
+    if method not in SAFE_METHODS and not csrf_matches(session, csrf):
+        raise Forbidden(
+            f"{CSRF_FIELD}: missing or wrong CSRF token; send the session's token as the "
+            f"{CSRF_FIELD!r} form field or the {CSRF_HEADER} header"
+        )
+    return Principal(
+        dealership_id=session.dealership_id,
+        via="session",
+        actor=f"{session.staff_name} ({session.staff_handle}) via session {session.id}",
+        role=role,
+        staff_id=session.staff_id,
+        session=session,
+    )
+
+
+def csrf_matches(session: SessionRecord, sent: str | None) -> bool:
+    """Whether `sent` is the session's CSRF token (compared in constant time)."""
+    if not sent:
+        return False
+    return hmac.compare_digest(sent.encode(), session.csrf_secret.encode())
 
 
 def access_of(dependencies: Iterable[Any]) -> list[str]:

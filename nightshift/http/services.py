@@ -14,9 +14,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from console.accounts import Accounts
+from console.config import ConsoleConfig
+from console.passwords import Passwords
+from contracts.mail import Mailer
 from contracts.messages import Accepted, InboundMessage
 from crm_store.db import Store
 from crm_store.uow import UnitOfWork
+from nightshift.http.sign_in_limits import SignInLimits
+from nightshift.infra.mail import build_mailer
 from nightshift.runtime import Runtime
 from nightshift.settings import Settings
 
@@ -26,24 +32,35 @@ class RuntimeUnavailable(RuntimeError):
 
 
 class Services:
-    """The app's settings, its store, the runtime when it opened, and the signing key of
-    the staff links (read once)."""
+    """The app's settings, its store, the runtime when it opened, the signing key of the
+    staff links (read once), and the console's accounts, mailer and sign-in limits."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, sign_in_limits: SignInLimits) -> None:
         self.settings = settings
+        self.sign_in_limits = sign_in_limits
         self._runtime: Runtime | None = None
         self._store: Store | None = None
         self._signing_key: bytes | None = None
+        self._accounts: Accounts | None = None
+        self._mailer: Mailer | None = None
 
     def start(self, runtime: Runtime) -> None:
         """The lifespan opened the runtime: everything is served."""
         self._runtime = runtime
         self._store = runtime.store
         self._signing_key = runtime.handoffs.config.signing_key
+        self._accounts = self._console_accounts(runtime.store)
+        self._mailer = runtime.mailer
 
     def degrade(self, store: Store) -> None:
-        """The runtime could not open: the plain store serves health and the reads."""
+        """The runtime could not open: the plain store serves health, the reads and the
+        console's sign-in."""
         self._runtime, self._store, self._signing_key = None, store, None
+        self._accounts = self._console_accounts(store)
+        self._mailer = build_mailer(self.settings)
+
+    def _console_accounts(self, store: Store) -> Accounts:
+        return Accounts(store, ConsoleConfig(self.settings.public_base_url), Passwords())
 
     @property
     def store(self) -> Store:
@@ -59,6 +76,20 @@ class Services:
         if self._signing_key is None:
             self._signing_key = self.settings.signing_key()
         return self._signing_key
+
+    @property
+    def accounts(self) -> Accounts:
+        """The console's accounts: sign-in links, passwords and sessions."""
+        if self._accounts is None:
+            raise RuntimeError("the app has not started: its lifespan fills Services")
+        return self._accounts
+
+    @property
+    def mailer(self) -> Mailer:
+        """The runtime's mailer (SMTP, or the log transport without SMTP settings)."""
+        if self._mailer is None:
+            raise RuntimeError("the app has not started: its lifespan fills Services")
+        return self._mailer
 
     def runtime(self) -> Runtime:
         if self._runtime is None:

@@ -1,8 +1,11 @@
 """The authorisation matrix, built from the app's own route table: every route has exactly
-one rule (public on purpose, an API token with roles, or the signed handoff link), and each
-rule holds for an anonymous caller, a token of another dealership, a token of the wrong role
-and a valid token. A new route without a rule, or with a path parameter this file has no
-example for, fails here."""
+one rule (public on purpose, staff by API token or console session, a console page, or the
+signed handoff link), and each rule holds for an anonymous caller, a sales session, a
+manager session, a session of another dealership's staff and API tokens (of another
+dealership, of the wrong role, valid), and a session without its CSRF token where the method
+changes something. Anonymous API calls get 401, anonymous page visits a redirect to sign-in.
+A new route without a rule, or with a path parameter this file has no example for, fails
+here."""
 
 from __future__ import annotations
 
@@ -21,9 +24,9 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from contracts.clock import FrozenClock
-from crm_store import appointments, dealerships, handoffs, staff, vehicles
+from crm_store import appointments, dealerships, handoffs, staff, staff_sessions, vehicles
 from crm_store.db import Store
-from crm_store.types import VehicleStatus
+from crm_store.types import Role, VehicleStatus
 from nightshift.app import create_app
 from nightshift.http import auth
 from nightshift.http.deps import services_of
@@ -34,6 +37,7 @@ from tests.security.conftest import prepare_demo
 from tests.tokens import api_token, bearer
 
 OTHER = "desert-sun-toyota"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}  # public: API docs
 BODIES: dict[str, dict[str, Any]] = {
     "/api/conversations/{public_id}/staff-messages": {"text": "On my way."},
@@ -138,12 +142,31 @@ def _url(path: str, params: dict[str, str]) -> str:
     return re.sub(r"\{(\w+)(?::\w+)?\}", fill, path)
 
 
-def _call(world: World, method: str, path: str, headers: dict[str, str]) -> int:
+def _answer(world: World, method: str, path: str, headers: dict[str, str]) -> Any:
     url = _url(path, world.params)
     body = BODIES.get(path)
     query = QUERIES.get(path)
-    answer = world.client.request(method, url, json=body, params=query, headers=headers)
-    return answer.status_code
+    world.client.cookies.clear()  # only the credential given here
+    return world.client.request(
+        method, url, json=body, params=query, headers=headers, follow_redirects=False
+    )
+
+
+def _call(world: World, method: str, path: str, headers: dict[str, str]) -> int:
+    return int(_answer(world, method, path, headers).status_code)
+
+
+def session(world: World, slug: str, handle: str, *, csrf: bool = True) -> dict[str, str]:
+    """A new console session of `handle` (a fresh one per call: a sign-out route ends it), as
+    its cookie and, unless `csrf` is False, its CSRF header."""
+    with world.store.unit_of_work() as uow:
+        dealer_id = dealerships.id_for_slug(uow, slug=slug)
+        member = staff.find_staff(uow, dealership_id=dealer_id, handle=handle)
+        record, token = staff_sessions.create_session(uow, staff_id=member.id, user_agent=None)
+    headers = {"Cookie": f"{auth.SESSION_COOKIE}={token}"}
+    if csrf:
+        headers[auth.CSRF_HEADER] = record.csrf_secret
+    return headers
 
 
 def test_every_route_has_exactly_one_rule(world: World) -> None:
@@ -153,34 +176,78 @@ def test_every_route_has_exactly_one_rule(world: World) -> None:
     assert not missing, f"routes without exactly one authorisation rule: {missing}"
     for path, _methods, [rule] in table:
         kind, _, reason = rule.partition(": ")
-        assert kind in {"public", "signed link"} or kind == "token", (path, rule)
+        assert kind in {"public", "signed link", "token or session", "page"}, (path, rule)
         assert reason.strip(), f"{path}: a rule must say why ({rule!r})"
 
 
-def test_token_routes_refuse_anonymous_other_dealership_and_wrong_role(world: World) -> None:
+def test_staff_routes_refuse_anonymous_other_dealership_and_wrong_role(world: World) -> None:
     other = bearer(api_token(world.store, OTHER))
     sales = bearer(api_token(world.store, SLUG, staff_handle="maria"))
     manager = bearer(api_token(world.store, SLUG, staff_handle="daniel"))
     integration = bearer(api_token(world.store, SLUG))
     checked = 0
     for path, methods, [rule] in _routes(world.client):
-        if not rule.startswith("token: "):
+        if not rule.startswith("token or session: "):
             continue
-        roles = set(rule.removeprefix("token: ").split(","))
+        roles = set(rule.removeprefix("token or session: ").split(","))
         for method in methods:
             assert _call(world, method, path, {}) == 401, (method, path, "anonymous")
             bad = {"Authorization": "Bearer nst_" + "x" * 43}
             assert _call(world, method, path, bad) == 401, (method, path, "made-up token")
+            made_up = {"Cookie": f"{auth.SESSION_COOKIE}={'x' * 43}"}
+            assert _call(world, method, path, made_up) == 401, (method, path, "made-up session")
             assert _call(world, method, path, other) == 403, (method, path, "other dealership")
-            for token, role in ((sales, "sales"), (manager, "manager")):
-                status = _call(world, method, path, token)
-                if role in roles:
-                    assert status not in (401, 403), (method, path, role, status)
-                else:
-                    assert status == 403, (method, path, role, status)
+            carol = session(world, OTHER, "carol")  # a manager, of the other dealership
+            assert _call(world, method, path, carol) == 403, (method, path, "other's session")
+            for handle, token, role in (("maria", sales, "sales"), ("daniel", manager, "manager")):
+                for credential in (token, session(world, SLUG, handle)):
+                    status = _call(world, method, path, credential)
+                    if role in roles:
+                        assert status not in (401, 403), (method, path, role, status)
+                    else:
+                        assert status == 403, (method, path, role, status)
+            if method in UNSAFE:
+                for handle, role in (("maria", "sales"), ("daniel", "manager")):
+                    bare = session(world, SLUG, handle, csrf=False)
+                    answer = _answer(world, method, path, bare)
+                    assert answer.status_code == 403, (method, path, handle, "no CSRF")
+                    if role in roles:  # (a wrong role is refused first, for that reason)
+                        assert "csrf" in answer.json()["detail"], (method, path)
+                wrong = {**session(world, SLUG, "daniel"), auth.CSRF_HEADER: "x" * 43}
+                answer = _answer(world, method, path, wrong)
+                assert answer.status_code == 403 and "csrf" in answer.text, (method, path)
             assert _call(world, method, path, integration) not in (401, 403), (method, path)
             checked += 1
     assert checked >= 3  # staff messages, appointment status, show rate
+
+
+def test_pages_send_anonymous_visitors_to_sign_in_and_want_a_session(world: World) -> None:
+    integration = bearer(api_token(world.store, SLUG))
+    checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        if not rule.startswith("page: "):
+            continue
+        roles = set(rule.removeprefix("page: ").split(","))
+        assert not roles - {r.value for r in Role}, (path, "pages are for staff")
+        for method in methods:
+            for who, headers in (("anonymous", {}), ("API token", integration)):
+                answer = _answer(world, method, path, headers)
+                assert answer.status_code == 303, (method, path, who)
+                assert answer.headers["location"].startswith("/console/sign-in"), (method, path)
+            for slug, handle, role in (
+                (SLUG, "maria", "sales"),
+                (SLUG, "daniel", "manager"),
+                (OTHER, "carol", "manager"),  # their own dealership's console
+            ):
+                status = _call(world, method, path, session(world, slug, handle))
+                expected_ok = role in roles
+                assert (status < 400) == expected_ok, (method, path, handle, status)
+                if method in UNSAFE:
+                    bare = session(world, slug, handle, csrf=False)
+                    answer = _answer(world, method, path, bare)
+                    assert answer.status_code == 403 and "csrf" in answer.text, (method, path)
+            checked += 1
+    assert checked >= 3  # home, sign out, sign out everywhere
 
 
 def test_signed_link_routes_refuse_everything_but_their_link(world: World) -> None:
