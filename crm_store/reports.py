@@ -30,9 +30,11 @@ from crm_store.models import (
     HandoffStep,
     Message,
 )
-from crm_store.types import AppointmentStatus, Author
+from crm_store.types import AppointmentStatus, Author, Channel
 from crm_store.uow import UnitOfWork
 
+_ASSISTANT = (Author.ASSISTANT,)
+_REPLIES = (Author.ASSISTANT, Author.STAFF)
 ASSISTANT_SOURCE = "assistant"
 """`appointments.source` of a test drive the assistant booked (`availability.book`'s default,
 the only source the agent's booking tool writes). Nothing else records who booked a test
@@ -44,14 +46,20 @@ PAGE_ACTIONS = ("paged", "rerouted")
 
 @dataclass(frozen=True, slots=True)
 class ConversationFacts:
-    """A conversation started in the period: when the shopper first wrote, when the assistant
-    first answered after that, and whether it led to a (not cancelled) test drive."""
+    """A conversation started in the period: its channel and shopper, how many messages it
+    holds (shopper, assistant, staff, system), when the shopper first wrote, when the assistant
+    first answered after that and when anyone (assistant or staff) did, and whether it led to a
+    (not cancelled) test drive."""
 
     conversation_id: int
     public_id: str
     created_at: datetime
+    channel: Channel
+    customer_id: int | None
+    messages: int
     first_shopper_at: datetime | None
     first_assistant_reply_at: datetime | None
+    first_reply_at: datetime | None
     booked: bool
 
 
@@ -111,14 +119,12 @@ def conversations_started(
         .correlate_except(Message)  # to the conversation also when nested in `first_reply`
         .scalar_subquery()
     )
-    later = aliased(Message)
-    first_reply = (
-        sa.select(sa.func.min(later.created_at))
-        .where(
-            later.conversation_id == convo.id,
-            later.author == Author.ASSISTANT,
-            later.created_at >= first_shopper,
-        )
+    first_reply, first_any_reply = (
+        _first_after(convo, first_shopper, authors) for authors in (_ASSISTANT, _REPLIES)
+    )
+    messages = (
+        sa.select(sa.func.count(Message.id))
+        .where(Message.conversation_id == convo.id)
         .scalar_subquery()
     )
     booked = sa.exists().where(
@@ -126,7 +132,16 @@ def conversations_started(
         Appointment.status != AppointmentStatus.CANCELLED,
     )
     query = sa.select(
-        convo.id, convo.public_id, convo.created_at, first_shopper, first_reply, booked
+        convo.id,
+        convo.public_id,
+        convo.created_at,
+        convo.channel,
+        convo.customer_id,
+        messages,
+        first_shopper,
+        first_reply,
+        first_any_reply,
+        booked,
     ).where(
         convo.dealership_id == dealership_id,
         convo.created_at >= start,
@@ -243,6 +258,24 @@ def _of_staff(staff_id: int) -> sa.ColumnElement[bool]:
             Appointment.staff_id == staff_id,
             Appointment.status != AppointmentStatus.CANCELLED,
         ),
+    )
+
+
+def _first_after(
+    convo: type[Conversation],
+    first_shopper: sa.ScalarSelect[datetime],
+    authors: tuple[Author, ...],
+) -> sa.ScalarSelect[datetime]:
+    """The first message by one of `authors` at or after the shopper's first message."""
+    later = aliased(Message)
+    return (
+        sa.select(sa.func.min(later.created_at))
+        .where(
+            later.conversation_id == convo.id,
+            later.author.in_(authors),
+            later.created_at >= first_shopper,
+        )
+        .scalar_subquery()
     )
 
 

@@ -267,6 +267,7 @@ def transcript(
 def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app
+    from nightshift.cli.conversations import app as conversations_app
     from nightshift.cli.jobs import app as jobs_app
     from nightshift.cli.staff import app as staff_app
     from nightshift.cli.tokens import app as tokens_app
@@ -274,6 +275,7 @@ def _register_subcommands() -> None:
     app.command("eval")(eval_command)
     app.add_typer(knowledge_app, name="knowledge", help="Ingest and search dealership knowledge.")
     app.add_typer(jobs_app, name="jobs", help="Quarantined jobs: list them, retry one.")
+    app.add_typer(conversations_app, name="conversations", help="Save as QA scenario; CSV export.")
     app.add_typer(
         tokens_app, name="api-token", help="API tokens for staff routes and integrations."
     )
