@@ -9,7 +9,7 @@ sees or touches their own dealership: another dealership's conversation is `NotF
 exactly like one that does not exist. Conversations are named by their public id.
 
 Claiming, replying to the shopper and handing back to the assistant are the handoff's own
-flows (the signed handoff page's; `crm_store.handoffs.claim` / `hand_back`,
+flows (the signed handoff page's too: `handoff.takeover.take_over` / `give_back`,
 `handoff.staff_messages.send_to_shopper`), not repeated here; claiming makes the claimer the
 conversation's assignee.
 """

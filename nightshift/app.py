@@ -18,6 +18,9 @@ from nightshift.http import (
     appointments,
     calendar,
     console_auth,
+    console_canned,
+    console_inbox,
+    console_kpis,
     console_pages,
     dealerships,
     handoffs,
@@ -122,6 +125,10 @@ def create_app(
     app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)
     app.include_router(console_auth.router)
+    app.include_router(console_inbox.inbox_router)
+    app.include_router(console_inbox.router)
+    app.include_router(console_canned.router)
+    app.include_router(console_kpis.router)
     return app
 
 

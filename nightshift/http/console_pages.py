@@ -5,7 +5,7 @@ errors a person in a browser can meet (sign in first, not allowed, too many atte
 Every console answer is `Cache-Control: no-store` (a shared computer's back button must not
 show a signed-in page), `Referrer-Policy: no-referrer` (a sign-in URL carries its token),
 and a Content-Security-Policy that allows this site's stylesheet and forms only: the pages
-have no scripts.
+have no scripts, except the KPI page, which loads its own script files (`console_kpis`).
 """
 
 from __future__ import annotations

@@ -15,9 +15,9 @@ from pydantic import BaseModel, Field
 from agent import prompts
 from crm_store import conversations, dealerships, handoffs, staff
 from crm_store.records import HandoffRecord, StaffRecord
-from crm_store.types import Author, ConversationMode
+from crm_store.types import Author
 from crm_store.uow import UnitOfWork
-from handoff import links
+from handoff import links, takeover
 from handoff.staff_messages import send_to_shopper
 from nightshift.conversation import transcript
 from nightshift.http import auth
@@ -161,12 +161,9 @@ def hand_back(link: SignedDep, store: StoreDep, services: ServicesDep) -> Handof
     """Give the conversation back to the assistant; the shopper is told."""
     with store.unit_of_work() as uow:
         member = _member(uow, link)
-        found = handoffs.hand_back(uow, handoff_id=link.handoff_id, staff_id=member.id)
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
-        text = prompts.render(
-            "handed_back", str(found.id), name=member.name, dealership=dealer.name
+        takeover.give_back(
+            uow, handoff_id=link.handoff_id, member=member, notice=notice("handed_back", member)
         )
-        send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
         _audit(uow, member, "handoff_hand_back", link)
     services.kick_delivery()
     return details(link, store)
@@ -184,15 +181,16 @@ def _audit(uow: UnitOfWork, member: StaffRecord, action: str, link: Signed, **de
 
 
 def _claim(uow: UnitOfWork, link: Signed, member: StaffRecord) -> HandoffRecord:
-    current = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
-    convo = conversations.get_conversation(uow, conversation_id=current.conversation_id)
-    if convo.mode is ConversationMode.HUMAN and current.assigned_staff_id == member.id:
-        return current
-    found = handoffs.claim(uow, handoff_id=link.handoff_id, staff_id=member.id)
-    dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
-    text = prompts.render("claimed", str(found.id), name=member.name, dealership=dealer.name)
-    send_to_shopper(uow, found.conversation_id, text, Author.SYSTEM, member.id)
-    return found
+    return takeover.take_over(
+        uow, handoff_id=link.handoff_id, member=member, notice=notice("claimed", member)
+    )
+
+
+def notice(prompt: str, member: StaffRecord) -> takeover.Notice:
+    """The shopper's notice `prompt` ("claimed", "handed_back") naming `member`."""
+    return lambda found, dealer: prompts.render(
+        prompt, str(found.id), name=member.name, dealership=dealer
+    )
 
 
 def _member(uow: UnitOfWork, link: Signed) -> StaffRecord:

@@ -15,7 +15,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from console.accounts import Accounts
+from console.canned import CannedReplies
 from console.config import ConsoleConfig
+from console.inbox import Inbox
 from console.passwords import Passwords
 from contracts.mail import Mailer
 from contracts.messages import Accepted, InboundMessage
@@ -43,6 +45,8 @@ class Services:
         self._signing_key: bytes | None = None
         self._accounts: Accounts | None = None
         self._mailer: Mailer | None = None
+        self._inbox: Inbox | None = None
+        self._canned: CannedReplies | None = None
 
     def start(self, runtime: Runtime) -> None:
         """The lifespan opened the runtime: everything is served."""
@@ -51,6 +55,8 @@ class Services:
         self._signing_key = runtime.handoffs.config.signing_key
         self._accounts = self._console_accounts(runtime.store)
         self._mailer = runtime.mailer
+        self._inbox = Inbox(runtime.store)
+        self._canned = CannedReplies(runtime.store, slots_of=runtime.handoffs.slots_of)
 
     def degrade(self, store: Store) -> None:
         """The runtime could not open: the plain store serves health, the reads and the
@@ -58,6 +64,7 @@ class Services:
         self._runtime, self._store, self._signing_key = None, store, None
         self._accounts = self._console_accounts(store)
         self._mailer = build_mailer(self.settings)
+        self._inbox, self._canned = Inbox(store), CannedReplies(store)
 
     def _console_accounts(self, store: Store) -> Accounts:
         return Accounts(store, ConsoleConfig(self.settings.public_base_url), Passwords())
@@ -90,6 +97,20 @@ class Services:
         if self._mailer is None:
             raise RuntimeError("the app has not started: its lifespan fills Services")
         return self._mailer
+
+    @property
+    def inbox(self) -> Inbox:
+        """The console's inbox: its lists, a conversation's page and the staff actions."""
+        if self._inbox is None:
+            raise RuntimeError("the app has not started: its lifespan fills Services")
+        return self._inbox
+
+    @property
+    def canned(self) -> CannedReplies:
+        """The console's canned replies (`{vehicle}` from the dialogue state when running)."""
+        if self._canned is None:
+            raise RuntimeError("the app has not started: its lifespan fills Services")
+        return self._canned
 
     def runtime(self) -> Runtime:
         if self._runtime is None:
