@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # playwright is a dev dependency
+    from playwright.sync_api import ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -34,3 +38,16 @@ def require_chromium() -> None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+
+
+def watch_problems(page: Page) -> list[str]:
+    """The page's console errors and uncaught exceptions from now on, as they happen."""
+    problems: list[str] = []
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", console)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return problems

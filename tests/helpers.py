@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from nightshift.app import create_app
 from nightshift.http.limits import WS_MAX_BYTES
@@ -52,18 +53,24 @@ def wait_for(url: str, timeout: float = 30.0) -> httpx.Response:
 @contextmanager
 def live_server(settings: Settings, models_dir: Path | None = None) -> Iterator[str]:
     """The real app served by uvicorn on a free port, in a thread; yields its base URL."""
-    port = free_port()
-    app = create_app(settings, models_dir=models_dir)
+    with serving(create_app(settings, models_dir=models_dir), free_port()) as base:
+        yield base
+
+
+@contextmanager
+def serving(app: FastAPI, port: int) -> Iterator[str]:
+    """`app` served by uvicorn on `port` in a thread, once /healthz answers 200; yields its
+    base URL (for an app whose settings must name its own address before it is built)."""
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=WS_MAX_BYTES
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/healthz")
+        assert wait_for(base + "/healthz").status_code == 200
         yield base
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=15)

@@ -6,14 +6,11 @@ console errors on the console's pages (they have no scripts)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 
 from crm_store import conversations, handoffs, migrate, staff
 from crm_store.db import Store
@@ -22,12 +19,9 @@ from nightshift.app import create_app
 from nightshift.http.deps import services_of
 from nightshift.http.services import Services
 from nightshift.world import apply_world, load_world_file
-from tests.browser import ARGS, CHROMIUM, require_chromium
+from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
 from tests.demo import DEMO, SLUG, demo_settings
-from tests.helpers import free_port, wait_for
-
-if TYPE_CHECKING:  # playwright is a dev dependency; the test skips (or fails on CI) without it
-    from playwright.sync_api import ConsoleMessage
+from tests.helpers import free_port, serving
 
 REPLY_TIMEOUT_MS = 60_000
 
@@ -36,22 +30,16 @@ REPLY_TIMEOUT_MS = 60_000
 def served(tmp_path: Path, models_dir: Path) -> Iterator[tuple[str, Services]]:
     """The real app, its workers running, on a free port over the demo dealership."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = demo_settings(tmp_path, public_base_url=base, inline_worker=True)
+    settings = demo_settings(
+        tmp_path, public_base_url=f"http://127.0.0.1:{port}", inline_worker=True
+    )
     migrate.upgrade(settings.database_url)
     store = Store(settings.database_url)
     apply_world(store, load_world_file(DEMO))
     store.dispose()
     app = create_app(settings, models_dir=models_dir)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    try:
-        assert wait_for(base + "/healthz").status_code == 200
+    with serving(app, port) as base:
         yield base, services_of(app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 def hand_off(services: Services, public_id: str) -> str:
@@ -89,11 +77,6 @@ def test_the_paged_salesperson_claims_and_replies_from_her_inbox_and_the_widget_
     from playwright.sync_api import expect, sync_playwright
 
     base, services = served
-    problems: list[str] = []
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"{message.text} ({message.location.get('url')})")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -111,8 +94,7 @@ def test_the_paged_salesperson_claims_and_replies_from_her_inbox_and_the_widget_
             link = hand_off(services, public_id)
 
             page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-            page.on("console", console)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            problems = watch_problems(page)
             page.goto(link)
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(base + "/console")

@@ -8,24 +8,22 @@ Screenshots of each width are kept in var/test-artifacts/ (git-ignored) for revi
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 
 from contracts.clock import FrozenClock
 from nightshift.app import create_app
 from nightshift.http.deps import services_of
-from tests.browser import ARGS, CHROMIUM, require_chromium
+from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
 from tests.console.kpi_demo import DemoWeek, build_demo_week, login_link
-from tests.helpers import free_port, wait_for
+from tests.helpers import free_port, serving
 from tests.security.conftest import prepare_demo
 
 if TYPE_CHECKING:  # playwright is a dev dependency; the test skips (or fails on CI) without it
-    from playwright.sync_api import ConsoleMessage, Error, Page
+    from playwright.sync_api import Page
 
 DANIEL = "daniel.brooks@harborpointhonda.example"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
@@ -54,16 +52,9 @@ def served(
     base = f"http://127.0.0.1:{port}"
     settings = prepare_demo(tmp_path, models_dir, clock, public_base_url=base, inline_worker=False)
     app = create_app(settings, clock=clock, models_dir=models_dir)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    try:
-        assert wait_for(base + "/healthz").status_code == 200
+    with serving(app, port):
         services = services_of(app)
         yield base, build_demo_week(services.store, clock), services
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -74,21 +65,11 @@ def test_the_kpi_page_draws_its_charts_and_a_bar_clicks_through(
     from playwright.sync_api import expect, sync_playwright
 
     base, week, services = served
-    problems: list[str] = []
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"{message.text} ({message.location.get('url')})")
-
-    def error(exc: Error) -> None:
-        problems.append(str(exc))
-
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-            page.on("console", console)
-            page.on("pageerror", error)
+            problems = watch_problems(page)
             _sign_in(page, login_link(services, DANIEL), base)  # type: ignore[arg-type]
             page.goto(base + PAGE)
             expect(page.get_by_role("heading", name="KPIs")).to_be_visible()

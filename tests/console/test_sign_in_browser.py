@@ -6,25 +6,19 @@ screenshot of the signed-in page is kept for review."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 
 from crm_store import dealerships, migrate
 from crm_store.db import Store
 from nightshift.app import create_app
 from nightshift.http.deps import services_of
 from nightshift.world import apply_world, load_world_file
-from tests.browser import ARGS, CHROMIUM, require_chromium
+from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
 from tests.demo import DEMO, SLUG, demo_settings
-from tests.helpers import free_port, wait_for
-
-if TYPE_CHECKING:  # playwright is a dev dependency; the test skips (or fails on CI) without it
-    from playwright.sync_api import ConsoleMessage, Error
+from tests.helpers import free_port, serving
 
 DANIEL = "daniel.brooks@harborpointhonda.example"
 
@@ -33,27 +27,21 @@ DANIEL = "daniel.brooks@harborpointhonda.example"
 def served(tmp_path: Path, models_dir: Path) -> Iterator[tuple[str, str]]:
     """The real app on a free port over the demo dealership; (base URL, a login link)."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = demo_settings(tmp_path, public_base_url=base, inline_worker=False)
+    settings = demo_settings(
+        tmp_path, public_base_url=f"http://127.0.0.1:{port}", inline_worker=False
+    )
     migrate.upgrade(settings.database_url)
     store = Store(settings.database_url)
     apply_world(store, load_world_file(DEMO))
     store.dispose()
     app = create_app(settings, models_dir=models_dir)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    try:
-        assert wait_for(base + "/healthz").status_code == 200
+    with serving(app, port) as base:
         services = services_of(app)
         with services.store.reading() as uow:
             dealer_id = dealerships.id_for_slug(uow, slug=SLUG)
         asked = services.accounts.request_link(dealership_id=dealer_id, email=DANIEL)
         assert asked.link is not None, asked.refused
         yield base, asked.link.url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 def test_a_manager_signs_in_with_a_link_at_360_px_and_signs_out(
@@ -63,21 +51,12 @@ def test_a_manager_signs_in_with_a_link_at_360_px_and_signs_out(
     from playwright.sync_api import expect, sync_playwright
 
     base, link = served
-    problems: list[str] = []
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"{message.text} ({message.location.get('url')})")
-
-    def error(exc: Error) -> None:
-        problems.append(str(exc))
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-            page.on("console", console)
-            page.on("pageerror", error)
+            problems = watch_problems(page)
             page.goto(link)
             expect(page.get_by_role("heading", name="Sign in to Nightshift")).to_be_visible()
             page.get_by_role("button", name="Sign in").click()
