@@ -59,8 +59,8 @@ def live_server(settings: Settings, models_dir: Path | None = None) -> Iterator[
 
 @contextmanager
 def serving(app: FastAPI, port: int) -> Iterator[str]:
-    """`app` served by uvicorn on `port` in a thread, once /healthz answers 200; yields its
-    base URL (for an app whose settings must name its own address before it is built)."""
+    """`app` served by uvicorn on `port` in a thread, once /healthz answers (whatever it
+    says); yields its base URL (for an app whose settings name its own address)."""
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_level="warning", ws_max_size=WS_MAX_BYTES
     )
@@ -69,7 +69,7 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
     thread.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_for(base + "/healthz").status_code == 200
+        wait_for(base + "/healthz")
         yield base
     finally:
         server.should_exit = True
