@@ -7,7 +7,9 @@ and redeems nothing: mail scanners fetch every link in a message, and would othe
 up the one-time token before its owner clicks. Asking for a link always gets the same
 answer, and the mail goes out after the answer, so neither the words nor the timing say
 whether an address belongs to staff. Every attempt (link request, password, redeem) counts
-against the client's IP and, where one is named, the e-mail (`sign_in_limits`).
+against the client's IP and, where one is named, the e-mail (`sign_in_limits`). These forms
+are posted before there is a session, so each carries a pre-session CSRF token instead
+(`sign_in_csrf`): a post without it is refused before it counts, sends or redeems anything.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from nightshift.http.console_pages import SIGN_IN, redirect, render, safe_next
 from nightshift.http.deps import ServicesDep
 from nightshift.http.forms import FormDep
 from nightshift.http.services import Services
+from nightshift.http.sign_in_csrf import form_token, presign, remember, require_presign
 from nightshift.infra import logs
 
 log = logging.getLogger("nightshift.console")
@@ -62,6 +65,7 @@ NOT_VALID = (
     dependencies=[Depends(public("the console's sign-in form"))],
 )
 def sign_in_form(
+    request: Request,
     services: ServicesDep,
     next: str = "/console",
     dealership: str | None = None,
@@ -69,7 +73,11 @@ def sign_in_form(
 ) -> Response:
     """The sign-in page: ask for a link by e-mail, or sign in with a password."""
     return _form(
-        services, next_path=next, dealership=dealership, notice=SIGNED_OUT.get(signed_out or "")
+        request,
+        services,
+        next_path=next,
+        dealership=dealership,
+        notice=SIGNED_OUT.get(signed_out or ""),
     )
 
 
@@ -77,7 +85,8 @@ def sign_in_form(
     "/sign-in/link",
     response_class=HTMLResponse,
     dependencies=[
-        Depends(public("asks for a one-time link: one answer for every e-mail; rate-limited"))
+        Depends(public("asks for a one-time link: one answer for every e-mail; rate-limited")),
+        Depends(require_presign),
     ],
 )
 def ask_for_link(
@@ -91,7 +100,13 @@ def ask_for_link(
     if not email or dealer is None:
         error = "email: enter your work e-mail" if not email else "dealership: choose yours"
         return _form(
-            services, next_path=next_path, dealership=slug, email=email, error=error, status=422
+            request,
+            services,
+            next_path=next_path,
+            dealership=slug,
+            email=email,
+            error=error,
+            status=422,
         )
     asked = services.accounts.request_link(dealership_id=dealer.id, email=email)
     if asked.link is not None:
@@ -99,14 +114,15 @@ def ask_for_link(
     else:
         logs.event(log, "console_link_refused", dealership=dealer.slug, reason=asked.refused)
     notice = SENT.format(dealer=dealer.name)
-    return _form(services, next_path=next_path, dealership=dealer.slug, notice=notice)
+    return _form(request, services, next_path=next_path, dealership=dealer.slug, notice=notice)
 
 
 @router.post(
     "/sign-in/password",
     response_class=HTMLResponse,
     dependencies=[
-        Depends(public("signs in with an e-mail and password; one error for all; rate-limited"))
+        Depends(public("signs in with an e-mail and password; one error for all; rate-limited")),
+        Depends(require_presign),
     ],
 )
 def sign_in_with_password(request: Request, services: ServicesDep, form: FormDep) -> Response:
@@ -125,6 +141,7 @@ def sign_in_with_password(request: Request, services: ServicesDep, form: FormDep
     next_path = safe_next(form.get("next"))
     if signed is None:
         return _form(
+            request,
             services,
             next_path=next_path,
             dealership=slug,
@@ -141,16 +158,24 @@ def sign_in_with_password(request: Request, services: ServicesDep, form: FormDep
     response_class=HTMLResponse,
     dependencies=[Depends(public("a sign-in link's page: a Sign in button, redeems nothing"))],
 )
-def confirm_link(token: str, next: str = "/console") -> Response:
+def confirm_link(
+    token: str, request: Request, services: ServicesDep, next: str = "/console"
+) -> Response:
     """The page a sign-in link opens: a button that redeems it (see the module docstring)."""
     action = f"{SIGN_IN}/{quote(token, safe='')}"
-    return render("redeem.html", title="Sign in", action=action, next=safe_next(next))
+    cookie = presign(request)
+    csrf = form_token(services.signing_key, cookie)
+    page = render("redeem.html", title="Sign in", action=action, next=safe_next(next), csrf=csrf)
+    return remember(page, services, cookie)
 
 
 @router.post(
     "/sign-in/{token}",
     response_class=HTMLResponse,
-    dependencies=[Depends(public("redeems a one-time sign-in link: the token is the credential"))],
+    dependencies=[
+        Depends(public("redeems a one-time sign-in link: the token is the credential")),
+        Depends(require_presign),
+    ],
 )
 def redeem_link(token: str, request: Request, services: ServicesDep, form: FormDep) -> Response:
     """Use the link once: a session cookie, then on to the console (or `next`)."""
@@ -210,6 +235,7 @@ def _css() -> str:
 
 
 def _form(
+    request: Request,
     services: Services,
     *,
     next_path: str,
@@ -220,9 +246,11 @@ def _form(
     status: int = 200,
     password_open: bool = False,
 ) -> Response:
+    """The sign-in page, its forms carrying the pre-session CSRF token (cookie set here)."""
     with services.store.reading() as uow:
         listed = dealerships.list_dealerships(uow)
-    return render(
+    cookie = presign(request)
+    page = render(
         "sign_in.html",
         status=status,
         title="Sign in",
@@ -233,7 +261,9 @@ def _form(
         notice=notice,
         error=error,
         password_open=password_open,
+        csrf=form_token(services.signing_key, cookie),
     )
+    return remember(page, services, cookie)
 
 
 def _dealership(services: Services, slug: str | None) -> DealershipRecord | None:

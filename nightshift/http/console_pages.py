@@ -1,6 +1,7 @@
 """How the console's pages are answered: templates from `console/templates`, the headers
 every console page sends, where a sign-in may send the browser next, and the pages for the
-errors a person in a browser can meet (sign in first, not allowed, too many attempts).
+errors a person in a browser can meet (sign in first, not allowed, too many attempts, a
+sign-in form without its pre-session token).
 
 Every console answer is `Cache-Control: no-store` (a shared computer's back button must not
 show a signed-in page), `Referrer-Policy: no-referrer` (a sign-in URL carries its token),
@@ -19,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from nightshift.http.auth import PageForbidden, SignInRequired
+from nightshift.http.sign_in_csrf import SignInFormExpired
 from nightshift.http.sign_in_limits import TooManyAttempts
 from nightshift.infra.rate_limits import retry_after
 
@@ -94,3 +96,7 @@ def install_handlers(app: FastAPI) -> None:
         seconds = str(retry_after(exc.wait))
         text = f"{exc} (in about {max(1, round(exc.wait / 60))} min)."
         return message("Too many attempts", text, status=429, **{"Retry-After": seconds})
+
+    @app.exception_handler(SignInFormExpired)
+    async def form_expired(_request: Request, exc: SignInFormExpired) -> Response:
+        return message("Sign-in form expired", str(exc), status=403)

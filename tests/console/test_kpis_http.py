@@ -23,6 +23,7 @@ from nightshift.app import create_app
 from nightshift.http.deps import services_of
 from nightshift.http.services import Services
 from tests.console.kpi_demo import DemoWeek, build_demo_week, login_link
+from tests.console.test_sign_in_http import redeem
 from tests.demo import SLUG
 from tests.security.conftest import prepare_demo
 
@@ -48,7 +49,7 @@ def _services(client: TestClient) -> Services:
 
 def sign_in(client: TestClient, email: str) -> None:
     path = "/console/sign-in/" + login_link(_services(client), email).rsplit("/", 1)[1]
-    assert client.post(path, data={"next": "/console"}).status_code == 303
+    assert redeem(client, path, next="/console").status_code == 303
 
 
 def report(client: TestClient, staff_id: int | None = None) -> KpiReport:

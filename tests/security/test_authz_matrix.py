@@ -3,7 +3,8 @@ one rule (public on purpose, staff by API token or console session, a console pa
 signed handoff link), and each rule holds for an anonymous caller, a sales session, a
 manager session, a session of another dealership's staff and API tokens (of another
 dealership, of the wrong role, valid), and a session without its CSRF token where the method
-changes something. Anonymous API calls get 401, anonymous page visits a redirect to sign-in.
+changes something. Anonymous API calls get 401, anonymous page visits a redirect to sign-in,
+and the console's public forms (sign-in) a 403 without their pre-session CSRF token.
 A new route without a rule, or with a path parameter this file has no example for, fails
 here."""
 
@@ -248,7 +249,9 @@ def test_pages_send_anonymous_visitors_to_sign_in_and_want_a_session(world: Worl
                 if method in UNSAFE:
                     bare = session(world, slug, handle, csrf=False)
                     answer = _answer(world, method, path, bare)
-                    assert answer.status_code == 403 and "csrf" in answer.text, (method, path)
+                    assert answer.status_code == 403, (method, path, handle, "no CSRF")
+                    if role in roles:  # (a wrong role is refused first, for that reason)
+                        assert "csrf" in answer.text, (method, path)
             checked += 1
     assert checked >= 3  # home, sign out, sign out everywhere
 
@@ -268,6 +271,20 @@ def test_signed_link_routes_refuse_everything_but_their_link(world: World) -> No
                 assert "transcript" not in answer.text
             checked += 1
     assert checked >= 5
+
+
+def test_public_console_forms_want_their_pre_session_csrf_token(world: World) -> None:
+    """Login CSRF: a public console route that changes something (ask for a link, sign in) is
+    refused without the pre-session cookie and its `csrf` field, as another site's form is."""
+    checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        if not rule.startswith("public: ") or not path.startswith("/console/"):
+            continue
+        for method in methods & UNSAFE:
+            answer = _answer(world, method, path, {})
+            assert answer.status_code == 403 and "csrf" in answer.text, (method, path)
+            checked += 1
+    assert checked >= 3  # a link, a password, a link's Sign in button
 
 
 def test_public_routes_never_ask_for_a_token(world: World) -> None:
