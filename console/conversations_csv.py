@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -51,9 +52,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def conversations_csv(
-    uow: UnitOfWork, *, dealership_id: int, start: datetime, end: datetime
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    start: datetime,
+    end: datetime,
+    public_ids: Collection[str] | None = None,
 ) -> str:
-    """The CSV text (header row first) of the conversations started in [start, end)."""
+    """The CSV text (header row first) of the conversations started in [start, end); with
+    `public_ids`, only those among them (the review page's filtered selection)."""
     dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
     zone = ZoneInfo(dealer.timezone)
     people = {c.id: c for c in customers.list_customers(uow, dealership_id=dealership_id)}
@@ -71,6 +78,8 @@ def conversations_csv(
     for facts in reports.conversations_started(
         uow, dealership_id=dealership_id, start=start, end=end
     ):
+        if public_ids is not None and facts.public_id not in public_ids:
+            continue
         shopper = people.get(facts.customer_id) if facts.customer_id is not None else None
         drives, handed = booked[facts.conversation_id], raised[facts.conversation_id]
         staff_id = _salesperson(handed, drives, shopper)

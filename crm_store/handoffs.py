@@ -95,11 +95,27 @@ def create_handoff(
 
 
 def create_for_failure(
-    uow: UnitOfWork, *, conversation_id: int, trigger_message_id: int | None, note: str
+    uow: UnitOfWork,
+    *,
+    conversation_id: int,
+    trigger_message_id: int | None,
+    note: str,
+    fallback: str | None = None,
 ) -> HandoffRecord:
     """The handoff (reason `other`) for a shopper's message the assistant could not handle
-    (the model or a tool failed, the turn kept crashing): a person must reply."""
+    (the model or a tool failed, the turn kept crashing): a person must reply. With
+    `fallback` (why: "timeout" or "error"), the shopper got the safe fallback reply instead:
+    a `fallback_reply` timeline event says so, for the managers' review queue."""
     convo = conversations.get_conversation(uow, conversation_id=conversation_id)
+    if fallback is not None:
+        add_event(
+            uow,
+            dealership_id=convo.dealership_id,
+            customer_id=convo.customer_id,
+            conversation_id=convo.id,
+            kind="fallback_reply",
+            data={"why": fallback},
+        )
     return create_handoff(
         uow,
         dealership_id=convo.dealership_id,

@@ -22,6 +22,7 @@ from nightshift.http import (
     console_inbox,
     console_kpis,
     console_pages,
+    console_review,
     dealerships,
     handoffs,
     home,
@@ -129,6 +130,7 @@ def create_app(
     app.include_router(console_inbox.router)
     app.include_router(console_canned.router)
     app.include_router(console_kpis.router)
+    app.include_router(console_review.router)
     return app
 
 

@@ -1,5 +1,5 @@
 """The staff console's inbox: a conversation's status, snooze and assignee, internal
-notes, and canned replies."""
+notes, canned replies, and the flags of transcript review."""
 
 from __future__ import annotations
 
@@ -89,3 +89,19 @@ class CannedReply(Base):
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ConversationFlag(Base):
+    """A manager's flag on a conversation under review: a tag from a fixed list
+    (`crm_store.review.TAGS`) and a note. A conversation with any flag is "flagged" and sits
+    in the review queue until its flags are removed; removing one deletes its row (the audit
+    log keeps who flagged and unflagged what, and when)."""
+
+    __tablename__ = "conversation_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = fk("conversations.id")
+    tag: Mapped[str] = mapped_column(sa.String(40))
+    note: Mapped[str] = mapped_column(sa.Text)
+    staff_id: Mapped[int | None] = fk("staff.id", null=True, on_delete="SET NULL")
+    created_at: Mapped[datetime]

@@ -370,6 +370,7 @@ class Pipeline:
                 conversation_id=convo.id,
                 trigger_message_id=result.inbound_message_id,
                 note=f"The assistant could not answer ({why}); please reply to the shopper.",
+                fallback="timeout" if "timed out" in why else "error",
             )
         text = prompts.render("fallback", str(convo.id))
         with self.deps.store.reading() as uow:

@@ -19,6 +19,7 @@ from console.canned import CannedReplies
 from console.config import ConsoleConfig
 from console.inbox import Inbox
 from console.passwords import Passwords
+from console.review import Review
 from contracts.mail import Mailer
 from contracts.messages import Accepted, InboundMessage
 from crm_store.db import Store
@@ -47,6 +48,7 @@ class Services:
         self._mailer: Mailer | None = None
         self._inbox: Inbox | None = None
         self._canned: CannedReplies | None = None
+        self._review: Review | None = None
 
     def start(self, runtime: Runtime) -> None:
         """The lifespan opened the runtime: everything is served."""
@@ -57,6 +59,7 @@ class Services:
         self._mailer = runtime.mailer
         self._inbox = Inbox(runtime.store)
         self._canned = CannedReplies(runtime.store, slots_of=runtime.handoffs.slots_of)
+        self._review = Review(runtime.store)
 
     def degrade(self, store: Store) -> None:
         """The runtime could not open: the plain store serves health, the reads and the
@@ -65,6 +68,7 @@ class Services:
         self._accounts = self._console_accounts(store)
         self._mailer = build_mailer(self.settings)
         self._inbox, self._canned = Inbox(store), CannedReplies(store)
+        self._review = Review(store)
 
     def _console_accounts(self, store: Store) -> Accounts:
         return Accounts(store, ConsoleConfig(self.settings.public_base_url), Passwords())
@@ -111,6 +115,13 @@ class Services:
         if self._canned is None:
             raise RuntimeError("the app has not started: its lifespan fills Services")
         return self._canned
+
+    @property
+    def review(self) -> Review:
+        """The managers' transcript review: search, flags, the queue, the CSV."""
+        if self._review is None:
+            raise RuntimeError("the app has not started: its lifespan fills Services")
+        return self._review
 
     def runtime(self) -> Runtime:
         if self._runtime is None:
