@@ -27,7 +27,9 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _PHONE = re.compile(r"(?<![\w$])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+"""An e-mail address in chat text: the one pattern for the contacts a reply may repeat (here)
+and for the address a shopper gives (the offline engine's `contact`)."""
 _COMMITMENT = re.compile(
     r"\b("
     r"legally binding|binding (?:offer|agreement|contract|price|deal)|this is binding|"
@@ -145,7 +147,7 @@ def check_reply(text: str, ctx: GuardContext) -> Verdict:
         digits = re.sub(r"\D", "", phone)[-10:]
         if not any(c.endswith(digits) for c in contacts):
             problems.append("foreign_contact:phone")
-    for email in _EMAIL.findall(text):
+    for email in EMAIL.findall(text):
         if email.lower() not in contacts:
             problems.append("foreign_contact:email")
     if ctx.system_prompt and _leaks(text, ctx.system_prompt):
@@ -193,5 +195,5 @@ def published_contacts(texts: tuple[str, ...]) -> frozenset[str]:
     found: set[str] = set()
     for text in texts:
         found |= {contact_key(p) for p in _PHONE.findall(text)}
-        found |= {contact_key(e) for e in _EMAIL.findall(text)}
+        found |= {contact_key(e) for e in EMAIL.findall(text)}
     return frozenset(found)

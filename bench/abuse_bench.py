@@ -33,9 +33,10 @@ import httpx  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
 from agent import guardrails  # noqa: E402
-from agent.engines.offline import answers, contact, misuse, understand  # noqa: E402
+from agent.engines.offline import answers, understand  # noqa: E402
 from agent.nlu import vehicle_numbers  # noqa: E402
 from bench.sms_bench import NIGHTSHIFT, PUBLIC, TOKEN, free_port, percentile, process, world  # noqa: E402
+from contracts import notes  # noqa: E402
 from crm_store import outbox  # noqa: E402
 from crm_store.db import Store  # noqa: E402
 from handoff import details  # noqa: E402
@@ -47,13 +48,17 @@ _OLD_NUMBER = r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|grand|thousand)?"
 _OLD_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # name: (the module's pattern, the quadratic one it replaced, the worst repeated unit)
 PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
-    "contact._EMAIL (the finding)": (contact._EMAIL, re.compile(_OLD_EMAIL), "ab."),
+    "guardrails.EMAIL, as contact uses it (the finding)": (
+        guardrails.EMAIL,
+        re.compile(_OLD_EMAIL),
+        "ab.",
+    ),
     "understand.PHOTOS": (
         understand.PHOTOS,
         re.compile(r"\s*\[sent (\d+) photos?\]\s*$"),
         " ",
     ),
-    "guardrails._EMAIL": (guardrails._EMAIL, re.compile(_OLD_EMAIL), "1a"),
+    "guardrails.EMAIL": (guardrails.EMAIL, re.compile(_OLD_EMAIL), "1a"),
     "guardrails._MONEY": (
         guardrails._MONEY,
         re.compile(
@@ -72,8 +77,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
         ),
         "\n",
     ),
-    "misuse._MARKER": (
-        misuse._MARKER,
+    "notes.MARKER": (
+        notes.MARKER,
         re.compile(
             r"[\[<]\s*(?P<close>/)?\s*(?P<role>system|sys|admin|developer|dev|assistant"
             r"|instructions?|inst|root|override|user|human|customer|shopper)\s*[\]>]\s*:?"
@@ -82,8 +87,8 @@ PATTERNS: dict[str, tuple[re.Pattern[str], re.Pattern[str], str]] = {
         ),
         "\n",
     ),
-    "misuse._JSON": (
-        misuse._JSON,
+    "notes.JSON_PAYLOAD": (
+        notes.JSON_PAYLOAD,
         re.compile(
             r"\{[^{}]*[\"'](?:role|system|content|instructions?|policy|prompt)[\"']\s*:[^{}]*\}",
             re.IGNORECASE,

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from crm_store import appointments, customers, dealerships, handoffs, reports, staff
+from crm_store import dealerships, exports, reports, staff
 from crm_store.phones import display_phone
 from crm_store.records import AppointmentRecord, CustomerRecord, HandoffRecord
 from crm_store.reports import ConversationFacts
@@ -63,25 +62,19 @@ def conversations_csv(
     `public_ids`, only those among them (the review page's filtered selection)."""
     dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
     zone = ZoneInfo(dealer.timezone)
-    people = {c.id: c for c in customers.list_customers(uow, dealership_id=dealership_id)}
+    # the conversations first: their query checks the period
+    started = reports.conversations_started(uow, dealership_id=dealership_id, start=start, end=end)
+    parties = exports.period_parties(uow, dealership_id=dealership_id, start=start, end=end)
     names = {s.id: s.name for s in staff.list_staff(uow, dealership_id=dealership_id)}
-    raised: dict[int, list[HandoffRecord]] = defaultdict(list)
-    for found in handoffs.list_handoffs(uow, dealership_id=dealership_id):
-        raised[found.conversation_id].append(found)
-    booked: dict[int, list[AppointmentRecord]] = defaultdict(list)
-    for drive in appointments.list_appointments(uow, dealership_id=dealership_id):
-        if drive.conversation_id is not None:
-            booked[drive.conversation_id].append(drive)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for facts in reports.conversations_started(
-        uow, dealership_id=dealership_id, start=start, end=end
-    ):
+    for facts in started:
         if public_ids is not None and facts.public_id not in public_ids:
             continue
-        shopper = people.get(facts.customer_id) if facts.customer_id is not None else None
-        drives, handed = booked[facts.conversation_id], raised[facts.conversation_id]
+        shopper = parties.customers.get(facts.customer_id) if facts.customer_id else None
+        drives = parties.appointments.get(facts.conversation_id, [])
+        handed = parties.handoffs.get(facts.conversation_id, [])
         staff_id = _salesperson(handed, drives, shopper)
         if staff_id is not None and staff_id not in names:  # no longer active
             names[staff_id] = staff.get_staff(uow, staff_id=staff_id).name

@@ -17,9 +17,14 @@ log = logging.getLogger("nightshift.mail")
 
 
 class SmtpMailer:
-    def __init__(self, smtp: SmtpSettings, host: str) -> None:
+    """Sends through the SMTP server of `smtp`, which must name a host (`build_mailer` picks
+    this transport only when it does)."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        if not smtp.host:
+            raise ValueError(f"SMTP_HOST: got {smtp.host!r}, expected the SMTP server's host name")
         self.smtp = smtp
-        self.host = host
+        self.host: str = smtp.host
 
     def send(self, message: EmailMessage) -> None:
         s = self.smtp
@@ -62,5 +67,5 @@ def _text_of(message: EmailMessage) -> str:
 
 def build_mailer(settings: Settings) -> Mailer:
     if settings.smtp.host:
-        return SmtpMailer(settings.smtp, settings.smtp.host)
+        return SmtpMailer(settings.smtp)
     return LogMailer(log_bodies=settings.log_bodies)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import time, timedelta
+from functools import partial
 
 import pytest
 
@@ -114,6 +115,38 @@ def _page(store: Store, handoff_id: int, staff_id: int) -> None:
         handoffs.page(uow, handoff_id=handoff_id, staff_id=staff_id, rule="owner")
 
 
+def _conversation(
+    store: Store,
+    clock: FrozenClock,
+    team: Team,
+    text: str,
+    *,
+    phone: str | None = "(555) 123-0002",
+    name: str | None = None,
+    raised: bool = False,
+    urgent: bool = False,
+    paged_to: int | None = None,
+    assigned_to: int | None = None,
+    status: InboxStatus | None = None,
+) -> ConversationRecord:
+    """A new conversation (`_chat`) put in a state as staff would put it there: a handoff
+    raised (`urgent`, implied by `paged_to`), paged to someone, assigned in the inbox by Maria,
+    then given a `status` by her (snoozed with no end time)."""
+    convo = _chat(store, clock, team.lot, text, phone=phone, name=name)
+    if raised or urgent or paged_to is not None:
+        handoff_id = _handoff(store, convo, urgent=urgent)
+        if paged_to is not None:
+            _page(store, handoff_id, paged_to)
+    box = Inbox(store)
+    if assigned_to is not None:
+        box.assign(team.maria, convo.public_id, assigned_to)
+    if status is InboxStatus.SNOOZED:
+        box.snooze(team.maria, convo.public_id, until=None)
+    elif status is not None:
+        box.set_status(team.maria, convo.public_id, status)
+    return convo
+
+
 def _ids(items: tuple[InboxItem, ...]) -> list[str]:
     return [item.public_id for item in items]
 
@@ -122,25 +155,25 @@ def test_waiting_for_me_first_then_mine_then_the_unassigned_queue(
     store: Store, clock: FrozenClock
 ) -> None:
     team = _team(store)
-    lot, box = team.lot, Inbox(store)
-    paged = _chat(store, clock, lot, "Can I get financing?", phone="(555) 123-0001")
-    _page(store, _handoff(store, paged), lot.rep.id)
-    assigned = _chat(store, clock, lot, "Is the Civic still there?")
-    resolved = _chat(store, clock, lot, "Thanks, bye", phone="(555) 123-0003", name="Lee Park")
-    snoozed = _chat(store, clock, lot, "I'll send photos", phone="(555) 123-0004")
-    queued_early = _chat(store, clock, lot, "Real person please", phone=None)
-    queued_late = _chat(store, clock, lot, "Price?", phone="(555) 123-0005")
-    urgent = _chat(store, clock, lot, "This is a complaint", phone="(555) 123-0006")
-    for convo in (queued_early, queued_late):
-        _handoff(store, convo)
-    _handoff(store, urgent, urgent=True)
-    bot_only = _chat(store, clock, lot, "What are your hours?", phone="(555) 123-0007")
-    toms = _chat(store, clock, lot, "Trade-in value?", phone="(555) 123-0008")
-    _page(store, _handoff(store, toms), team.tom.id)
-    for convo in (assigned, resolved, snoozed):
-        box.assign(team.maria, convo.public_id, lot.rep.id)
-    box.set_status(team.maria, resolved.public_id, InboxStatus.RESOLVED)
-    box.snooze(team.maria, snoozed.public_id, until=None)
+    box, maria = Inbox(store), team.lot.rep.id
+    new = partial(_conversation, store, clock, team)
+    paged = new("Can I get financing?", phone="(555) 123-0001", paged_to=maria)
+    assigned = new("Is the Civic still there?", assigned_to=maria)
+    resolved = new(
+        "Thanks, bye",
+        phone="(555) 123-0003",
+        name="Lee Park",
+        assigned_to=maria,
+        status=InboxStatus.RESOLVED,
+    )
+    snoozed = new(
+        "I'll send photos", phone="(555) 123-0004", assigned_to=maria, status=InboxStatus.SNOOZED
+    )
+    queued_early = new("Real person please", phone=None, raised=True)
+    queued_late = new("Price?", phone="(555) 123-0005", raised=True)
+    urgent = new("This is a complaint", phone="(555) 123-0006", urgent=True)
+    bot_only = new("What are your hours?", phone="(555) 123-0007")
+    toms = new("Trade-in value?", phone="(555) 123-0008", paged_to=team.tom.id)
 
     got = box.sections(team.maria)
 
@@ -168,15 +201,12 @@ def test_waiting_for_me_first_then_mine_then_the_unassigned_queue(
 def test_another_dealerships_conversations_never_appear(store: Store, clock: FrozenClock) -> None:
     ours, theirs = _team(store), _team(store, slug="bayside-toyota")
     box = Inbox(store)
-    mine = _chat(store, clock, ours.lot, "Hello", phone="(555) 123-0010")
-    _handoff(store, mine)
-    for n in range(3):
-        convo = _chat(store, clock, theirs.lot, "Hi", phone=f"(555) 123-002{n}")
-        handoff_id = _handoff(store, convo)
-        if n == 1:  # even paged to someone with our salesperson's name and handle
-            _page(store, handoff_id, theirs.lot.rep.id)
-        if n == 2:
-            box.assign(theirs.maria, convo.public_id, theirs.lot.rep.id)
+    mine = _conversation(store, clock, ours, "Hello", phone="(555) 123-0010", raised=True)
+    hello = partial(_conversation, store, clock, theirs, "Hi", raised=True)
+    rep = theirs.lot.rep.id  # someone with our salesperson's name and handle
+    hello(phone="(555) 123-0020")
+    hello(phone="(555) 123-0021", paged_to=rep)
+    convo = hello(phone="(555) 123-0022", assigned_to=rep)
     got = box.sections(ours.maria)
     assert _ids(got.waiting + got.mine + got.queue) == [mine.public_id]
     with pytest.raises(NotFound):
@@ -190,8 +220,7 @@ def test_statuses_move_and_the_shoppers_reply_brings_it_back(
 ) -> None:
     team = _team(store)
     box = Inbox(store)
-    convo = _chat(store, clock, team.lot, "Can you hold it?")
-    box.assign(team.maria, convo.public_id, team.lot.rep.id)
+    convo = _conversation(store, clock, team, "Can you hold it?", assigned_to=team.lot.rep.id)
     box.set_status(team.maria, convo.public_id, InboxStatus.PENDING)
     assert _ids(box.sections(team.maria).mine) == [convo.public_id]
     assert _ids(box.sections(team.maria, status=InboxStatus.PENDING).mine) == [convo.public_id]
@@ -216,8 +245,7 @@ def test_a_snoozed_conversation_comes_back_when_its_time_has_passed(
 ) -> None:
     team = _team(store)
     box = Inbox(store)
-    convo = _chat(store, clock, team.lot, "Call me tomorrow")
-    box.assign(team.maria, convo.public_id, team.lot.rep.id)
+    convo = _conversation(store, clock, team, "Call me tomorrow", assigned_to=team.lot.rep.id)
     box.snooze(team.maria, convo.public_id, until=clock.now() + timedelta(hours=12))
     assert _ids(box.sections(team.maria, status=InboxStatus.SNOOZED).mine) == [convo.public_id]
     with pytest.raises(InvalidValue) as past:
@@ -298,8 +326,7 @@ def test_unread_counts_the_shoppers_messages_since_staff_read_or_replied(
 ) -> None:
     team = _team(store)
     box = Inbox(store)
-    convo = _chat(store, clock, team.lot, "Hi")
-    box.assign(team.maria, convo.public_id, team.lot.rep.id)
+    convo = _conversation(store, clock, team, "Hi", assigned_to=team.lot.rep.id)
 
     def shopper(text: str) -> None:
         clock.advance(timedelta(minutes=1))

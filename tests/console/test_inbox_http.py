@@ -4,11 +4,8 @@ replies), CSRF, and another dealership's conversations."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from contracts.clock import FrozenClock
@@ -24,27 +21,12 @@ from crm_store import (
 )
 from crm_store.records import ConversationRecord
 from crm_store.types import Author, Channel, ConversationMode, Direction, HandoffStatus
-from nightshift.app import create_app
-from nightshift.http.deps import services_of
-from nightshift.http.services import Services
+from tests.console.conftest import app_services
 from tests.console.test_sign_in_http import BASE, DANIEL, sign_in
 from tests.demo import SLUG
 from tests.factories import make_lot
-from tests.security.conftest import prepare_demo
 
 PAGE = "/console/conversations/"
-
-
-@pytest.fixture
-def client(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[TestClient]:
-    settings = prepare_demo(tmp_path, models_dir, clock, inline_worker=False)
-    app = create_app(settings, clock=clock, models_dir=models_dir)
-    with TestClient(app, base_url=BASE, follow_redirects=False) as client:
-        yield client
-
-
-def _services(client: TestClient) -> Services:
-    return services_of(client.app)
 
 
 def chat(
@@ -58,7 +40,7 @@ def chat(
 ) -> ConversationRecord:
     """A new SMS conversation in which the shopper `name` wrote `text` a minute later."""
     clock.advance(timedelta(minutes=1))
-    with _services(client).store.unit_of_work() as uow:
+    with app_services(client).store.unit_of_work() as uow:
         dealer_id = dealerships.id_for_slug(uow, slug=slug)
         shopper = customers.upsert_customer(uow, dealership_id=dealer_id, phone=phone, name=name)
         convo, _ = conversations.open_conversation(
@@ -76,7 +58,7 @@ def chat(
 
 def paged_to(client: TestClient, convo: ConversationRecord, handle: str = "maria") -> int:
     """A financing handoff for `convo`, paged to the staff member `handle`."""
-    with _services(client).store.unit_of_work() as uow:
+    with app_services(client).store.unit_of_work() as uow:
         member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=handle)
         found = handoffs.create_handoff(
             uow,
@@ -91,12 +73,12 @@ def paged_to(client: TestClient, convo: ConversationRecord, handle: str = "maria
 
 
 def sms_outbox(client: TestClient) -> list[str]:
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         return [item.body for item in outbox.pending(uow, channel=Channel.SMS)]
 
 
 def mode_of(client: TestClient, convo: ConversationRecord) -> ConversationMode:
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         return conversations.get_conversation(uow, conversation_id=convo.id).mode
 
 
@@ -131,7 +113,7 @@ def test_another_dealerships_conversation_is_not_found(
     client: TestClient, clock: FrozenClock
 ) -> None:
     csrf = sign_in(client)
-    make_lot(_services(client).store, slug="elsewhere-motors")
+    make_lot(app_services(client).store, slug="elsewhere-motors")
     theirs = chat(
         client, clock, "Hello?", name="Cy Other", phone="5551230009", slug="elsewhere-motors"
     )
@@ -158,7 +140,7 @@ def test_a_reply_reaches_the_shoppers_outbox_and_the_transcript(
     assert "Sent to the shopper." in page.text
     transcript = page.text.split('id="transcript"', 1)[1].split("</ol>", 1)[0]
     assert text in transcript and "Maria Lopez" in transcript
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         assert handoffs.get_handoff(uow, handoff_id=handoff_id).status is HandoffStatus.CLAIMED
         actions = [e.action for e in audit.entries(uow, dealership_id=convo.dealership_id)]
     assert "staff_message" in actions and "handoff_claim" in actions
@@ -206,7 +188,7 @@ def test_claim_then_hand_back_tells_the_shopper_each_time(
     assert back.status_code == 303
     assert mode_of(client, convo) is ConversationMode.BOT
     assert len(sms_outbox(client)) == 2  # the shopper is told it is the assistant again
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         assert handoffs.get_handoff(uow, handoff_id=handoff_id).status is HandoffStatus.RESOLVED
 
 
@@ -251,6 +233,6 @@ def test_a_form_without_the_csrf_token_is_refused(client: TestClient, clock: Fro
 
 
 def _id(client: TestClient, handle: str) -> str:
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         dealer_id = dealerships.id_for_slug(uow, slug=SLUG)
         return str(staff.find_staff(uow, dealership_id=dealer_id, handle=handle).id)

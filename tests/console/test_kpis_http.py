@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,13 +17,10 @@ from console.kpi_view import Period
 from console.kpis import KpiReport, dealership_kpis
 from contracts.clock import FrozenClock
 from crm_store import dealerships
-from nightshift.app import create_app
-from nightshift.http.deps import services_of
-from nightshift.http.services import Services
+from tests.console.conftest import app_services
 from tests.console.kpi_demo import DemoWeek, build_demo_week, login_link
 from tests.console.test_sign_in_http import redeem
 from tests.demo import SLUG
-from tests.security.conftest import prepare_demo
 
 MARIA = "maria.lopez@harborpointhonda.example"
 DANIEL = "daniel.brooks@harborpointhonda.example"
@@ -34,26 +29,17 @@ PERIOD = {"from": "2026-03-02", "to": "2026-03-04"}
 
 
 @pytest.fixture
-def app_week(
-    tmp_path: Path, models_dir: Path, clock: FrozenClock
-) -> Iterator[tuple[TestClient, DemoWeek]]:
-    settings = prepare_demo(tmp_path, models_dir, clock, inline_worker=False)
-    app = create_app(settings, clock=clock, models_dir=models_dir)
-    with TestClient(app, base_url="http://testserver", follow_redirects=False) as client:
-        yield client, build_demo_week(services_of(app).store, clock)
-
-
-def _services(client: TestClient) -> Services:
-    return services_of(client.app)
+def app_week(client: TestClient, clock: FrozenClock) -> tuple[TestClient, DemoWeek]:
+    return client, build_demo_week(app_services(client).store, clock)
 
 
 def sign_in(client: TestClient, email: str) -> None:
-    path = "/console/sign-in/" + login_link(_services(client), email).rsplit("/", 1)[1]
+    path = "/console/sign-in/" + login_link(app_services(client), email).rsplit("/", 1)[1]
     assert redeem(client, path, next="/console").status_code == 303
 
 
 def report(client: TestClient, staff_id: int | None = None) -> KpiReport:
-    services = _services(client)
+    services = app_services(client)
     with services.store.reading() as uow:
         return dealership_kpis(
             uow,

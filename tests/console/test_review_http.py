@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,28 +33,13 @@ from crm_store.db import Store
 from crm_store.records import ConversationRecord
 from crm_store.types import Author, Channel, Direction, VehicleStatus
 from evals.scenario import load_scenario
-from nightshift.app import create_app
-from nightshift.http.deps import services_of
-from nightshift.http.services import Services
-from tests.console.test_sign_in_http import BASE, DANIEL, MARIA, sign_in
+from tests.console.conftest import app_services
+from tests.console.test_sign_in_http import DANIEL, MARIA, sign_in
 from tests.demo import SLUG
 from tests.factories import make_lot
-from tests.security.conftest import prepare_demo
 
 REVIEW = "/console/review"
 LOCAL = ZoneInfo("America/Los_Angeles")
-
-
-@pytest.fixture
-def client(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[TestClient]:
-    settings = prepare_demo(tmp_path, models_dir, clock, inline_worker=False)
-    app = create_app(settings, clock=clock, models_dir=models_dir)
-    with TestClient(app, base_url=BASE, follow_redirects=False) as client:
-        yield client
-
-
-def _services(client: TestClient) -> Services:
-    return services_of(client.app)
 
 
 def start(
@@ -127,7 +111,7 @@ def page_maria(store: Store, convo: ConversationRecord) -> None:
 @pytest.fixture
 def week(client: TestClient, clock: FrozenClock) -> dict[str, ConversationRecord]:
     """The week of `make_week`, in the app `client` talks to."""
-    return make_week(_services(client).store, clock)
+    return make_week(app_services(client).store, clock)
 
 
 def make_week(store: Store, clock: FrozenClock) -> dict[str, ConversationRecord]:
@@ -237,7 +221,7 @@ def test_flagging_shows_in_the_view_the_queue_and_the_audit_trail_and_unflags(
     assert "Not flagged." in client.get(gone.headers["location"]).text
     assert listed(client, flagged="y") == set()
     assert web not in client.get(f"{REVIEW}/queue").text
-    with _services(client).store.reading() as uow:
+    with app_services(client).store.reading() as uow:
         dealer_id = dealerships.id_for_slug(uow, slug=SLUG)
         done = [e for e in audit.entries(uow, dealership_id=dealer_id) if "flag" in e.action]
     assert [(e.action, e.detail["tag"], e.actor) for e in reversed(done)] == [
@@ -264,7 +248,7 @@ def test_guardrail_blocked_and_fallback_replies_are_in_the_queue(
     week: dict[str, ConversationRecord],
 ) -> None:
     sign_in(client, DANIEL)
-    with _services(client).store.unit_of_work() as uow:
+    with app_services(client).store.unit_of_work() as uow:
         for convo, kind in (
             (week["web"], "guardrail_violation"),
             (week["booked"], "fallback_reply"),
@@ -320,9 +304,9 @@ def test_another_dealerships_conversation_is_not_found(
 ) -> None:
     csrf = sign_in(client, DANIEL)
     assert 'href="/console/review"' in client.get("/console").text
-    make_lot(_services(client).store, slug="elsewhere-motors")
+    make_lot(app_services(client).store, slug="elsewhere-motors")
     theirs = start(
-        _services(client).store,
+        app_services(client).store,
         "Hello?",
         name="Cy Other",
         key="5551230009",

@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from agent.engines.offline import names
 from agent.engines.offline.pointing import describes
+from agent.guardrails import EMAIL
 from agent.nlu.vehicles import InventoryVocabulary
 
 # Patterns over shopper text start only where the character before cannot continue their
 # leading run (`(?<!...)`): a long run is then scanned once, not once per position (linear).
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b")
 # "This is Daniel, the GM" / "it's Maria from sales": a claim of staff authority, not a
 # shopper introducing themselves; nothing is saved from it. The role follows the name ("tom
@@ -96,7 +96,7 @@ _NOT_NAMES = {
 def contact_details(text: str, vocabulary: InventoryVocabulary | None = None) -> dict[str, str]:
     """E-mail, phone and the shopper's name (`names`: never a vehicle, colour or day word)."""
     found: dict[str, str] = {}
-    if (email := _EMAIL.search(text)) is not None:
+    if (email := EMAIL.search(text)) is not None:
         found["email"] = email.group(0)
     if (phone := _PHONE.search(text)) is not None:
         found["phone"] = phone.group(0)
