@@ -11,7 +11,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 export ORT_DISABLE_TELEMETRY := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run install dev test lint typecheck imports pytest browser bench eval clean
+.PHONY: run install dev test lint typecheck imports pytest browser bench eval screenshots clean
 
 # Before serving, a one-time sign-in link for the demo manager (like Jupyter's token URL;
 # never a default password). It works for 15 minutes; the line after it says how to get another.
@@ -70,6 +70,10 @@ bench: $(STAMP)
 # The bundled scenario suites with the offline engine.
 eval: $(STAMP)
 	$(BIN)/nightshift eval evals/suites
+
+# The README's console tour screenshots (docs/console/), from the demo in Chromium.
+screenshots: $(DEV_STAMP) browser
+	$(BIN)/python -m tests.console.screenshots
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

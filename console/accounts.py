@@ -8,18 +8,24 @@ cannot be used to learn which e-mails exist; `LinkRequest.refused` says why noth
 issued, for the CLI. Accounts are per dealership: the same e-mail at two dealerships is two
 accounts, with their own links, sessions and passwords. Sign-in attempts are rate-limited
 by the HTTP layer, not here. Sign-ins, sign-outs everywhere and password changes go to the
-audit log.
+audit log; a password change ends the staff member's other sessions.
+
+A signed handoff link also signs its salesperson in, for that handoff's conversation only
+(`sign_in_by_handoff_link`): a session scoped to the handoff, no longer than the link stays
+valid. `check` finds full sessions only unless asked for scoped ones too, so a caller that
+does not know about scopes never mistakes a handoff link's session for a full one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from console.config import ConsoleConfig
 from console.passwords import Passwords
 from crm_store import audit, sign_in, staff_sessions
 from crm_store.db import Store
+from crm_store.errors import NotFound
 from crm_store.records import StaffRecord
 from crm_store.staff_sessions import SessionRecord
 from crm_store.types import LinkPurpose
@@ -110,11 +116,58 @@ class Accounts:
                 sign_in.set_password_hash(uow, staff_id=member.id, password_hash=fresh)
             return self._open(uow, member.id, user_agent, "password")
 
-    def check(self, token: str) -> SessionRecord | None:
+    def sign_in_by_handoff_link(
+        self,
+        *,
+        cookie: str | None,
+        staff_id: int,
+        handoff_id: int,
+        link_expires_at: datetime,
+        user_agent: str | None,
+    ) -> SignedIn | None:
+        """A session scoped to the handoff for the staff member a valid signed link names,
+        or None when the browser keeps the one it has: any live full session (never
+        replaced or downgraded: theirs covers the handoff already, and someone else's must
+        not be swapped for the link holder's by getting them to open a link; the signed page
+        itself still works) or their session scoped to this same handoff. A session scoped to
+        another handoff is replaced (and ended, when it was theirs). None also when the link
+        has no time left or the staff member is inactive. Its lifetime is the shorter of the
+        link's remaining validity and the normal session lifetime."""
+        present = self.check(cookie, scoped=True) if cookie else None
+        theirs = present is not None and present.staff_id == staff_id
+        if present is not None and not present.scoped:
+            return None  # a full session, theirs or someone else's: kept
+        if theirs and present is not None and present.handoff_id == handoff_id:
+            return None  # theirs for this handoff: kept
+        lifetime = min(link_expires_at - self._now(), self.config.session_lifetime)
+        if lifetime < timedelta(seconds=1):
+            return None
+        with self.store.unit_of_work() as uow:
+            try:
+                record, token = staff_sessions.create_session(
+                    uow,
+                    staff_id=staff_id,
+                    user_agent=user_agent,
+                    lifetime=lifetime,
+                    handoff_id=handoff_id,
+                )
+            except NotFound:  # inactive, or not their dealership's handoff
+                return None
+            if theirs and present is not None:  # theirs for another handoff: replaced
+                staff_sessions.revoke_session(uow, staff_id=staff_id, session_id=present.id)
+            detail = {"by": "handoff_link", "handoff": handoff_id, "session": record.id}
+            _audit(uow, record, "console_sign_in", detail)
+        return SignedIn(session=record, token=token)
+
+    def check(self, token: str, *, scoped: bool = False) -> SessionRecord | None:
         """The live session of this cookie (who is acting, their role and dealership), or
-        None. Its last use is stamped at most once a minute, so most requests only read."""
+        None. A session scoped to one handoff is None too unless `scoped` (the caller then
+        enforces its scope). Its last use is stamped at most once a minute, so most requests
+        only read."""
         with self.store.reading() as uow:
             found = staff_sessions.authenticate(uow, token=token, idle=self.config.session_idle)
+        if found is not None and found.scoped and not scoped:
+            return None
         if found is not None and self._now() - found.last_seen_at >= staff_sessions.SEEN_STAMP:
             with self.store.unit_of_work() as uow:
                 staff_sessions.touch(uow, session_id=found.id)
@@ -138,14 +191,20 @@ class Accounts:
                 uow, staff_id=session.staff_id, idle=self.config.session_idle
             )
 
-    def set_password(self, session: SessionRecord, password: str | None) -> None:
-        """Set (or, with None, remove) the signed-in staff member's password.
+    def set_password(self, session: SessionRecord, password: str | None) -> int:
+        """Set (or, with None, remove) the signed-in staff member's password and end their
+        other sessions (this one stays): whoever signed in with the old password, or holds a
+        stolen cookie, is out. How many other sessions were ended.
         `crm_store.errors.InvalidValue` naming `password` when it breaks the length rule."""
         fresh = None if password is None else self.passwords.hash(password)
         with self.store.unit_of_work() as uow:
             sign_in.set_password_hash(uow, staff_id=session.staff_id, password_hash=fresh)
+            ended = staff_sessions.revoke_others(
+                uow, staff_id=session.staff_id, keep_session_id=session.id
+            )
             action = "console_password_removed" if fresh is None else "console_password_set"
-            _audit(uow, session, action, {})
+            _audit(uow, session, action, {"other_sessions_ended": ended})
+        return ended
 
     def _open(self, uow: UnitOfWork, staff_id: int, user_agent: str | None, by: str) -> SignedIn:
         record, token = staff_sessions.create_session(

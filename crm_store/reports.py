@@ -4,9 +4,10 @@ conversation's public id so every figure can click through to the conversations 
 
 The figures themselves (percentiles, shares, per-day series) are shaped by `console.kpis`;
 this module only decides which rows belong to a period and reads their timestamps. Every
-query filters on the dealership (an indexed foreign key) and reads the first message times
-with correlated `min()` subqueries over `messages.conversation_id` (indexed), so the cost is
-a fixed number of statements whatever the number of conversations (no per-row queries).
+query filters on the dealership and a time range (indexed together: `ix_*_dealership_created`,
+`ix_appointments_dealership_starts`) and reads the first message times with correlated
+`min()` subqueries over `messages(conversation_id, created_at)` (indexed), so the cost is a
+fixed number of statements whatever the number of conversations (no per-row queries).
 
 Periods are half-open `[start, end)` in aware datetimes (compared in UTC); the caller turns
 local days into these bounds.

@@ -99,6 +99,19 @@ def redeem_link(uow: UnitOfWork, *, token: str) -> SignInLinkRecord:
     return _link_record(row, dealership_id)
 
 
+def purge_links(uow: UnitOfWork, *, done_before: datetime) -> int:
+    """Delete the links used or expired before `done_before`; how many. A link that can
+    still be redeemed never qualifies."""
+    if done_before > uow.now():
+        raise InvalidValue("done_before", done_before, "a time not after now")
+    result = uow.session.execute(
+        sa.delete(SignInLink)
+        .where(sa.or_(SignInLink.expires_at <= done_before, SignInLink.used_at <= done_before))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def staff_with_email(uow: UnitOfWork, *, dealership_id: int, email: str) -> list[StaffRecord]:
     """The dealership's staff members (active or not) with this e-mail, ignoring case and
     surrounding spaces, by id. Another dealership's staff are never among them."""

@@ -4,11 +4,11 @@
 ready for `nightshift eval FILE`: the dealership's world as it is now (world_snapshot.py), the
 clock at the shopper's first message and each later turn at its real offset (`advance`, whole
 minutes, so the replay drifts by less than a minute in all), the shopper's own words, and the
-observed end state as expectations: the appointments the conversation booked (vehicle and
-time), its handoff reasons or `none`, the lead details the CRM learned during it, and, on SMS,
-whether the shopper opted out. Only keys the format defines; the same data gives the same file
-except for the export time in the header. Phone numbers and e-mail addresses are stand-ins
-(pseudonyms.py), also inside the shopper's words. What staff wrote is not replayed: a
+observed end state as expectations: the appointments the conversation booked (vehicle, time
+and salesperson), its handoff reasons or `none`, the lead details the CRM learned during it,
+and, on SMS, whether the shopper opted out. Only keys the format defines; the same data gives
+the same file except for the export time in the header. Phone numbers and e-mail addresses are
+stand-ins (pseudonyms.py), also inside the shopper's words. What staff wrote is not replayed: a
 conversation a person took over replays as the assistant alone would have handled it.
 """
 
@@ -27,6 +27,7 @@ from crm_store import (
     dealerships,
     handoffs,
     messages,
+    staff,
     vehicles,
 )
 from crm_store.db import Store
@@ -162,6 +163,7 @@ def _expect(
     """The end state as the store records it now."""
     zone = ZoneInfo(dealer.timezone)
     stocks = {v.id: v.stock for v in vehicles.list_vehicles(uow, dealership_id=dealer.id)}
+    handles = {m.id: m.handle for m in staff.list_staff(uow, dealership_id=dealer.id)}
     booked = [
         a
         for a in appointments.list_appointments(uow, dealership_id=dealer.id)
@@ -172,6 +174,7 @@ def _expect(
             {
                 "stock": stocks[a.vehicle_id],
                 "starts_at": f"{a.starts_at.astimezone(zone):%Y-%m-%dT%H:%M}",
+                **({"staff": handles[a.staff_id]} if a.staff_id in handles else {}),
             }
             for a in booked
         ]

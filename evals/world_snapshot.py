@@ -43,7 +43,9 @@ def world_block(
     conversation_id: int,
 ) -> dict[str, Any]:
     """The `world` mapping; `known_before`: the shopper's record predates the conversation."""
-    team = sorted(staff.list_staff(uow, dealership_id=dealer.id), key=lambda m: m.handle)
+    # in the store's order (by id), which the replay's world keeps: where two salespeople
+    # are equally free, booking and paging pick the earlier one, so it must stay the same
+    team = staff.list_staff(uow, dealership_id=dealer.id)
     handles = {m.id: m.handle for m in team}
     cars = sorted(vehicles.list_vehicles(uow, dealership_id=dealer.id), key=lambda v: v.stock)
     stocks = {v.id: v.stock for v in cars}

@@ -21,6 +21,7 @@ from nightshift.http import (
     console_canned,
     console_inbox,
     console_kpis,
+    console_live,
     console_pages,
     console_review,
     dealerships,
@@ -131,6 +132,7 @@ def create_app(
     app.include_router(console_canned.router)
     app.include_router(console_kpis.router)
     app.include_router(console_review.router)
+    app.include_router(console_live.router)
     return app
 
 

@@ -22,6 +22,8 @@ from agent.graph import AgentGraph, build_graph
 from booking.follow_ups import AppointmentJobs
 from channels.log_sender import LogSmsSender
 from channels.web_sender import WebSender
+from console.cleanup import SignInCleanup
+from console.config import ConsoleConfig
 from contracts.channels import Sender
 from contracts.clock import Clock, SystemClock
 from contracts.dialogue import Slots
@@ -156,6 +158,7 @@ def open_runtime(
                 handoffs=flow,
                 reply_cap=settings.max_replies_per_10_min,
             )
+            cleanup = SignInCleanup(store, ConsoleConfig(settings.public_base_url))
             runner = JobRunner(
                 store,
                 {
@@ -163,6 +166,7 @@ def open_runtime(
                     INBOUND_JOB: pipeline.run_inbound_job,
                     **follow_ups.handlers(),
                     **flow.handlers(),
+                    **cleanup.handlers(),
                 },
                 # A short lease, renewed while a job runs: a dead worker's job is back within
                 # seconds. A turn gives up after the engine timeout, so a job still running
@@ -176,6 +180,7 @@ def open_runtime(
                 wakeup=wakeup,
             )
             if start_workers:
+                cleanup.schedule_next()  # once a day, keyed by the day (`console.cleanup`)
                 dispatcher.start()
                 runner.start()
             _freeze_built_heap()

@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     worker_nice: int = Field(19, ge=0, le=19)
     job_poll_seconds: float = Field(1.0, gt=0, le=60)
     job_max_attempts: int = Field(3, ge=1, le=20)
+    # how often an open console page's live stream re-reads the store when nothing woke it
+    console_live_poll_seconds: float = Field(3.0, gt=0, le=60)
 
     @field_validator(
         "dealership",

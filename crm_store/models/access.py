@@ -83,7 +83,9 @@ class SignInLink(Base):
 
 class StaffSession(Base):
     """A signed-in console session (the cookie's SHA-256 is kept, never the cookie), with
-    its CSRF secret; it ends at `expires_at`, after idling, or when revoked."""
+    its CSRF secret; it ends at `expires_at`, after idling, or when revoked. A session opened
+    by a signed handoff link names that handoff (`handoff_id`): it covers that handoff's
+    conversation only; a full session has none."""
 
     __tablename__ = "staff_sessions"
 
@@ -97,3 +99,4 @@ class StaffSession(Base):
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    handoff_id: Mapped[int | None] = fk("handoffs.id", null=True)

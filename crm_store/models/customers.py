@@ -70,6 +70,10 @@ class ConsentRecord(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    # a dealership's conversations of a period (the KPIs, the review, the CSV)
+    __table_args__ = (
+        sa.Index("ix_conversations_dealership_created", "dealership_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -84,7 +88,11 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
-    __table_args__ = (sa.UniqueConstraint("channel", "channel_message_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "channel_message_id"),
+        # a conversation's messages in order, and its first ones by author (the KPIs)
+        sa.Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = fk("conversations.id")

@@ -22,7 +22,11 @@ from crm_store.types import (
 
 class Appointment(Base):
     __tablename__ = "appointments"
-    __table_args__ = (sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),)
+    __table_args__ = (
+        sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        # a dealership's test drives of a period (the KPIs, the show rate)
+        sa.Index("ix_appointments_dealership_starts", "dealership_id", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dealership_id: Mapped[int] = fk("dealerships.id")
@@ -44,6 +48,8 @@ class Appointment(Base):
 
 class Handoff(Base):
     __tablename__ = "handoffs"
+    # a dealership's handoffs of a period (the KPIs)
+    __table_args__ = (sa.Index("ix_handoffs_dealership_created", "dealership_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dealership_id: Mapped[int] = fk("dealerships.id")

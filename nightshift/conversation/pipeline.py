@@ -353,6 +353,7 @@ class Pipeline:
     def _publish(self, convo: ConversationRecord, event: dict[str, Any]) -> None:
         if self.bus is not None:
             self.bus.publish(convo.public_id, event)
+            self.bus.publish(f"console:{convo.dealership_id}", {"type": "changed"})  # live.topic
 
     def _fallback(
         self,

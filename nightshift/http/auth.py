@@ -4,7 +4,8 @@ Every route declares its rule as a dependency made here: `public(reason)` (a pag
 widget, a webhook that checks its own signature, a calendar file by unguessable token,
 health), `requires(*roles)` (a staff member of one of `roles`, or an integration, by a
 per-dealership API token or by a console session cookie), `page_requires(*roles)` (a console
-page: a session of a staff member of one of `roles`), or the signed handoff link
+page: a session of a staff member of one of `roles`; with `scoped=True` also a handoff link's
+session, on the page of its conversation), or the signed handoff link
 (`nightshift.http.handoffs.signed`, marked with `rule`). The rule is read back from the route
 table by a test, so a new route without one fails.
 
@@ -13,6 +14,15 @@ A session cookie is sent by the browser on its own, so a request that changes so
 (form field `csrf` or header `X-CSRF-Token`), which a page of another site cannot read. A
 page answers an anonymous visitor with a redirect to the sign-in page instead of 401, and
 a signed-in staff member of the wrong role with a 403 page.
+
+A session opened by a signed handoff link is scoped to that handoff's conversation. It is
+refused everywhere but on the routes that opt in (`page_requires(..., scoped=True)`: the
+conversation page and its actions) and there only for the conversation in the path (its
+`public_id`). Elsewhere a page answers it as it answers an anonymous visitor, a redirect to
+sign in (the sign-in page then says the link covered one conversation), and the API with a
+403 (`OutOfScope`: the credential is valid, but not for this). Signing in for real replaces
+the scoped cookie. A route that checks sessions its own way (`Accounts.check`) does not see
+scoped sessions unless it asks for them.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import Field
 
@@ -71,12 +81,18 @@ class Forbidden(Exception):
     """A valid credential that may not do this (role, or another dealership's data): 403."""
 
 
-class SignInRequired(Exception):
-    """A console page without a live session: 303 to the sign-in page, back to `next` after."""
+class OutOfScope(Forbidden):
+    """A handoff link's session used outside its one conversation: 403 (API), sign-in (page)."""
 
-    def __init__(self, next_path: str) -> None:
+
+class SignInRequired(Exception):
+    """A console page without a live session: 303 to the sign-in page, back to `next` after;
+    `scoped` when the session the browser holds covers another conversation only."""
+
+    def __init__(self, next_path: str, *, scoped: bool = False) -> None:
         super().__init__("sign in to see this page")
         self.next_path = next_path
+        self.scoped = scoped
 
 
 class PageForbidden(Exception):
@@ -166,24 +182,26 @@ def requires(*roles: str) -> Callable[..., Principal]:
     return by_token_or_session
 
 
-def page_requires(*roles: str) -> Callable[..., Principal]:
+def page_requires(*roles: str, scoped: bool = False) -> Callable[..., Principal]:
     """The rule of a console page for staff of one of `roles`, by console session only (a
-    page is for a person in a browser; tools use the API with a token)."""
+    page is for a person in a browser; tools use the API with a token). With `scoped`, a
+    handoff link's session is let in too when the path's `public_id` is its conversation."""
     allowed = frozenset(roles)
 
-    @rule("page: " + ",".join(sorted(allowed)))
+    @rule(("scoped page: " if scoped else "page: ") + ",".join(sorted(allowed)))
     def by_session(
         request: Request, services: ServicesDep, cookie: Cookie, csrf: Csrf
     ) -> Principal:
+        conversation = request.path_params.get("public_id") if scoped else None
         try:
             if not cookie:
                 raise Unauthenticated("no console session")
-            return _by_session(services, request.method, cookie, csrf, allowed)
-        except Unauthenticated:
+            return _by_session(services, request.method, cookie, csrf, allowed, conversation)
+        except (Unauthenticated, OutOfScope) as exc:
             back = request.url.path if request.method == "GET" else "/console"
             if request.method == "GET" and request.url.query:
                 back += "?" + request.url.query
-            raise SignInRequired(back) from None
+            raise SignInRequired(back, scoped=isinstance(exc, OutOfScope)) from None
         except Forbidden as exc:
             raise PageForbidden(str(exc)) from None
 
@@ -221,11 +239,22 @@ def _by_token(services: Services, secret: str, allowed: frozenset[str]) -> Princ
 
 
 def _by_session(
-    services: Services, method: str, cookie: str, csrf: str | None, allowed: frozenset[str]
+    services: Services,
+    method: str,
+    cookie: str,
+    csrf: str | None,
+    allowed: frozenset[str],
+    conversation: str | None = None,
 ) -> Principal:
-    session = services.accounts.check(cookie)
+    """The session's principal; a scoped session only for `conversation` (its own)."""
+    session = services.accounts.check(cookie, scoped=True)
     if session is None:
         raise Unauthenticated("this console session has ended (signed out or expired)")
+    if session.scoped and (conversation is None or conversation != session.scope):
+        raise OutOfScope(
+            "this session was opened by a handoff link and covers that handoff's "
+            "conversation only; sign in to the console for the rest"
+        )
     role = session.role.value
     if role not in allowed:
         raise Forbidden(f"a {role} may not do this; allowed: {', '.join(sorted(allowed))}")
@@ -234,10 +263,11 @@ def _by_session(
             f"{CSRF_FIELD}: missing or wrong CSRF token; send the session's token as the "
             f"{CSRF_FIELD!r} form field or the {CSRF_HEADER} header"
         )
+    how = f"handoff link session {session.id}" if session.scoped else f"session {session.id}"
     return Principal(
         dealership_id=session.dealership_id,
         via="session",
-        actor=f"{session.staff_name} ({session.staff_handle}) via session {session.id}",
+        actor=f"{session.staff_name} ({session.staff_handle}) via {how}",
         role=role,
         staff_id=session.staff_id,
         session=session,
@@ -249,6 +279,22 @@ def csrf_matches(session: SessionRecord, sent: str | None) -> bool:
     if not sent:
         return False
     return hmac.compare_digest(sent.encode(), session.csrf_secret.encode())
+
+
+def set_session_cookie(
+    response: Response, services: Services, session: SessionRecord, token: str
+) -> None:
+    """The console session cookie, the same for every way in (a sign-in, a handoff link):
+    host-wide, HttpOnly, SameSite=Lax, Secure on https, until the session expires."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int((session.expires_at - session.created_at).total_seconds()),
+        path="/",
+        secure=services.settings.public_base_url.startswith("https://"),
+        httponly=True,
+        samesite="lax",
+    )
 
 
 def access_of(dependencies: Iterable[Any]) -> list[str]:

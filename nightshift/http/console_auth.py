@@ -10,6 +10,7 @@ whether an address belongs to staff. Every attempt (link request, password, rede
 against the client's IP and, where one is named, the e-mail (`sign_in_limits`). These forms
 are posted before there is a session, so each carries a pre-session CSRF token instead
 (`sign_in_csrf`): a post without it is refused before it counts, sends or redeems anything.
+The home page's password form sets a password and signs out the member's other sessions.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from console.accounts import IssuedLink, SignedIn
 from console.sign_in_mail import sign_in_message
 from contracts.mail import Mailer
 from crm_store import dealerships
-from crm_store.errors import NotFound
+from crm_store.errors import InvalidValue, NotFound
 from crm_store.records import DealershipRecord
 from nightshift.http.auth import (
     SESSION_COOKIE,
@@ -36,6 +37,7 @@ from nightshift.http.auth import (
     Principal,
     page_requires,
     public,
+    set_session_cookie,
 )
 from nightshift.http.console_pages import SIGN_IN, redirect, render, safe_next
 from nightshift.http.deps import ServicesDep
@@ -53,6 +55,10 @@ SENT = (
 )
 NO_MATCH = "That e-mail and password do not match a staff account. Ask for a sign-in link."
 SIGNED_OUT = {"here": "You are signed out.", "everywhere": "You are signed out on every device."}
+SCOPED = (
+    "The handoff link you opened signed you in for that one conversation only. "
+    "Sign in to see the rest of the console."
+)
 NOT_VALID = (
     "This sign-in link is not valid: it has been used, has expired, or is not one of ours. "
     "Ask for a new one."
@@ -70,15 +76,11 @@ def sign_in_form(
     next: str = "/console",
     dealership: str | None = None,
     signed_out: str | None = None,
+    scope: str | None = None,
 ) -> Response:
     """The sign-in page: ask for a link by e-mail, or sign in with a password."""
-    return _form(
-        request,
-        services,
-        next_path=next,
-        dealership=dealership,
-        notice=SIGNED_OUT.get(signed_out or ""),
-    )
+    notice = SCOPED if scope == "handoff" else SIGNED_OUT.get(signed_out or "")
+    return _form(request, services, next_path=next, dealership=dealership, notice=notice)
 
 
 @router.post(
@@ -203,20 +205,51 @@ def sign_out_everywhere(who: SignedInStaff, services: ServicesDep) -> Response:
     return _signed_out("everywhere")
 
 
+@router.post("/password", response_class=HTMLResponse)
+def set_password(who: SignedInStaff, services: ServicesDep, form: FormDep) -> Response:
+    """Set the staff member's password; their other sessions end (the notice says how many)."""
+    assert who.session is not None  # a page rule authenticates by session only
+    try:
+        ended = services.accounts.set_password(who.session, form.get("password", ""))
+    except InvalidValue as exc:
+        return _home(services, who, error=str(exc), status=422)
+    return redirect(f"/console?password_set={ended}")
+
+
 @router.get("", response_class=HTMLResponse)
-def home(who: SignedInStaff, services: ServicesDep) -> Response:
-    """Who is signed in, where to go (the inbox, review and KPI pages as they arrive), and
-    their live sessions with the sign-out buttons."""
+def home(who: SignedInStaff, services: ServicesDep, password_set: int | None = None) -> Response:
+    """Who is signed in, where to go (the inbox, review and KPI pages as they arrive), their
+    live sessions with the sign-out buttons, and the password form."""
+    notice = None
+    if password_set is not None:
+        others = (
+            "1 other session was" if password_set == 1 else f"{password_set} other sessions were"
+        )
+        notice = f"Password set. {others} signed out."
+    return _home(services, who, notice=notice)
+
+
+def _home(
+    services: Services,
+    who: Principal,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
     session = who.session
     assert session is not None  # a page rule authenticates by session only
     with services.store.reading() as uow:
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=session.dealership_id)
     return render(
         "home.html",
+        status=status,
         title="Console",
         who=session,
         dealership=dealer.name,
         sessions=services.accounts.sessions(session),
+        notice=notice,
+        error=error,
     )
 
 
@@ -285,17 +318,8 @@ def _send(services: Services, link: IssuedLink, dealer: str) -> None:
 
 
 def _signed_in(services: Services, signed: SignedIn, next_path: str) -> Response:
-    session = signed.session
     response = redirect(next_path)
-    response.set_cookie(
-        SESSION_COOKIE,
-        signed.token,
-        max_age=int((session.expires_at - session.created_at).total_seconds()),
-        path="/",
-        secure=services.settings.public_base_url.startswith("https://"),
-        httponly=True,
-        samesite="lax",
-    )
+    set_session_cookie(response, services, signed.session, signed.token)
     return response
 
 

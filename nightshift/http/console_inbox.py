@@ -1,6 +1,7 @@
 """The salesperson's inbox pages: `/console/inbox` (waiting for me, mine, the unassigned
 queue) and `/console/conversations/{public_id}` (the handoff summary card, the transcript,
-internal notes, the customer's timeline and the staff actions), server-rendered, no scripts.
+internal notes, the customer's timeline and the staff actions), server-rendered; their one
+script (`console_live`) only refreshes them in place when something changes.
 
 Every action is a form POST carrying the session's CSRF token (checked by the page rule),
 answered with a redirect back to the page (post/redirect/get) or, when the input is wrong,
@@ -32,6 +33,7 @@ from crm_store.uow import UnitOfWork
 from handoff import takeover
 from handoff.staff_messages import ShopperOptedOut, send_to_shopper
 from nightshift.conversation import transcript
+from nightshift.http import console_live
 from nightshift.http.auth import STAFF, Principal, page_requires
 from nightshift.http.console_pages import message, redirect, render
 from nightshift.http.deps import ServicesDep
@@ -42,6 +44,9 @@ from nightshift.http.services import Services
 inbox_router = APIRouter(prefix="/console/inbox", tags=["console"])
 router = APIRouter(prefix="/console/conversations", tags=["console"])
 SignedInStaff = Annotated[Principal, Depends(page_requires(*STAFF))]
+# a handoff link's session too, on its own conversation (`nightshift.http.auth`): the page,
+# claim, reply, note, hand back and status; never the lists, assigning or snoozing
+ThisConversation = Annotated[Principal, Depends(page_requires(*STAFF, scoped=True))]
 MAX_REPLY = 1600  # one long SMS thread's worth; the API's limit too
 TIMELINE = 10  # the customer's latest timeline events shown
 NOTICES = {
@@ -65,9 +70,12 @@ def inbox_page(who: SignedInStaff, services: ServicesDep, status: str | None = N
     except ValueError:
         expected = ", ".join(s.value for s in InboxStatus)
         return message("Not a status", f"status: {status!r}; expected {expected}", status=422)
+    since = console_live.since(services, session.dealership_id)  # before what it shows
     lists = services.inbox.sections(session, status=chosen)
     return render(
         "inbox.html",
+        headers={"Content-Security-Policy": console_live.PAGE_CSP},
+        since=since,
         title="Inbox",
         who=session,
         chosen=status or "",
@@ -84,7 +92,7 @@ def inbox_page(who: SignedInStaff, services: ServicesDep, status: str | None = N
 @router.get("/{public_id}", response_class=HTMLResponse)
 def conversation_page(
     public_id: str,
-    who: SignedInStaff,
+    who: ThisConversation,
     services: ServicesDep,
     canned: int | None = None,
     done: str | None = None,
@@ -104,13 +112,13 @@ def conversation_page(
 
 
 @router.post("/{public_id}/claim", response_class=HTMLResponse)
-def claim(public_id: str, who: SignedInStaff, services: ServicesDep) -> Response:
+def claim(public_id: str, who: ThisConversation, services: ServicesDep) -> Response:
     """Take the conversation over from the assistant (its live handoff); the shopper is told."""
     return _act(services, who, public_id, "claimed", lambda s: _claim(services, s, public_id))
 
 
 @router.post("/{public_id}/reply", response_class=HTMLResponse)
-def reply(public_id: str, who: SignedInStaff, services: ServicesDep, form: FormDep) -> Response:
+def reply(public_id: str, who: ThisConversation, services: ServicesDep, form: FormDep) -> Response:
     """Send the shopper a message on their channel; a live handoff is claimed first."""
     text = form.get("text", "")
     return _act(
@@ -124,7 +132,7 @@ def reply(public_id: str, who: SignedInStaff, services: ServicesDep, form: FormD
 
 
 @router.post("/{public_id}/hand-back", response_class=HTMLResponse)
-def hand_back(public_id: str, who: SignedInStaff, services: ServicesDep) -> Response:
+def hand_back(public_id: str, who: ThisConversation, services: ServicesDep) -> Response:
     """Give the conversation back to the assistant; the shopper is told."""
     return _act(
         services, who, public_id, "handed_back", lambda s: _hand_back(services, s, public_id)
@@ -133,7 +141,7 @@ def hand_back(public_id: str, who: SignedInStaff, services: ServicesDep) -> Resp
 
 @router.post("/{public_id}/status", response_class=HTMLResponse)
 def set_status(
-    public_id: str, who: SignedInStaff, services: ServicesDep, form: FormDep
+    public_id: str, who: ThisConversation, services: ServicesDep, form: FormDep
 ) -> Response:
     """Open, pending or resolved."""
     value = form.get("status", "")
@@ -172,7 +180,9 @@ def assign(public_id: str, who: SignedInStaff, services: ServicesDep, form: Form
 
 
 @router.post("/{public_id}/notes", response_class=HTMLResponse)
-def add_note(public_id: str, who: SignedInStaff, services: ServicesDep, form: FormDep) -> Response:
+def add_note(
+    public_id: str, who: ThisConversation, services: ServicesDep, form: FormDep
+) -> Response:
     """An internal note: staff see it on this page; the shopper never does."""
     text = form.get("text", "")
     return _act(
@@ -206,6 +216,7 @@ def _act(
     except ShopperOptedOut as exc:
         return _page(services, session, public_id, error=str(exc), status=409, **kept)
     services.kick_delivery()  # a notice or a reply may be waiting in the outbox
+    console_live.wake(services, session.dealership_id)
     return redirect(f"{router.prefix}/{public_id}?done={done}")
 
 
@@ -270,11 +281,14 @@ def _page(
     notice: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    since = console_live.since(services, session.dealership_id)  # before what it shows
     view = services.inbox.conversation(session, public_id)
     with services.store.reading() as uow:
         lines = transcript.build(uow, view.conversation).lines
     return render(
         "conversation.html",
+        headers={"Content-Security-Policy": console_live.PAGE_CSP},
+        since=since,
         status=status,
         title=view.customer,
         who=session,

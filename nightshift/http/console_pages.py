@@ -6,7 +6,8 @@ sign-in form without its pre-session token).
 Every console answer is `Cache-Control: no-store` (a shared computer's back button must not
 show a signed-in page), `Referrer-Policy: no-referrer` (a sign-in URL carries its token),
 and a Content-Security-Policy that allows this site's stylesheet and forms only: the pages
-have no scripts, except the KPI page, which loads its own script files (`console_kpis`).
+have no scripts, except the KPI page, which loads its own script files (`console_kpis`), and
+the inbox and conversation pages, which load the live-update script (`console_live`).
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(_request: Request, exc: SignInRequired) -> Response:
-        return redirect(sign_in_url(exc.next_path))
+        url = sign_in_url(exc.next_path)
+        if exc.scoped:  # the sign-in page says why: a handoff link covered one conversation
+            url += ("&" if "?" in url else "?") + "scope=handoff"
+        return redirect(url)
 
     @app.exception_handler(PageForbidden)
     async def not_yours(_request: Request, exc: PageForbidden) -> Response:

@@ -1,14 +1,22 @@
 """The handoff page and its API, reached only through the signed, expiring link in a page
 (`/staff/handoffs/{id}/{staff_id}?exp=...&sig=...`): the summary, the transcript and the audit
 trail; ack, claim (the assistant goes silent), reply to the shopper on their channel, and hand
-the conversation back to the assistant. Staff accounts and a console come later.
+the conversation back to the assistant.
+
+Opening the page also signs the salesperson in to the console for that handoff's
+conversation only (`Accounts.sign_in_by_handoff_link`): the answer sets the console session
+cookie of a new scoped session, unless the browser already holds their live full session
+(never replaced) or their session for this handoff. Another staff member's session in the
+same browser is replaced: the link's holder is the one at the screen. The page links to the
+conversation's console page ("Open in the console").
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -33,6 +41,7 @@ router = APIRouter(prefix="/api" + links.STAFF_PAGE.removeprefix("/staff"), tags
 class Signed(BaseModel):
     handoff_id: int
     staff_id: int
+    expires_at: datetime
 
 
 @auth.rule("signed link: this handoff, this staff member, until it expires")
@@ -54,7 +63,9 @@ def signed(
     )
     if problem:
         raise HTTPException(status_code=403, detail=problem)
-    return Signed(handoff_id=handoff_id, staff_id=staff_id)
+    return Signed(
+        handoff_id=handoff_id, staff_id=staff_id, expires_at=datetime.fromtimestamp(exp, UTC)
+    )
 
 
 SignedDep = Annotated[Signed, Depends(signed)]
@@ -107,12 +118,26 @@ class HandoffDetails(BaseModel):
 
 
 @page_router.get("", response_class=HTMLResponse)
-def page(link: SignedDep, store: StoreDep) -> HTMLResponse:
-    """The handoff page a paged salesperson opens from the SMS or e-mail."""
-    with store.reading() as uow:
+def page(
+    link: SignedDep, request: Request, services: ServicesDep, cookie: auth.Cookie
+) -> HTMLResponse:
+    """The handoff page a paged salesperson opens from the SMS or e-mail; it signs them in
+    to the console for this handoff's conversation (module docstring)."""
+    with services.store.reading() as uow:
         found = handoffs.get_handoff(uow, handoff_id=link.handoff_id)
         dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
-    return HTMLResponse(handoff_page(dealer.name, found.id))
+        convo = conversations.get_conversation(uow, conversation_id=found.conversation_id)
+    response = HTMLResponse(handoff_page(dealer.name, found.id, convo.public_id))
+    signed = services.accounts.sign_in_by_handoff_link(
+        cookie=cookie,
+        staff_id=link.staff_id,
+        handoff_id=link.handoff_id,
+        link_expires_at=link.expires_at,
+        user_agent=request.headers.get("user-agent"),
+    )
+    if signed is not None:
+        auth.set_session_cookie(response, services, signed.session, signed.token)
+    return response
 
 
 @router.get("", response_model=HandoffDetails)

@@ -12,6 +12,7 @@ the runtime, so while the assistant is unavailable conversation endpoints answer
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from console.accounts import Accounts
@@ -71,7 +72,9 @@ class Services:
         self._review = Review(store)
 
     def _console_accounts(self, store: Store) -> Accounts:
-        return Accounts(store, ConsoleConfig(self.settings.public_base_url), Passwords())
+        live_poll = timedelta(seconds=self.settings.console_live_poll_seconds)
+        config = ConsoleConfig(self.settings.public_base_url, live_poll=live_poll)
+        return Accounts(store, config, Passwords())
 
     @property
     def store(self) -> Store:

@@ -67,9 +67,14 @@ def test_a_booking_conversation_round_trips(
     assert saved["now"] == "2026-03-06T21:40" and saved["channel"] == "sms"
     # offsets from the first message, in whole minutes: 3m20s -> 3m, 4m10s -> 1m more
     assert [t.get("advance") for t in saved["turns"]] == [None, "3m", "1m"]
-    assert saved["expect"]["appointments"] == [{"stock": "C2202", "starts_at": "2026-03-07T10:00"}]
+    # booked with Maria, as the shopper was told; the replay must book with her too
+    assert saved["expect"]["appointments"] == [
+        {"stock": "C2202", "starts_at": "2026-03-07T10:00", "staff": "maria"}
+    ]
     assert saved["expect"]["handoff"] == "none"
     world = saved["world"]
+    # the staff in the store's order: on a tie, the replay picks the same salesperson
+    assert [m["handle"] for m in world["staff"]] == [m.handle for m in load_world_file(DEMO).staff]
     assert len(world["inventory"]) == len(load_world_file(DEMO).inventory)
     assert {m["handle"] for m in world["staff"]} >= {"maria", "jake", "rachel"}
     assert replay(text, tmp_path, models_dir, worlds) == []

@@ -216,6 +216,14 @@ def test_handoff_take_over_reply_and_hand_back(served: Served) -> None:
             box.press("Enter")
             expect(said).to_have_count(count + 1, timeout=TIMEOUT_MS)
             expect(said.last).to_contain_text(re.compile(r"9(:00)?\s*AM.*7(:00)?\s*PM", re.I))
+
+            # 6. The link signed Maria in for this conversation: its console page opens; the
+            # rest of the console asks her to sign in.
+            staff.get_by_role("link", name="Open in the console").click()
+            expect(staff.locator("#transcript")).to_contain_text("Hi, this is Maria.")
+            expect(staff.get_by_role("link", name="Inbox")).to_have_count(0)
+            staff.goto(served.base + "/console/inbox")
+            expect(staff.get_by_role("status")).to_contain_text("that one conversation only")
         finally:
             browser.close()
     assert problems == []

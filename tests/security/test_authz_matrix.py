@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from contracts.clock import FrozenClock
+from contracts.messages import InboundMessage
 from crm_store import appointments, dealerships, handoffs, staff, staff_sessions, vehicles
 from crm_store.db import Store
 from crm_store.types import Role, VehicleStatus
@@ -63,8 +64,6 @@ def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Worl
     apply_world(store, load_world_file(ROOT / "examples" / "desert-sun-toyota.yaml"))
     with TestClient(create_app(settings, clock=clock, models_dir=models_dir)) as client:
         runtime = services_of(client.app).runtime()
-        from contracts.messages import InboundMessage
-
         turn = runtime.pipeline.handle_inbound(
             InboundMessage(SLUG, "sms", "+18055550177", "hi, any civics?", "SMmatrix1")
         )
@@ -178,7 +177,10 @@ def test_every_route_has_exactly_one_rule(world: World) -> None:
     assert not missing, f"routes without exactly one authorisation rule: {missing}"
     for path, _methods, [rule] in table:
         kind, _, reason = rule.partition(": ")
-        assert kind in {"public", "signed link", "token or session", "page"}, (path, rule)
+        assert kind in {"public", "signed link", "token or session", "page", "scoped page"}, (
+            path,
+            rule,
+        )
         assert reason.strip(), f"{path}: a rule must say why ({rule!r})"
 
 
@@ -227,9 +229,9 @@ def test_pages_send_anonymous_visitors_to_sign_in_and_want_a_session(world: Worl
     integration = bearer(api_token(world.store, SLUG))
     checked = 0
     for path, methods, [rule] in _routes(world.client):
-        if not rule.startswith("page: "):
+        if not rule.startswith(("page: ", "scoped page: ")):
             continue
-        roles = set(rule.removeprefix("page: ").split(","))
+        roles = set(rule.partition(": ")[2].split(","))
         assert not roles - {r.value for r in Role}, (path, "pages are for staff")
         for method in methods:
             for who, headers in (("anonymous", {}), ("API token", integration)):
@@ -254,6 +256,62 @@ def test_pages_send_anonymous_visitors_to_sign_in_and_want_a_session(world: Worl
                         assert "csrf" in answer.text, (method, path)
             checked += 1
     assert checked >= 3  # home, sign out, sign out everywhere
+
+
+def scoped_session(world: World, *, csrf: bool = True) -> dict[str, str]:
+    """Maria's session opened by the world's handoff link: scoped to its conversation."""
+    with world.store.unit_of_work() as uow:
+        record, token = staff_sessions.create_session(
+            uow,
+            staff_id=int(world.params["staff_id"]),
+            user_agent=None,
+            handoff_id=int(world.params["handoff_id"]),
+        )
+    headers = {"Cookie": f"{auth.SESSION_COOKIE}={token}"}
+    if csrf:
+        headers[auth.CSRF_HEADER] = record.csrf_secret
+    return headers
+
+
+def test_a_handoff_links_session_opens_its_conversation_only(world: World) -> None:
+    """A session opened by a signed handoff link: let in by the routes that opt in ("scoped
+    page") for its own conversation; every other route answers it as an anonymous visitor
+    (a page: to sign in) or with 403 (the API), and so does another conversation's page."""
+    runtime = services_of(world.client.app).runtime()
+    other = runtime.pipeline.handle_inbound(
+        InboundMessage(SLUG, "sms", "+18055550178", "is the civic still there?", "SMmatrix2")
+    )
+    allowed = checked = 0
+    for path, methods, [rule] in _routes(world.client):
+        kind = rule.partition(": ")[0]
+        if kind not in {"page", "scoped page", "token or session"}:
+            continue
+        for method in methods:
+            headers = scoped_session(world)
+            answer = _answer(world, method, path, headers)
+            to_sign_in = answer.headers.get("location", "").startswith("/console/sign-in")
+            if kind == "scoped page" and "{public_id}" in path:
+                assert answer.status_code not in (401, 403) and not to_sign_in, (method, path)
+                elsewhere = _url(path, {**world.params, "public_id": other.public_id})
+                refused = world.client.request(
+                    method, elsewhere, headers=headers, follow_redirects=False
+                )
+                assert refused.status_code == 303, (method, path, "another conversation")
+                assert refused.headers["location"].startswith("/console/sign-in"), (method, path)
+                if method in UNSAFE:
+                    bare = _answer(world, method, path, scoped_session(world, csrf=False))
+                    assert bare.status_code == 403 and "csrf" in bare.text, (method, path)
+                allowed += 1
+            elif kind == "token or session":
+                assert answer.status_code == 403, (method, path)
+                assert "handoff" in answer.json()["detail"], (method, path)
+            else:
+                assert answer.status_code == 303 and to_sign_in, (method, path, answer.status_code)
+                if method == "GET":
+                    assert "scope=handoff" in answer.headers["location"], (method, path)
+            checked += 1
+    assert allowed >= 6  # the page; claim, reply, note, hand back, status
+    assert checked >= allowed + 3  # the inbox, home, assigning at least
 
 
 def test_signed_link_routes_refuse_everything_but_their_link(world: World) -> None:
