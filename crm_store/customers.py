@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from crm_store import shopper_events
 from crm_store.models import ChannelIdentity, ConsentRecord, Customer
 from crm_store.phones import normalise_phone
 from crm_store.records import ConsentChange, CustomerRecord, from_row
@@ -56,7 +57,10 @@ def get_or_create_by_phone(
 def get_or_create_by_identity(
     uow: UnitOfWork, *, dealership_id: int, channel: Channel, external_id: str
 ) -> tuple[CustomerRecord, bool]:
-    """The customer a channel knows by `external_id` (a web chat session), created if new."""
+    """The customer a channel knows by `external_id` (a web chat session), created if new.
+
+    A new web chat customer gets the website events its session id sent anonymously before
+    (the widget's session id is the visitor id of `crm_store.shopper_events`)."""
     query = sa.select(ChannelIdentity).where(
         ChannelIdentity.dealership_id == dealership_id,
         ChannelIdentity.channel == channel,
@@ -82,6 +86,10 @@ def get_or_create_by_identity(
         if identity is None:
             raise
         return get_customer(uow, customer_id=identity.customer_id), False
+    if channel is Channel.WEB:  # the chat's session id is the website's visitor id
+        shopper_events.claim_visitor_events(
+            uow, dealership_id=dealership_id, visitor_id=external_id, customer_id=record.id
+        )
     return record, True
 
 

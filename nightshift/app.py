@@ -25,6 +25,7 @@ from nightshift.http import (
     console_pages,
     console_review,
     dealerships,
+    events,
     handoffs,
     home,
     staff,
@@ -117,12 +118,17 @@ def create_app(
     console_pages.install_handlers(app)  # sign in first, not allowed, too many attempts
 
     app.add_middleware(InputGuard)  # text no database can store: 422 naming the field
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # 413, before InputGuard
+    app.add_middleware(  # 413, before InputGuard; a batch of shopper events may be larger
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={"/api/events": events.EVENTS_MAX_BYTES},
+    )
     app.include_router(home.router)
     app.include_router(dealerships.router)
     mount_channels(app, services, install_rate_limits(app, settings))  # 429 per IP, session
     app.include_router(staff.router)
     app.include_router(appointments.router)
+    app.include_router(events.router)
     app.include_router(calendar.router)
     app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)

@@ -22,6 +22,7 @@ from crm_store.models.dealership import (
     Vehicle,
 )
 from crm_store.models.inbox import CannedReply, ConversationInbox, ConversationNote
+from crm_store.models.signals import ShopperEvent, VisitorLink
 from crm_store.models.work import Appointment, Handoff, HandoffStep, Job, OutboxItem
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "KnowledgeDoc",
     "Message",
     "OutboxItem",
+    "ShopperEvent",
     "SignInLink",
     "Staff",
     "StaffCredential",
@@ -52,4 +54,5 @@ __all__ = [
     "StaffShift",
     "TimelineEvent",
     "Vehicle",
+    "VisitorLink",
 ]

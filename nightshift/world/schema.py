@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from crm_store.errors import InvalidValue
 from crm_store.phones import normalise_phone
 from crm_store.types import Condition, Role, StaffStatus, VehicleStatus
+from signals.config import SignalsConfig
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -289,6 +290,7 @@ class WorldSpec(Strict):
     staff_status: dict[str, Annotated[StaffStatus, BeforeValidator(_status_word)]] = Field(
         default_factory=dict
     )
+    signals: SignalsConfig = Field(default_factory=SignalsConfig)  # the intent rules
 
 
 def weekday_index(day: str) -> int:

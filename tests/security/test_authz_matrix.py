@@ -44,6 +44,8 @@ FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}  # pub
 BODIES: dict[str, dict[str, Any]] = {
     "/api/conversations/{public_id}/staff-messages": {"text": "On my way."},
     "/api/appointments/{appointment_id}/status": {"status": "cancelled"},
+    # events are the token's dealership's; naming another one is what a stranger can try
+    "/api/events": {"type": "vdp_view", "at": "2026-03-06T21:00:00-08:00", "dealership": SLUG},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "/api/dealerships/{slug}/show-rate": {"start": "2026-03-01", "end": "2026-03-09"},
