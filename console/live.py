@@ -41,6 +41,9 @@ RETRY_MS = 3000  # how soon a browser reconnects after the stream ended or dropp
 Wake = AsyncIterator[dict[str, Any]]
 
 
+WAKE = {"type": "changed"}  # what a flow publishes on the topic: "look now"
+
+
 def topic(dealership_id: int) -> str:
     """The bus topic that wakes the dealership's live streams."""
     return f"console:{dealership_id}"

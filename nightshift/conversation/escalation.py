@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from agent import prompts
 from agent.engines.offline.formatting import next_opening
 from contracts.dialogue import Slots
-from crm_store import handoffs
+from crm_store import handoffs, timeline
 from crm_store.db import Store
 from crm_store.records import ConversationRecord, DealershipRecord, HandoffRecord
 from handoff.detect import URGENT_REASONS, detect
@@ -74,3 +74,17 @@ def handoff_notice(dealer: DealershipRecord, clock: Any, reason: str, seed: str)
     is_open, next_in = next_opening(dealer, now)
     when = prompts.render("team_open" if is_open else "team_closed", seed, when=next_in)
     return prompts.render(f"handoff_{reason}", seed, when=when)
+
+
+def record_violations(store: Store, convo: ConversationRecord, violations: list[str]) -> None:
+    """What the output guardrail blocked in a reply, on the customer's timeline (the review
+    queue lists it)."""
+    with store.unit_of_work() as uow:
+        timeline.add_event(
+            uow,
+            dealership_id=convo.dealership_id,
+            customer_id=convo.customer_id,
+            conversation_id=convo.id,
+            kind="guardrail_violation",
+            data={"violations": violations},
+        )

@@ -24,6 +24,7 @@ from agent.context import AgentDeps, TurnContext
 from agent.graph import AgentGraph
 from agent.state import AgentState
 from booking.replies import reply_to_reminder
+from console import live
 from contracts.channels import Bus
 from contracts.dialogue import Slots
 from contracts.messages import (
@@ -40,13 +41,11 @@ from crm_store import (
     jobs,
     messages,
     outbox,
-    timeline,
 )
 from crm_store.jobs import JobRecord
 from crm_store.locks import conversation_lock
 from crm_store.records import ConversationRecord, CustomerRecord, DealershipRecord
-from crm_store.types import Author, Channel, Consent, ConversationMode, Direction
-from crm_store.uow import UnitOfWork
+from crm_store.types import Author, Consent, ConversationMode, Direction
 from handoff.flow import HandoffFlow
 from nightshift.conversation import bursts, compliance, escalation
 from nightshift.conversation.turns import (
@@ -54,6 +53,7 @@ from nightshift.conversation.turns import (
     TURN_JOB,
     TurnResult,
     inbound_of,
+    resolve_conversation,
     with_media_note,
 )
 from nightshift.infra import logs
@@ -119,7 +119,7 @@ class Pipeline:
         first), and with it, in the same transaction, the durable job that will answer it.
         (Texts that may come from a staff member's phone go through `take`.)"""
         with self.deps.store.unit_of_work() as uow:
-            convo = self._resolve(uow, inbound)
+            convo = resolve_conversation(uow, inbound)
             stored = messages.record_message(
                 uow,
                 conversation_id=convo.id,
@@ -141,6 +141,7 @@ class Pipeline:
                 )
         if stored.created:
             logs.event(log, "inbound", conversation=convo.id, channel=inbound.channel)
+            self._wake(convo.dealership_id)  # the console shows it, whatever happens next
         return Accepted(inbound, stored.message.id, convo.id, convo.public_id, stored.created)
 
     def receive(self, inbound: InboundMessage) -> bool:
@@ -267,7 +268,7 @@ class Pipeline:
                 reply = f"{reply} {notice}".strip()
             self.on_turn_queued()  # a handoff or booking of this turn has jobs to run now
             if violations:
-                self._record_violations(convo, violations)
+                escalation.record_violations(store, convo, violations)
             result.violations = violations
             if reply:
                 result.replies.append(self._send(convo, shopper, reply, inbound, job_id, done))
@@ -291,23 +292,6 @@ class Pipeline:
             with self._running_lock:
                 self._running.discard(ctx)
         return state
-
-    def _resolve(self, uow: UnitOfWork, inbound: InboundMessage) -> ConversationRecord:
-        """The shopper's open conversation on the inbound channel (both created if new)."""
-        dealer_id = dealerships.id_for_slug(uow, slug=inbound.dealership)
-        channel = Channel(inbound.channel)
-        if channel is Channel.SMS:
-            shopper, _ = customers.get_or_create_by_phone(
-                uow, dealership_id=dealer_id, phone=inbound.sender, source="sms"
-            )
-        else:
-            shopper, _ = customers.get_or_create_by_identity(
-                uow, dealership_id=dealer_id, channel=channel, external_id=inbound.sender
-            )
-        convo, _ = conversations.open_conversation(
-            uow, dealership_id=dealer_id, customer_id=shopper.id, channel=channel
-        )
-        return convo
 
     def _context(
         self, dealer: DealershipRecord, shopper: CustomerRecord, convo: ConversationRecord
@@ -353,7 +337,12 @@ class Pipeline:
     def _publish(self, convo: ConversationRecord, event: dict[str, Any]) -> None:
         if self.bus is not None:
             self.bus.publish(convo.public_id, event)
-            self.bus.publish(f"console:{convo.dealership_id}", {"type": "changed"})  # live.topic
+        self._wake(convo.dealership_id)
+
+    def _wake(self, dealership_id: int) -> None:
+        """Tell the dealership's open console pages to look now (`console.live`)."""
+        if self.bus is not None:
+            self.bus.publish(live.topic(dealership_id), live.WAKE)
 
     def _fallback(
         self,
@@ -386,14 +375,3 @@ class Pipeline:
     def _dealership_name(self, dealership_id: int) -> str:
         with self.deps.store.reading() as uow:
             return dealerships.get_dealership_by_id(uow, dealership_id=dealership_id).name
-
-    def _record_violations(self, convo: ConversationRecord, violations: list[str]) -> None:
-        with self.deps.store.unit_of_work() as uow:
-            timeline.add_event(
-                uow,
-                dealership_id=convo.dealership_id,
-                customer_id=convo.customer_id,
-                conversation_id=convo.id,
-                kind="guardrail_violation",
-                data={"violations": violations},
-            )

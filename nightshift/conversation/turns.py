@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.messages import Attachment, InboundMessage, OutboundMessage
+from crm_store import conversations, customers, dealerships
+from crm_store.records import ConversationRecord
+from crm_store.types import Channel
+from crm_store.uow import UnitOfWork
 
 # Background turns at once, by engine: an offline turn is CPU-bound (embedding, graph), so
 # more than the cores only makes every turn, and every webhook answered meanwhile, slower;
@@ -46,3 +50,21 @@ def inbound_of(payload: dict[str, Any]) -> InboundMessage:
     data = dict(payload["inbound"])
     data["media"] = tuple(Attachment(**m) for m in data.get("media") or ())
     return InboundMessage(**data)
+
+
+def resolve_conversation(uow: UnitOfWork, inbound: InboundMessage) -> ConversationRecord:
+    """The shopper's open conversation on the inbound channel (both created if new)."""
+    dealer_id = dealerships.id_for_slug(uow, slug=inbound.dealership)
+    channel = Channel(inbound.channel)
+    if channel is Channel.SMS:
+        shopper, _ = customers.get_or_create_by_phone(
+            uow, dealership_id=dealer_id, phone=inbound.sender, source="sms"
+        )
+    else:
+        shopper, _ = customers.get_or_create_by_identity(
+            uow, dealership_id=dealer_id, channel=channel, external_id=inbound.sender
+        )
+    convo, _ = conversations.open_conversation(
+        uow, dealership_id=dealer_id, customer_id=shopper.id, channel=channel
+    )
+    return convo

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from console.live import LiveFeed, Wake, topic
+from console.live import WAKE, LiveFeed, Wake, topic
 from crm_store import console_changes
 from nightshift.http.auth import STAFF, Principal, page_requires, public
 from nightshift.http.console_pages import HEADERS, message
@@ -80,7 +80,7 @@ def since(services: Services, dealership_id: int) -> str:
 def wake(services: Services, dealership_id: int) -> None:
     """Tell the dealership's live streams to look now (nothing to do without a runtime)."""
     try:
-        services.publish(topic(dealership_id), {"type": "changed"})
+        services.publish(topic(dealership_id), WAKE)
     except RuntimeUnavailable:
         return
 

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from contracts.clock import FrozenClock
+from contracts.messages import InboundMessage
 from crm_store import (
     conversations,
     customers,
@@ -29,7 +30,7 @@ from crm_store import (
 )
 from crm_store.console_changes import Mark
 from crm_store.records import ConversationRecord
-from crm_store.types import Author, Channel, Direction
+from crm_store.types import Author, Channel, ConversationMode, Direction
 from nightshift.app import create_app
 from nightshift.http.auth import CSRF_HEADER, SESSION_COOKIE
 from nightshift.http.deps import services_of
@@ -281,3 +282,20 @@ def test_a_staff_action_wakes_the_other_streams_through_the_bus(
             )
             assert noted.status_code == 303, noted.text
             assert maria.until("inbox", wait=10).data == {}  # a poll would take 20 s
+
+
+def test_a_shoppers_text_to_a_taken_over_conversation_wakes_the_streams(
+    tmp_path: Path, models_dir: Path, clock: FrozenClock
+) -> None:
+    # no assistant turn runs in human mode; the stored message itself wakes the streams
+    with served_app(tmp_path, models_dir, clock, poll=60) as app:
+        convo = shopper_writes(app, "Can I get financing?", name="Sam Poe", phone="5551230012")
+        with app.services.store.unit_of_work() as uow:
+            conversations.set_mode(uow, conversation_id=convo.id, mode=ConversationMode.HUMAN)
+        with stream(app, "maria") as maria:
+            result = app.services.runtime().pipeline.handle_inbound(
+                InboundMessage(SLUG, "sms", "+15551230012", "still there?", "SMlive-1")
+            )
+            assert result.outcome == "human_mode"
+            news = maria.until("message", wait=10)  # a poll would take a minute
+            assert news.data == {"conversation": convo.public_id}
