@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from console.kpi_figures import Tally
 from console.kpis import MAX_DAYS, Bookings, KpiReport
 from crm_store.errors import InvalidValue
+from handoff.pagers import reason_label
 
 DEFAULT_DAYS = 30
 LIST_PATH = "/console/kpis/conversations"
@@ -94,7 +95,9 @@ def figures(report: KpiReport, names: Mapping[int, str] | None = None) -> dict[s
         found[f"{who}_showed"] = Figure(f"Test drives {by}: showed", bookings.showed)
         found[f"{who}_no_show"] = Figure(f"Test drives {by}: no show", bookings.no_show)
     for reason in report.handoffs_by_reason:
-        found[f"reason:{reason.reason}"] = Figure(f"Handoffs: {reason.reason}", reason.handoffs)
+        found[f"reason:{reason.reason}"] = Figure(
+            f"Handoffs: {reason_label(reason.reason)}", reason.handoffs
+        )
     for ack in report.ack_by_staff:
         held = f"held by {(names or {}).get(ack.staff_id, f'staff #{ack.staff_id}')}"
         found[f"ack_staff:{ack.staff_id}"] = Figure(f"Acknowledged, {held}", ack.time.measured)
@@ -148,7 +151,7 @@ def chart_data(report: KpiReport, shown: Period, staff_id: int | None) -> dict[s
     click-through URL (the same numbers are in the page's tables, for reading without JS)."""
     return {
         "reasons": {
-            "labels": [r.reason for r in report.handoffs_by_reason],
+            "labels": [reason_label(r.reason) for r in report.handoffs_by_reason],
             "counts": [r.handoffs.count for r in report.handoffs_by_reason],
             "links": [
                 link(f"reason:{r.reason}", shown, staff_id) for r in report.handoffs_by_reason

@@ -43,6 +43,11 @@ REASON_WORDS = {
 }
 
 
+def reason_label(reason: str) -> str:
+    """A handoff reason as a page shows it ("asked for a person", "ready to buy")."""
+    return REASON_WORDS.get(reason, reason.replace("_", " ")).lower()
+
+
 class Pagers:
     def __init__(
         self,

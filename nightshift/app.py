@@ -24,6 +24,7 @@ from nightshift.http import (
     console_live,
     console_pages,
     console_review,
+    console_static,
     dealerships,
     events,
     handoffs,
@@ -139,6 +140,7 @@ def create_app(
     app.include_router(console_kpis.router)
     app.include_router(console_review.router)
     app.include_router(console_live.router)
+    app.include_router(console_static.router)
     return app
 
 

@@ -16,8 +16,6 @@ The home page's password form sets a password and signs out the member's other s
 from __future__ import annotations
 
 import logging
-from functools import cache
-from importlib.resources import files
 from typing import Annotated
 from urllib.parse import quote
 
@@ -251,20 +249,6 @@ def _home(
         notice=notice,
         error=error,
     )
-
-
-@router.get(
-    "/console.css",
-    response_class=Response,
-    dependencies=[Depends(public("the console's stylesheet, the same for everyone"))],
-)
-def stylesheet() -> Response:
-    return Response(_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
-
-
-@cache
-def _css() -> str:
-    return files("console").joinpath("static/console.css").read_text(encoding="utf-8")
 
 
 def _form(

@@ -15,9 +15,6 @@ The KPI page is the one console page with scripts: its Content-Security-Policy a
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from importlib.resources import files
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -32,7 +29,7 @@ from crm_store.errors import InvalidValue
 from crm_store.records import StaffRecord
 from crm_store.types import Role
 from crm_store.uow import UnitOfWork
-from nightshift.http.auth import STAFF, Principal, page_requires, public
+from nightshift.http.auth import STAFF, Principal, page_requires
 from nightshift.http.console_pages import HEADERS, message, render
 from nightshift.http.deps import ServicesDep
 from nightshift.http.services import Services
@@ -45,11 +42,6 @@ StaffFilter = Annotated[
     str | None, Query(alias="staff", description="a salesperson's id (managers only)")
 ]
 PAGE_CSP = HEADERS["Content-Security-Policy"] + "; script-src 'self'"
-STATIC = {
-    "kpis.js": ("static/kpis.js", "text/javascript"),
-    "kpis.css": ("static/kpis.css", "text/css"),
-    "chart.umd.min.js": ("static/vendor/chart.umd.min.js", "text/javascript"),
-}
 MAX_LISTED = 500
 
 
@@ -120,36 +112,6 @@ def figure_conversations(
         back=_page_url(shown, staff_id),
         timezone=ZoneInfo(report.timezone),
     )
-
-
-def _static(name: str) -> Callable[[], Response]:
-    """The route serving the file `name` of `STATIC` (one route per file: no path to guess)."""
-    path, media_type = STATIC[name]
-
-    def static_file() -> Response:
-        return Response(
-            _read(path),
-            media_type=media_type,
-            headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
-        )
-
-    return static_file
-
-
-for _name in STATIC:
-    router.add_api_route(
-        f"/static/{_name}",
-        _static(_name),
-        methods=["GET"],
-        response_class=Response,
-        dependencies=[Depends(public("the KPI page's script and style files, the same for all"))],
-        summary=f"The KPI page's {_name}",
-    )
-
-
-@cache
-def _read(path: str) -> str:
-    return files("console").joinpath(path).read_text(encoding="utf-8")
 
 
 def _is_manager(who: Principal) -> bool:

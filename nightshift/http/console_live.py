@@ -1,6 +1,7 @@
 """The console's live updates: `GET /console/live`, a Server-Sent Events stream for the
 signed-in staff member (`console.live` says what it carries and when it ends), and the
-script the inbox and conversation pages load to use it, `/console/live/live.js`.
+script the inbox and conversation pages load to use it (`console/static/live.js`, served by
+`console_static`).
 
 The stream is for a browser's `EventSource` only: a request that does not accept
 `text/event-stream` gets a 406 page, not an endless response. `wake` is what the web
@@ -11,8 +12,6 @@ re-read the store at once instead of at their next poll.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -21,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from console.live import WAKE, LiveFeed, Wake, topic
 from crm_store import console_changes
-from nightshift.http.auth import STAFF, Principal, page_requires, public
+from nightshift.http.auth import STAFF, Principal, page_requires
 from nightshift.http.console_pages import HEADERS, message
 from nightshift.http.deps import ServicesDep
 from nightshift.http.services import RuntimeUnavailable, Services
@@ -57,20 +56,6 @@ async def live(
     return StreamingResponse(stream, media_type=EVENT_STREAM, headers=headers)
 
 
-@router.get(
-    "/live.js",
-    response_class=Response,
-    dependencies=[Depends(public("the console pages' live-update script, the same for all"))],
-)
-def live_script() -> Response:
-    """The script of the inbox and conversation pages (`console/static/live.js`)."""
-    return Response(
-        _read("static/live.js"),
-        media_type="text/javascript",
-        headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
-    )
-
-
 def since(services: Services, dealership_id: int) -> str:
     """The cursor a page rendered now hands its stream (nothing between is missed)."""
     with services.store.reading() as uow:
@@ -90,8 +75,3 @@ def _subscribe(services: Services, dealership_id: int) -> Wake | None:
         return services.subscribe(topic(dealership_id))
     except RuntimeUnavailable:
         return None  # a degraded start has no bus: the stream polls
-
-
-@cache
-def _read(path: str) -> str:
-    return files("console").joinpath(path).read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from handoff.pagers import reason_label
 from nightshift.http.auth import PageForbidden, SignInRequired
 from nightshift.http.sign_in_csrf import SignInFormExpired
 from nightshift.http.sign_in_limits import TooManyAttempts
@@ -40,12 +41,14 @@ HEADERS = {
 
 @cache
 def _templates() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("console", "templates"),
         autoescape=select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["reason_label"] = reason_label
+    return env
 
 
 def render(

@@ -6,6 +6,7 @@ bad periods and figures get a page naming the field, and the page's files are se
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import date
 
@@ -105,6 +106,10 @@ def test_a_manager_sees_the_dealerships_numbers_as_computed_and_linked(
     assert "Daniel Brooks" in page and 'id="staff"' in page  # the salesperson filter
     data = re.search(r'<script type="application/json" id="kpi-data">(.*?)</script>', page, re.S)
     assert data is not None and '"labels": ["financing"' in data.group(1).replace("\\", "")
+    # reasons in words, in the table and on the chart's axis, never as codes
+    assert '<th scope="row">asked for a person</th>' in page
+    labels = json.loads(data.group(1))["reasons"]["labels"]
+    assert "asked for a person" in labels and "human_requested" not in labels
 
 
 def test_each_click_through_lists_exactly_the_conversations_behind_the_figure(
@@ -187,11 +192,9 @@ def test_the_default_period_is_the_last_30_days(app_week: tuple[TestClient, Demo
 
 def test_the_page_files_are_served_from_the_app(app_week: tuple[TestClient, DemoWeek]) -> None:
     client, _ = app_week
-    chart = client.get("/console/kpis/static/chart.umd.min.js")
+    chart = client.get("/console/static/chart.umd.min.js")
     assert chart.status_code == 200 and "Chart.js v4" in chart.text[:200]
     assert chart.headers["content-type"].startswith("text/javascript")
-    assert "kpi-data" in client.get("/console/kpis/static/kpis.js").text
-    assert (
-        client.get("/console/kpis/static/kpis.css").headers["content-type"].startswith("text/css")
-    )
-    assert client.get("/console/kpis/static/..%2Fconsole.css").status_code == 404
+    assert "kpi-data" in client.get("/console/static/kpis.js").text
+    assert client.get("/console/static/kpis.css").headers["content-type"].startswith("text/css")
+    assert client.get("/console/static/..%2Fconsole.css").status_code == 404

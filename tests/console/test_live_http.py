@@ -215,7 +215,7 @@ def test_the_stream_is_for_a_signed_in_browser_only(served: Served) -> None:
     not_a_stream = httpx.get(served.base + "/console/live", cookies=cookies)  # Accept: */*
     assert not_a_stream.status_code == 406
     assert "live updates stream" in not_a_stream.text
-    script = httpx.get(served.base + "/console/live/live.js")
+    script = httpx.get(served.base + "/console/static/live.js")
     assert script.status_code == 200 and "EventSource" in script.text
 
 
