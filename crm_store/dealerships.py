@@ -82,6 +82,22 @@ def list_dealerships(uow: UnitOfWork) -> list[DealershipRecord]:
     return [_record(row) for row in rows]
 
 
+def signals_settings(uow: UnitOfWork, *, dealership_id: int) -> dict[str, Any]:
+    """The dealership's intent-rule settings as stored (the world file's `signals:` block,
+    validated by `signals.config`); {} means the built-in defaults."""
+    stored = uow.session.scalar(sa.select(Dealership.signals).where(Dealership.id == dealership_id))
+    return dict(stored or {})
+
+
+def set_signals_settings(uow: UnitOfWork, *, dealership_id: int, settings: dict[str, Any]) -> None:
+    """Replace the dealership's intent-rule settings as a whole ({}: the defaults)."""
+    row = uow.get(Dealership, dealership_id, "dealership")
+    if (row.signals or {}) != settings:
+        row.signals = dict(settings)
+        row.updated_at = uow.now()
+    uow.flush()
+
+
 def _record(row: Dealership) -> DealershipRecord:
     departments = tuple(_department(name, d) for name, d in (row.departments or {}).items())
     return from_row(DealershipRecord, row, hours=as_weekly(row.hours), departments=departments)

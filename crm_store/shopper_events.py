@@ -72,6 +72,7 @@ class ShopperEventRecord:
 class BatchResult:
     accepted: int
     duplicates: int
+    ids: tuple[int, ...] = ()  # of the events stored now
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +116,8 @@ def record_batch(
     statement = insert(ShopperEvent).values(rows)
     # A concurrent request that stored the same event id first wins; this one skips it.
     statement = statement.on_conflict_do_nothing(index_elements=["dealership_id", "event_id"])
-    inserted = len(uow.session.execute(statement.returning(ShopperEvent.id)).all())
-    return BatchResult(accepted=inserted, duplicates=len(events) - inserted)
+    ids = tuple(uow.session.scalars(statement.returning(ShopperEvent.id)))
+    return BatchResult(accepted=len(ids), duplicates=len(events) - len(ids), ids=ids)
 
 
 def not_stored(uow: UnitOfWork, *, dealership_id: int, events: Sequence[E]) -> list[E]:
@@ -261,15 +262,17 @@ def list_events(
     until: datetime | None = None,
     limit: int = 500,
 ) -> list[ShopperEventRecord]:
-    """The matching events of this customer (or visitor), oldest first, at most `limit`."""
+    """The latest `limit` matching events of this customer (or visitor), oldest first (over
+    the limit, the oldest are the ones left out: the newest are what rules read)."""
     where = _person(dealership_id, customer_id, visitor_id, type, vehicle_id, since, until)
     query = (
         sa.select(ShopperEvent)
         .where(*where)
-        .order_by(ShopperEvent.at, ShopperEvent.id)
+        .order_by(ShopperEvent.at.desc(), ShopperEvent.id.desc())
         .limit(limit)
     )
-    return [from_row(ShopperEventRecord, row) for row in uow.session.scalars(query)]
+    rows = list(uow.session.scalars(query))
+    return [from_row(ShopperEventRecord, row) for row in reversed(rows)]
 
 
 def _person(

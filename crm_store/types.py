@@ -115,6 +115,17 @@ class HandoffStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class AlertStatus(StrEnum):
+    """Where an intent alert stands (`crm_store.alerts`): written `new`, then paged to a
+    staff member or queued for the next shift, acknowledged, resolved."""
+
+    NEW = "new"
+    PAGED = "paged"
+    QUEUED = "queued"
+    ACKED = "acked"
+    RESOLVED = "resolved"
+
+
 class InboxStatus(StrEnum):
     """Where a conversation stands in the staff inbox (`crm_store.inbox`)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -60,11 +60,40 @@ def upsert_vehicle(
 
 
 def set_vehicle_status(uow: UnitOfWork, *, vehicle_id: int, status: VehicleStatus) -> VehicleRecord:
+    return set_listing(uow, vehicle_id=vehicle_id, status=status)
+
+
+def set_listing(
+    uow: UnitOfWork,
+    *,
+    vehicle_id: int,
+    price: Decimal | None = None,
+    status: VehicleStatus | None = None,
+) -> VehicleRecord:
+    """Set the vehicle's price and/or status (None: left as it is)."""
     row = uow.get(Vehicle, vehicle_id, "vehicle")
-    row.status = status
+    if price is not None:
+        row.price = price
+    if status is not None:
+        row.status = status
     row.updated_at = uow.now()
     uow.flush()
     return _record(row)
+
+
+def prices(uow: UnitOfWork, *, dealership_id: int) -> dict[str, Decimal]:
+    """Stock number -> price of every vehicle of the dealership (to tell a price change)."""
+    rows = uow.session.execute(
+        sa.select(Vehicle.stock, Vehicle.price).where(Vehicle.dealership_id == dealership_id)
+    )
+    return {str(stock): Decimal(price) for stock, price in rows}
+
+
+def vehicles_by_ids(uow: UnitOfWork, *, vehicle_ids: Collection[int]) -> list[VehicleRecord]:
+    if not vehicle_ids:
+        return []
+    rows = uow.session.scalars(sa.select(Vehicle).where(Vehicle.id.in_(set(vehicle_ids))))
+    return [_record(row) for row in rows]
 
 
 def get_vehicle(uow: UnitOfWork, *, dealership_id: int, stock: str) -> VehicleRecord:

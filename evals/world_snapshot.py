@@ -6,7 +6,8 @@ staff with their shifts and any status other than available, the whole inventory
 sheets, the knowledge texts; and, about the conversation, the shopper's CRM record when it
 existed before the conversation began and the appointments that stood when it began (other
 shoppers' without their customer). Other customers are left out: the scenario needs only
-the shopper. Staff and shopper phones and e-mails are stand-ins (`Pseudonyms`); the
+the shopper. The intent rules' settings (`signals:`) are written where they differ from the
+defaults. Staff and shopper phones and e-mails are stand-ins (`Pseudonyms`); the
 dealership's and its departments' published lines are kept as they are (business contacts
 that its knowledge texts quote, not personal data).
 """
@@ -30,6 +31,7 @@ from crm_store.types import StaffStatus
 from crm_store.uow import UnitOfWork
 from evals.pseudonyms import Pseudonyms
 from nightshift.world.schema import WEEKDAYS
+from signals import alerting
 
 
 def world_block(
@@ -92,6 +94,9 @@ def world_block(
     world["staff_status"] = {
         m.handle: m.status.value for m in team if m.status is not StaffStatus.AVAILABLE
     }
+    rules = alerting.chosen(alerting.load(uow, dealership_id=dealer.id).config)
+    if rules:  # the intent rules, where the dealership chose other than the defaults
+        world["signals"] = rules
     return world
 
 

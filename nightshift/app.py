@@ -29,6 +29,8 @@ from nightshift.http import (
     events,
     handoffs,
     home,
+    inventory,
+    site_signals,
     staff,
 )
 from nightshift.http.auth import Forbidden, Unauthenticated
@@ -130,6 +132,8 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(appointments.router)
     app.include_router(events.router)
+    app.include_router(inventory.router)
+    app.include_router(site_signals.router)  # public: the dealer-site tag
     app.include_router(calendar.router)
     app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)

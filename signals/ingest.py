@@ -1,6 +1,7 @@
 """Taking in a batch of shopper events: duplicates set aside, customers found (and new
-leads made), the events stored, visitors tied to customers; all in the caller's unit of
-work, so a batch is stored whole or not at all."""
+leads made), the events stored, visitors tied to customers, the intent rules run on the
+new events of known customers and their alerts written (`signals.evaluate`); all in the
+caller's unit of work, so a batch and its alerts are stored whole or not at all."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from crm_store import shopper_events
 from crm_store.shopper_events import NewShopperEvent
 from crm_store.uow import UnitOfWork
+from signals.evaluate import alerts_for
 from signals.events import ShopperEvent
 from signals.identity import stitch
 
@@ -21,6 +23,7 @@ class IngestResult:
     customers_linked: int  # distinct customers the accepted events belong to
     customers_created: int  # new leads made by form submissions
     joined: int  # earlier anonymous events that joined a customer now
+    alerts: int = 0  # intent alerts the new events fired
 
 
 def ingest(uow: UnitOfWork, *, dealership_id: int, events: Sequence[ShopperEvent]) -> IngestResult:
@@ -49,10 +52,16 @@ def ingest(uow: UnitOfWork, *, dealership_id: int, events: Sequence[ShopperEvent
         )
         for visitor_id, customer_id in stitched.links.items()
     )
+    # after the links: a visitor's earlier events (of this batch too) count as the customer's
+    customers = {c for c in stitched.customer_ids if c is not None} | set(stitched.links.values())
+    fired = alerts_for(
+        uow, dealership_id=dealership_id, event_ids=result.ids, customer_ids=customers
+    )
     return IngestResult(
         accepted=result.accepted,
         duplicates=len(events) - len(fresh) + result.duplicates,
         customers_linked=len({c for c in stitched.customer_ids if c is not None}),
         customers_created=stitched.created,
         joined=joined,
+        alerts=len(fired),
     )

@@ -23,6 +23,7 @@ from contracts.clock import FrozenClock
 from crm_store import migrate
 from crm_store.db import Store
 from crm_store.models import Base
+from nightshift.infra.checkpoints import SCHEMA as CHECKPOINT_SCHEMA
 from nightshift.runtime import Runtime
 from tests.demo import demo_runtime
 
@@ -128,8 +129,20 @@ def store(db_url: str, clock: FrozenClock) -> Iterator[Store]:
 
 
 def _truncate_all(url: str) -> None:
+    """Empty every CRM table and the LangGraph checkpoints (their own schema): ids start
+    again at 1, so a later test's conversation 1 must not inherit this one's dialogue state."""
     engine = sa.create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        saved = conn.scalars(
+            sa.text(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = :schema"
+                " AND table_name <> 'checkpoint_migrations'"
+            ),
+            {"schema": CHECKPOINT_SCHEMA},
+        ).all()
+        if saved:
+            names = ", ".join(f'{CHECKPOINT_SCHEMA}."{name}"' for name in saved)
+            conn.execute(sa.text(f"TRUNCATE {names}"))
     engine.dispose()

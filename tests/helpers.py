@@ -11,14 +11,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from crm_store import migrate
+from crm_store.db import Store
 from nightshift.app import create_app
+from nightshift.http.deps import services_of
 from nightshift.http.limits import WS_MAX_BYTES
+from nightshift.http.services import Services
 from nightshift.settings import Settings
+from nightshift.world import apply_world, load_world_file
+from tests.demo import DEMO, demo_settings
 
 NIGHTSHIFT = str(Path(sys.executable).with_name("nightshift"))
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +81,18 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@contextmanager
+def serving_demo(folder: Path, models_dir: Path, **settings: Any) -> Iterator[tuple[str, Services]]:
+    """The real app over a freshly loaded demo dealership in `folder`, served on a free port
+    that its settings name as its public address; yields (base URL, the app's Services)."""
+    port = free_port()
+    ready = demo_settings(folder, public_base_url=f"http://127.0.0.1:{port}", **settings)
+    migrate.upgrade(ready.database_url)
+    store = Store(ready.database_url)
+    apply_world(store, load_world_file(DEMO))
+    store.dispose()
+    app = create_app(ready, models_dir=models_dir)
+    with serving(app, port) as base:
+        yield base, services_of(app)

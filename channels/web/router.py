@@ -1,4 +1,6 @@
-"""The web chat's HTTP surface: the widget script, a history endpoint and the WebSocket.
+"""The web chat's HTTP surface: the widget script, the dealer-site tag (`signals.js`, which
+posts to a route mounted by `nightshift.http.site_signals`), a history endpoint and the
+WebSocket.
 
 `web_router(...)` is mounted by the app factory; it keeps no state between requests besides
 the widget script it read once. Everything a shopper sends goes through `Inbox` (persist
@@ -21,14 +23,15 @@ from contracts.limits import Limiter
 from crm_store.errors import NotFound
 
 WIDGET_PATH = Path(__file__).parent / "static" / "widget.js"
+SIGNALS_PATH = Path(__file__).parent / "static" / "signals.js"
 ORIGIN_PLACEHOLDER = '"__NIGHTSHIFT_PUBLIC_BASE_URL__"'
 WIDGET_CACHE = "public, max-age=300"
 
 
-def widget_script(public_base_url: str) -> str:
-    """The widget source with the server's public origin as its fallback API origin (used
-    only when the browser cannot tell the script's own src)."""
-    source = WIDGET_PATH.read_text(encoding="utf-8")
+def widget_script(public_base_url: str, path: Path = WIDGET_PATH) -> str:
+    """The widget's source (or the site tag's, `path`) with the server's public origin as its
+    fallback API origin (used only when the browser cannot tell the script's own src)."""
+    source = path.read_text(encoding="utf-8")
     return source.replace(ORIGIN_PLACEHOLDER, json.dumps(public_base_url.rstrip("/")))
 
 
@@ -40,7 +43,7 @@ def web_router(
     public_base_url: str,
     message_limit: Limiter | None = None,
 ) -> APIRouter:
-    """Routes: `GET /widget.js`, `GET /channels/web/{slug}/history?session=`,
+    """Routes: `GET /widget.js`, `GET /signals.js`, `GET /channels/web/{slug}/history?session=`,
     `WebSocket /channels/web/{slug}/ws?session=` (frames documented in `channels.web.socket`).
 
     `store` is the CRM store (anything with `unit_of_work()`); blocking calls run in worker
@@ -49,14 +52,15 @@ def web_router(
     """
     router = APIRouter()
     script = widget_script(public_base_url)
+    tag = widget_script(public_base_url, SIGNALS_PATH)
 
     @router.get("/widget.js", include_in_schema=False)
     def widget() -> Response:
-        return Response(
-            script,
-            media_type="application/javascript",
-            headers={"Cache-Control": WIDGET_CACHE, "Access-Control-Allow-Origin": "*"},
-        )
+        return _javascript(script)
+
+    @router.get("/signals.js", include_in_schema=False)
+    def signals() -> Response:
+        return _javascript(tag)
 
     @router.get("/channels/web/{slug}/history")
     async def history(slug: str, session: str | None = None) -> dict[str, Any]:
@@ -79,3 +83,11 @@ def web_router(
         ).serve()
 
     return router
+
+
+def _javascript(source: str) -> Response:
+    return Response(
+        source,
+        media_type="application/javascript",
+        headers={"Cache-Control": WIDGET_CACHE, "Access-Control-Allow-Origin": "*"},
+    )

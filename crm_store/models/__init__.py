@@ -22,11 +22,13 @@ from crm_store.models.dealership import (
     Vehicle,
 )
 from crm_store.models.inbox import CannedReply, ConversationInbox, ConversationNote
-from crm_store.models.signals import ShopperEvent, VisitorLink
+from crm_store.models.signals import Alert, AlertStep, ShopperEvent, VehicleInterest, VisitorLink
 from crm_store.models.work import Appointment, Handoff, HandoffStep, Job, OutboxItem
 
 __all__ = [
     "NAMING",
+    "Alert",
+    "AlertStep",
     "ApiToken",
     "Appointment",
     "AuditEntry",
@@ -54,5 +56,6 @@ __all__ = [
     "StaffShift",
     "TimelineEvent",
     "Vehicle",
+    "VehicleInterest",
     "VisitorLink",
 ]

@@ -32,6 +32,8 @@ class Dealership(Base):
     test_drive_minutes: Mapped[int] = mapped_column(default=30)
     # {"service": {"phone", "email", "hours": [[weekday, "HH:MM", "HH:MM"], ...]}, ...}
     departments: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
+    # the intent rules' settings as the world file gives them (`signals.config`); {}: defaults
+    signals: Mapped[dict[str, Any] | None] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

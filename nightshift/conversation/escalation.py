@@ -17,6 +17,7 @@ from crm_store.db import Store
 from crm_store.records import ConversationRecord, DealershipRecord, HandoffRecord
 from handoff.detect import URGENT_REASONS, detect
 from handoff.flow import HandoffFlow
+from nightshift.conversation import interest
 
 MISUNDERSTOOD = 2  # misunderstandings in a row that make a question "unanswered"
 
@@ -38,7 +39,8 @@ def after_turn(
     before: HandoffRecord | None,
 ) -> str | None:
     """Apply the rules to this turn; returns a sentence to add to the reply when code (not the
-    engine) escalated, else None."""
+    engine) escalated, else None. The vehicles the shopper asked about are remembered."""
+    interest.remember(store, convo, slots)
     found = detect(
         text,
         misunderstood_before=int(slots.get("misunderstandings") or 0) >= MISUNDERSTOOD,

@@ -3,7 +3,8 @@
 manager's. The events are the token's dealership's; a `dealership` given in an event must be
 its slug. A batch is stored whole or not at all: any bad event is a 422 naming its field
 (`[3].at`) and nothing of the request is stored. Logs hold counts only, never a phone,
-e-mail, visitor id or event id."""
+e-mail, visitor id or event id. The new events of known customers run the intent rules in
+the same transaction; the answer counts the alerts they wrote."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class EventsOut(BaseModel):
     customers_linked: int  # distinct customers the accepted events belong to
     customers_created: int  # new leads made by form submissions
     joined: int  # earlier anonymous events of these visitors that joined a customer now
+    alerts: int  # intent alerts the new events fired (on the customers' timelines)
 
 
 @router.post(
@@ -88,6 +90,7 @@ def post_events(
         customers=result.customers_linked,
         created=result.customers_created,
         joined=result.joined,
+        alerts=result.alerts,
     )
     return EventsOut(
         accepted=result.accepted,
@@ -95,4 +98,5 @@ def post_events(
         customers_linked=result.customers_linked,
         customers_created=result.customers_created,
         joined=result.joined,
+        alerts=result.alerts,
     )

@@ -30,7 +30,7 @@ from nightshift.infra import logs
 from nightshift.settings import Settings
 
 log = logging.getLogger("nightshift.rate_limits")
-LIMITED_PATHS = ("/api/", "/channels/web/")
+LIMITED_PATHS = ("/api/", "/channels/web/")  # the web chat and the site tag's door too
 MINUTE = 60.0
 POLICY_VIOLATION = 1008
 _MAX_KEYS = 100_000  # in-process windows kept before the expired ones are swept

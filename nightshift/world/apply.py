@@ -20,6 +20,8 @@ from crm_store.db import Store
 from crm_store.records import DealershipRecord, DepartmentRecord, VehicleSpecs, Weekly
 from nightshift.world.schema import DepartmentsSpec, WorldSpec, weekday_index
 from nightshift.world.schema import Weekly as SpecWeekly
+from signals import alerting
+from signals.price_changes import price_changed
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class LoadSummary:
     knowledge: int
     customers: int
     appointments: int
+    alerts: int = 0  # price-drop alerts the inventory's new prices wrote
 
     def __str__(self) -> str:
         d = self.dealership
@@ -37,6 +40,7 @@ class LoadSummary:
             f"{d.name} ({d.slug}): {self.vehicles} vehicles, {self.staff} staff, "
             f"{self.knowledge} knowledge texts, {self.customers} customers, "
             f"{self.appointments} appointments"
+            + (f", {self.alerts} price-drop alerts" if self.alerts else "")
         )
 
 
@@ -48,7 +52,9 @@ def slugify(name: str) -> str:
 def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> LoadSummary:
     """Insert or update everything in `world`; running it twice changes nothing the second time.
 
-    Records the file does not mention are left as they are (nothing is deleted).
+    Records the file does not mention are left as they are (nothing is deleted). The
+    `signals:` block replaces the dealership's intent-rule settings (absent: the defaults);
+    a vehicle whose price went down runs the price-drop rule (`signals.price_changes`).
     """
     spec = world.dealership
     zone = ZoneInfo(spec.timezone)
@@ -64,6 +70,7 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
             hours=_weekly(spec.hours),
             departments=_departments(spec.departments),
         )
+        alerting.save(uow, dealership_id=dealer.id, config=world.signals)
         staff_ids: dict[str, int] = {}
         for member in world.staff:
             record = staff.upsert_staff(
@@ -80,6 +87,8 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
         for handle, status in world.staff_status.items():
             staff.set_staff_status(uow, staff_id=staff_ids[handle], status=status)
         vehicle_ids: dict[str, int] = {}
+        old_prices = vehicles.prices(uow, dealership_id=dealer.id)
+        alerts = 0
         for car in world.inventory:
             vehicle = vehicles.upsert_vehicle(
                 uow,
@@ -88,6 +97,8 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
                 specs=VehicleSpecs(**car.specs.model_dump()) if car.specs else None,
             )
             vehicle_ids[car.stock] = vehicle.id
+            if car.stock in old_prices:  # a lower price alerts the customers interested
+                alerts += len(price_changed(uow, vehicle=vehicle, old=old_prices[car.stock]))
         for doc in world.knowledge:
             knowledge_docs.upsert_doc(uow, dealership_id=dealer.id, title=doc.title, text=doc.text)
         for person in world.customers:
@@ -127,6 +138,7 @@ def apply_world(store: Store, world: WorldSpec, *, slug: str | None = None) -> L
         knowledge=len(world.knowledge),
         customers=len(world.customers),
         appointments=len(world.appointments),
+        alerts=alerts,
     )
 
 

@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from crm_store import conversations, handoffs, migrate, staff
-from crm_store.db import Store
+from crm_store import conversations, handoffs, staff
 from crm_store.types import HandoffStatus
-from nightshift.app import create_app
-from nightshift.http.deps import services_of
 from nightshift.http.services import Services
-from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
-from tests.demo import DEMO, SLUG, demo_settings
-from tests.helpers import free_port, serving
+from tests.demo import SLUG
+from tests.helpers import serving_demo
 
 REPLY_TIMEOUT_MS = 60_000
 
@@ -29,17 +25,8 @@ REPLY_TIMEOUT_MS = 60_000
 @pytest.fixture
 def served(tmp_path: Path, models_dir: Path) -> Iterator[tuple[str, Services]]:
     """The real app, its workers running, on a free port over the demo dealership."""
-    port = free_port()
-    settings = demo_settings(
-        tmp_path, public_base_url=f"http://127.0.0.1:{port}", inline_worker=True
-    )
-    migrate.upgrade(settings.database_url)
-    store = Store(settings.database_url)
-    apply_world(store, load_world_file(DEMO))
-    store.dispose()
-    app = create_app(settings, models_dir=models_dir)
-    with serving(app, port) as base:
-        yield base, services_of(app)
+    with serving_demo(tmp_path, models_dir, inline_worker=True) as served:
+        yield served
 
 
 def hand_off(services: Services, public_id: str) -> str:

@@ -46,6 +46,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/appointments/{appointment_id}/status": {"status": "cancelled"},
     # events are the token's dealership's; naming another one is what a stranger can try
     "/api/events": {"type": "vdp_view", "at": "2026-03-06T21:00:00-08:00", "dealership": SLUG},
+    # likewise a vehicle of the token's dealership, named by its stock number
+    "/api/inventory/{stock}": {"status": "available", "dealership": SLUG},
 }
 QUERIES: dict[str, dict[str, str]] = {
     "/api/dealerships/{slug}/show-rate": {"start": "2026-03-01", "end": "2026-03-09"},
@@ -102,6 +104,7 @@ def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Worl
             "staff_id": str(maria.id),
             "token": booked.token,
             "reply_id": "1",  # a canned reply (none exists: the rule answers first)
+            "stock": car.stock,
         }
         yield World(client, store, params)
     store.dispose()

@@ -96,6 +96,7 @@ def test_one_event_and_a_full_batch_are_stored(site: Site) -> None:
         "customers_linked": 1,
         "customers_created": 0,
         "joined": 0,
+        "alerts": 0,
     }
     batch = [view(site, 600 - i, visitor_id="v-batch", event_id=f"b-{i}") for i in range(500)]
     many = site.post(batch)  # larger than the app's general 64 KiB body cap

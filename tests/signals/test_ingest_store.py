@@ -215,3 +215,17 @@ def test_a_person_is_named_exactly_once(store: Store) -> None:
     lot = make_lot(store)
     with store.reading() as uow, pytest.raises(ValueError, match="exactly one"):
         shopper_events.count_events(uow, dealership_id=lot.dealer.id)
+
+
+def test_over_the_limit_the_oldest_events_are_left_out(store: Store) -> None:
+    lot = make_lot(store)
+    views = [
+        {"type": "vdp_view", "at": ago(store, 50 - i), "event_id": f"v-{i}", "visitor_id": "v9"}
+        for i in range(5)
+    ]
+    send(store, lot, *views)
+    with store.reading() as uow:
+        latest = shopper_events.list_events(
+            uow, dealership_id=lot.dealer.id, visitor_id="v9", limit=3
+        )
+    assert [e.event_id for e in latest] == ["v-2", "v-3", "v-4"]  # the newest, oldest first
