@@ -25,7 +25,7 @@ from console.config import ConsoleConfig
 from console.passwords import Passwords
 from crm_store import audit, sign_in, staff_sessions
 from crm_store.db import Store
-from crm_store.errors import NotFound
+from crm_store.errors import InvalidValue, NotFound
 from crm_store.records import StaffRecord
 from crm_store.staff_sessions import SessionRecord
 from crm_store.types import LinkPurpose
@@ -33,6 +33,8 @@ from crm_store.uow import UnitOfWork
 
 # Where a sign-in link leads (the route that redeems it is `nightshift.http`'s).
 SIGN_IN_PATH = "/console/sign-in/{token}"
+# how long after signing in a password may be changed without the current one
+RECENT_SIGN_IN = timedelta(minutes=10)
 VIA = "console"
 
 
@@ -191,12 +193,35 @@ class Accounts:
                 uow, staff_id=session.staff_id, idle=self.config.session_idle
             )
 
-    def set_password(self, session: SessionRecord, password: str | None) -> int:
+    def has_password(self, session: SessionRecord) -> bool:
+        with self.store.reading() as uow:
+            return sign_in.password_hash(uow, staff_id=session.staff_id) is not None
+
+    def set_password(
+        self, session: SessionRecord, password: str | None, *, current: str | None = None
+    ) -> int:
         """Set (or, with None, remove) the signed-in staff member's password and end their
         other sessions (this one stays): whoever signed in with the old password, or holds a
         stolen cookie, is out. How many other sessions were ended.
-        `crm_store.errors.InvalidValue` naming `password` when it breaks the length rule."""
+        A password already set is changed only with it (`current`), or from a session
+        signed in within `RECENT_SIGN_IN` (a new sign-in link is how a forgotten password is
+        replaced): a cookie left on a shared computer cannot lock its owner out.
+        `crm_store.errors.InvalidValue` naming `password` when it breaks the length rule, or
+        `current_password` when it is missing or wrong (audited)."""
         fresh = None if password is None else self.passwords.hash(password)
+        with self.store.reading() as uow:
+            stored = sign_in.password_hash(uow, staff_id=session.staff_id)
+        recent = self._now() - session.created_at <= RECENT_SIGN_IN
+        proven = recent or bool(current and stored and self.passwords.verify(stored, current))
+        if stored is not None and not proven:
+            with self.store.unit_of_work() as uow:
+                _audit(uow, session, "console_password_refused", {})
+            raise InvalidValue(
+                "current_password",
+                None,
+                "your current password (forgotten: sign in with a new link, then set "
+                f"one within {RECENT_SIGN_IN.seconds // 60} minutes)",
+            )
         with self.store.unit_of_work() as uow:
             sign_in.set_password_hash(uow, staff_id=session.staff_id, password_hash=fresh)
             ended = staff_sessions.revoke_others(

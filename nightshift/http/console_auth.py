@@ -208,7 +208,9 @@ def set_password(who: SignedInStaff, services: ServicesDep, form: FormDep) -> Re
     """Set the staff member's password; their other sessions end (the notice says how many)."""
     assert who.session is not None  # a page rule authenticates by session only
     try:
-        ended = services.accounts.set_password(who.session, form.get("password", ""))
+        ended = services.accounts.set_password(
+            who.session, form.get("password", ""), current=form.get("current_password")
+        )
     except InvalidValue as exc:
         return _home(services, who, error=str(exc), status=422)
     return redirect(f"/console?password_set={ended}")
@@ -246,6 +248,7 @@ def _home(
         who=session,
         dealership=dealer.name,
         sessions=services.accounts.sessions(session),
+        has_password=services.accounts.has_password(session),
         notice=notice,
         error=error,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from console.accounts import Accounts
@@ -15,6 +16,7 @@ from console.passwords import Passwords
 from contracts.clock import FrozenClock
 from crm_store import audit, dealerships, jobs, sign_in, staff, staff_sessions
 from crm_store.db import Store
+from crm_store.errors import InvalidValue
 from crm_store.models import SignInLink, StaffSession
 from crm_store.types import JobStatus, LinkPurpose
 from nightshift.http.auth import SESSION_COOKIE
@@ -48,6 +50,31 @@ def test_setting_a_password_ends_the_other_sessions_only(store: Store) -> None:
     ]
 
 
+def test_a_set_password_changes_only_with_it_or_right_after_a_sign_in(
+    store: Store, clock: FrozenClock
+) -> None:
+    lot = make_lot(store)
+    accounts = Accounts(store, ConsoleConfig("https://night.example"), Passwords(FAST))
+    with store.unit_of_work() as uow:
+        here = staff_sessions.create_session(uow, staff_id=lot.rep.id, user_agent=None)[0]
+    accounts.set_password(here, PASSPHRASE)  # none set before: no current one to give
+    clock.advance(timedelta(minutes=11))  # a cookie left on a shared computer, later
+    other = "another long passphrase for the lot"
+    for current in (None, "", "not the passphrase at all"):
+        with pytest.raises(InvalidValue) as refused:
+            accounts.set_password(here, other, current=current)
+        assert refused.value.field == "current_password"
+    assert accounts.set_password(here, other, current=PASSPHRASE) == 0
+    with store.unit_of_work() as uow:  # forgotten: a new sign-in link, then a new password
+        fresh = staff_sessions.create_session(uow, staff_id=lot.rep.id, user_agent=None)[0]
+    clock.advance(timedelta(minutes=9))
+    assert accounts.set_password(fresh, PASSPHRASE) == 1  # `here` is signed out
+    with store.reading() as uow:
+        actions = [e.action for e in audit.entries(uow, dealership_id=lot.dealer.id)]
+    assert actions.count("console_password_refused") == 3
+    assert actions.count("console_password_set") == 3
+
+
 def test_the_password_form_says_how_many_sessions_were_signed_out(client: TestClient) -> None:
     csrf = console_sign_in(client)
     services = services_of(client.app)
@@ -59,6 +86,7 @@ def test_the_password_form_says_how_many_sessions_were_signed_out(client: TestCl
     phone.cookies.set(SESSION_COOKIE, elsewhere)
     assert phone.get("/console").status_code == 200
 
+    assert 'name="current_password"' not in client.get("/console").text  # none set yet
     short = client.post("/console/password", data={"csrf": csrf, "password": "hunter2"})
     assert short.status_code == 422 and "password" in short.text
     assert phone.get("/console").status_code == 200  # nothing changed
@@ -70,6 +98,7 @@ def test_the_password_form_says_how_many_sessions_were_signed_out(client: TestCl
     home = client.get(changed.headers["location"])
     assert home.status_code == 200
     assert "Password set. 1 other session was signed out." in home.text
+    assert 'name="current_password"' in home.text  # a later change asks for it
     gone = phone.get("/console")
     assert gone.status_code == 303 and gone.headers["location"].startswith("/console/sign-in")
 
