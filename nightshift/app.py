@@ -19,6 +19,7 @@ from nightshift.http import (
     calendar,
     console_auth,
     console_canned,
+    console_customers,
     console_inbox,
     console_kpis,
     console_live,
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(console_inbox.inbox_router)
     app.include_router(console_inbox.router)
     app.include_router(console_canned.router)
+    app.include_router(console_customers.router)
     app.include_router(console_kpis.router)
     app.include_router(console_review.router)
     app.include_router(console_live.router)

@@ -270,9 +270,11 @@ def _register_subcommands() -> None:
     from nightshift.cli.conversations import app as conversations_app
     from nightshift.cli.jobs import app as jobs_app
     from nightshift.cli.staff import app as staff_app
+    from nightshift.cli.timeline import timeline_command
     from nightshift.cli.tokens import app as tokens_app
 
     app.command("eval")(eval_command)
+    app.command("timeline")(timeline_command)
     app.add_typer(knowledge_app, name="knowledge", help="Ingest and search dealership knowledge.")
     app.add_typer(jobs_app, name="jobs", help="Quarantined jobs: list them, retry one.")
     app.add_typer(conversations_app, name="conversations", help="Save as QA scenario; CSV export.")

@@ -105,6 +105,7 @@ def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Worl
             "token": booked.token,
             "reply_id": "1",  # a canned reply (none exists: the rule answers first)
             "stock": car.stock,
+            "customer_id": str(handoff.customer_id),
         }
         yield World(client, store, params)
     store.dispose()
