@@ -1,10 +1,12 @@
 """Intent alerts: what a rule of `signals` said about a customer, written once per dedupe
 key and window, and its audit trail (`alert_steps`, as `handoff_steps` is a handoff's).
 
-An alert is written `new`; routing it to a staff member (paged, queued for the next shift,
-acked, resolved) moves `status`, `assigned_staff_id`, `acked_at` and `resolved_at` and adds
-a step for each move. `recent_keys` is the dedupe lookup: one indexed query over the given
-customers' alerts since a time.
+An alert is written `new`, and its routing job is queued in the same transaction (as a
+handoff's is), so no alert is ever left unrouted, even across a restart. Routing it to a
+staff member (paged, queued for the next shift, acked, resolved) moves `status`,
+`assigned_staff_id`, `acked_at` and `resolved_at` and adds a step for each move (the same
+actions as a handoff's: paged, rerouted, no_ack, queued, acked, resolved). `recent_keys` is
+the dedupe lookup: one indexed query over the given customers' alerts since a time.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm_store import jobs
 from crm_store.models import Alert, AlertStep
 from crm_store.records import from_row
 from crm_store.types import AlertStatus
 from crm_store.uow import UnitOfWork
 
 FIRED = "fired"  # the first step of every alert
+ROUTE_JOB = "alert_route"
+PAGED_ACTIONS = ("paged", "rerouted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,7 @@ def create_alert(uow: UnitOfWork, *, dealership_id: int, alert: NewAlert) -> Ale
     uow.session.add(row)
     uow.flush()
     record_step(uow, alert_id=row.id, action=FIRED, rule=alert.rule)
+    jobs.schedule(uow, kind=ROUTE_JOB, key=f"alert:{row.id}:route:0", payload={"alert_id": row.id})
     return from_row(AlertRecord, row)
 
 
@@ -116,7 +122,115 @@ def list_alerts(
 
 
 def get_alert(uow: UnitOfWork, *, alert_id: int) -> AlertRecord:
-    return from_row(AlertRecord, uow.get(Alert, alert_id, "alert"))
+    return from_row(AlertRecord, _get(uow, alert_id))
+
+
+def _get(uow: UnitOfWork, alert_id: int) -> Alert:
+    return uow.get(Alert, alert_id, "alert")
+
+
+def page(uow: UnitOfWork, *, alert_id: int, staff_id: int, rule: str) -> AlertRecord:
+    """The alert is now waiting for `staff_id` to acknowledge the page."""
+    row = _get(uow, alert_id)
+    rerouted = row.assigned_staff_id is not None and row.assigned_staff_id != staff_id
+    row.status = AlertStatus.PAGED
+    row.assigned_staff_id = staff_id
+    row.acked_at = None
+    row.updated_at = uow.now()
+    action = "rerouted" if rerouted else "paged"
+    record_step(uow, alert_id=row.id, action=action, staff_id=staff_id, rule=rule)
+    return from_row(AlertRecord, row)
+
+
+def queue(
+    uow: UnitOfWork, *, alert_id: int, until: datetime, staff_id: int | None, rule: str
+) -> AlertRecord:
+    """Nobody is paged now (after hours): the alert waits for `staff_id` at `until`."""
+    row = _get(uow, alert_id)
+    row.status = AlertStatus.QUEUED
+    row.assigned_staff_id = staff_id
+    row.updated_at = uow.now()
+    detail = {"until": until.isoformat()}
+    record_step(uow, alert_id=row.id, action="queued", staff_id=staff_id, rule=rule, detail=detail)
+    return from_row(AlertRecord, row)
+
+
+def ack(uow: UnitOfWork, *, alert_id: int, staff_id: int, via: str) -> AlertRecord:
+    """The paged person has it (idempotent; a resolved alert stays resolved): no reroute."""
+    row = _get(uow, alert_id)
+    if row.acked_at is None:
+        now = uow.now()
+        row.acked_at = now
+        row.assigned_staff_id = staff_id
+        if row.status is not AlertStatus.RESOLVED:
+            row.status = AlertStatus.ACKED
+        row.updated_at = now
+        record_step(uow, alert_id=row.id, action="acked", staff_id=staff_id, detail={"via": via})
+    return from_row(AlertRecord, row)
+
+
+def resolve(uow: UnitOfWork, *, alert_id: int, staff_id: int, via: str) -> AlertRecord:
+    """Done with (idempotent): the customer was reached or needs nothing. Resolving an alert
+    nobody acknowledged acknowledges it first, so no reroute follows."""
+    ack(uow, alert_id=alert_id, staff_id=staff_id, via=via)
+    row = _get(uow, alert_id)
+    if row.status is not AlertStatus.RESOLVED:
+        now = uow.now()
+        row.status = AlertStatus.RESOLVED
+        row.resolved_at = now
+        row.updated_at = now
+        record_step(uow, alert_id=row.id, action="resolved", staff_id=staff_id, detail={"via": via})
+    return from_row(AlertRecord, row)
+
+
+def awaiting_ack_by(uow: UnitOfWork, *, staff_id: int) -> tuple[AlertRecord, datetime] | None:
+    """The alert paged to `staff_id` most recently that they have not acknowledged yet, and
+    when it was paged to them."""
+    paged_at = sa.func.max(AlertStep.at)
+    found = uow.session.execute(
+        sa.select(Alert, paged_at)
+        .join(AlertStep, AlertStep.alert_id == Alert.id)
+        .where(
+            Alert.assigned_staff_id == staff_id,
+            Alert.status == AlertStatus.PAGED,
+            Alert.acked_at.is_(None),
+            AlertStep.staff_id == staff_id,
+            AlertStep.action.in_(PAGED_ACTIONS),
+        )
+        .group_by(Alert.id)
+        .order_by(paged_at.desc(), Alert.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else (from_row(AlertRecord, found[0]), found[1])
+
+
+def awaiting_load(uow: UnitOfWork, *, dealership_id: int) -> dict[int, int]:
+    """How many paged alerts each staff member has not acknowledged yet (fair rotation)."""
+    rows = uow.session.execute(
+        sa.select(Alert.assigned_staff_id, sa.func.count())
+        .where(
+            Alert.dealership_id == dealership_id,
+            Alert.status == AlertStatus.PAGED,
+            Alert.assigned_staff_id.is_not(None),
+        )
+        .group_by(Alert.assigned_staff_id)
+    )
+    return {int(staff_id or 0): int(count) for staff_id, count in rows}
+
+
+def last_paged(uow: UnitOfWork, *, dealership_id: int) -> dict[int, datetime]:
+    """When each staff member was last paged for any of the dealership's alerts."""
+    rows = uow.session.execute(
+        sa.select(AlertStep.staff_id, sa.func.max(AlertStep.at))
+        .join(Alert, Alert.id == AlertStep.alert_id)
+        .where(
+            Alert.dealership_id == dealership_id,
+            AlertStep.action.in_(PAGED_ACTIONS),
+            AlertStep.staff_id.is_not(None),
+        )
+        .group_by(AlertStep.staff_id)
+    )
+    return {int(staff_id): at for staff_id, at in rows if staff_id is not None}
 
 
 def record_step(

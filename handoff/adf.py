@@ -56,7 +56,9 @@ def adf_lead(summary: Summary, *, provider_url: str | None = None) -> bytes:
     the dealership's time zone with its offset; one vehicle per vehicle of interest
     (interest "test-drive" for the one with a booked or confirmed appointment, else "buy";
     certified counts as used); the customer's contact (phone type "cellphone" on SMS, else
-    "voice") and a plain-text comments block for the salesperson; the dealership as vendor;
+    "voice") and a plain-text comments block for the salesperson (ADF 1.0 has no element
+    for a lead score: it is the comments' second line, "Lead score: 72: booked test drive
+    (+30), ..."); the dealership as vendor;
     Nightshift as provider (with `provider_url` when given).
 
     Stand-ins where ADF 1.0 requires what the summary may lack: no vehicle discussed -> one
@@ -144,6 +146,9 @@ def customer_comments(summary: Summary) -> str:
         f"Nightshift handoff #{summary['handoff_id']} ({channel}). Why: {reasons}.",
         f"Customer's last message: {summary['last_question']}",
     ]
+    score = summary.get("lead_score")  # absent from summaries stored before the score
+    if score:
+        lines.insert(1, f"Lead score: {score['text']}")
     appointment = summary["appointment"]
     if appointment is not None:
         titles = {v["stock"]: _title(v) for v in summary["vehicles"]}

@@ -10,7 +10,9 @@ import logging
 import re
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import httpx
 
@@ -18,8 +20,8 @@ from contracts.channels import Sender
 from contracts.dialogue import Slots
 from contracts.mail import Mailer
 from contracts.messages import MAX_TURN_TEXT, InboundMessage
-from contracts.redact import event
 from crm_store import (
+    alerts,
     appointments,
     conversations,
     customers,
@@ -38,11 +40,12 @@ from crm_store.phones import normalise_phone
 from crm_store.records import HandoffRecord, StaffRecord, VehicleRecord
 from crm_store.types import Author, HandoffStatus
 from crm_store.uow import UnitOfWork
-from handoff import details, links, routing
+from handoff import details, ladder, links
+from handoff.alerts import AlertFlow
 from handoff.config import HandoffConfig
 from handoff.detect import URGENT_REASONS, sentiment
-from handoff.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers
-from handoff.summary import ShopperFacts, Summary, build_summary
+from handoff.pagers import ADF_JOB, STAFF_SMS_JOB, Pagers, staff_url
+from handoff.summary import LeadScorer, ShopperFacts, Summary, build_summary
 
 log = logging.getLogger("nightshift.handoff")
 ACK_TIMEOUT_JOB = "handoff_ack_timeout"
@@ -58,29 +61,28 @@ class HandoffFlow:
         mailer: Mailer,
         slots_of: Callable[[int], Slots],
         http: httpx.Client | None = None,
+        score_of: LeadScorer | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.slots_of = slots_of
+        self.score_of = score_of
         self.key = config.signing_key
         self.pagers = Pagers(store, config, sms, mailer, self.link, http)
+        self.alerts = AlertFlow(store, config, self.pagers)
 
     def handlers(self) -> dict[str, Handler]:
         return {
             ROUTE_JOB: self.route,
             ACK_TIMEOUT_JOB: self.ack_timeout,
             **self.pagers.handlers(),
+            **self.alerts.handlers(),
         }
 
     def link(self, handoff_id: int, staff_id: int | None) -> str:
         """The signed, expiring link to the handoff page, acting as `staff_id`."""
-        signed = links.signed_path(
-            self.key,
-            links.staff_page(handoff_id, staff_id or 0),
-            self.store.clock.now(),
-            timedelta(hours=self.config.staff_link_hours),
-        )
-        return f"{self.config.public_base_url}{signed}"
+        path = links.staff_page(handoff_id, staff_id or 0)
+        return staff_url(self.config, path, self.store.clock.now())
 
     # -- summary ------------------------------------------------------------------------
 
@@ -119,6 +121,11 @@ class HandoffFlow:
         if appt_car is not None and all(c.stock != appt_car.stock for c in cars):
             cars.insert(0, appt_car)
         base = self.config.public_base_url
+        facts = ShopperFacts(
+            budget=slots.get("budget") or details.budget(texts),
+            trade_in=details.trade_in(texts) or slots.get("trade_in"),
+            financing=details.financing(texts) or slots.get("financing"),
+        )
         return build_summary(
             handoff_id=found.id,
             created_at=found.created_at,
@@ -127,11 +134,7 @@ class HandoffFlow:
             channel=convo.channel.value,
             reasons=found.reasons,
             confidence=found.confidence,
-            facts=ShopperFacts(
-                budget=slots.get("budget") or details.budget(texts),
-                trade_in=details.trade_in(texts) or slots.get("trade_in"),
-                financing=details.financing(texts) or slots.get("financing"),
-            ),
+            facts=facts,
             vehicles=cars[:4],
             appointment=appt,
             appointment_vehicle=appt_car,
@@ -139,6 +142,7 @@ class HandoffFlow:
             last_question=last,
             sentiment=sentiment(" ".join(texts[-3:])),
             transcript_url=f"{base}/staff/handoffs/{found.id}#transcript",
+            lead_score=self.score_of(uow, found, facts) if self.score_of else None,
         )
 
     # -- routing ------------------------------------------------------------------------
@@ -162,73 +166,21 @@ class HandoffFlow:
     def ack_timeout(self, job: JobRecord) -> None:
         with self.store.unit_of_work() as uow:
             found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
-            waited_for = int(job.payload["staff_id"])
-            if (
-                found.status is not HandoffStatus.PAGED
-                or found.acked_at is not None
-                or found.assigned_staff_id != waited_for
-            ):
-                return
-            handoffs.record_step(
+            ladder.timed_out(
                 uow,
-                handoff_id=found.id,
-                action="no_ack",
-                staff_id=waited_for,
-                detail={"minutes": self.config.ack_minutes},
+                _Handoff(found, self.pagers),
+                int(job.payload["staff_id"]),
+                ack_minutes=self.config.ack_minutes,
+                on_call=self.config.on_call_manager,
             )
-            self._route(uow, found)
 
     def _route(self, uow: UnitOfWork, found: HandoffRecord) -> None:
-        now = uow.now()
-        trail = handoffs.steps(uow, handoff_id=found.id)
-        since_queue = max((i for i, s in enumerate(trail) if s.action == "queued"), default=-1)
-        this_round = [
-            s
-            for s in trail[since_queue + 1 :]
-            if s.action in ("paged", "rerouted") and s.staff_id is not None
-        ]
-        dealer = dealerships.get_dealership_by_id(uow, dealership_id=found.dealership_id)
-        shopper = customers.get_customer(uow, customer_id=found.customer_id)
-        team = staff.list_staff(uow, dealership_id=dealer.id)
-        decision = routing.route(
-            staff=team,
-            now=now,
-            timezone=dealer.timezone,
-            owner_id=shopper.assigned_staff_id,
-            paged=[s.staff_id for s in this_round if s.staff_id is not None],
-            urgent=found.urgent or bool(URGENT_REASONS & set(found.reasons)),
-            load=handoffs.live_load(uow, dealership_id=dealer.id),
-            last_paged=handoffs.last_paged(uow, dealership_id=dealer.id),
+        ladder.climb(
+            uow,
+            _Handoff(found, self.pagers),
+            ack_minutes=self.config.ack_minutes,
             on_call=self.config.on_call_manager,
         )
-        n = len(trail)
-        if decision.staff_id is not None and decision.at is None:
-            member = next(m for m in team if m.id == decision.staff_id)
-            handoffs.page(uow, handoff_id=found.id, staff_id=member.id, rule=decision.rule)
-            self.pagers.queue(uow, found, member, n)
-            jobs.schedule(
-                uow,
-                kind=ACK_TIMEOUT_JOB,
-                key=f"handoff:{found.id}:ack:{n}",
-                run_at=now + timedelta(minutes=self.config.ack_minutes),
-                payload={"handoff_id": found.id, "staff_id": member.id},
-            )
-            event(log, "handoff_paged", handoff=found.id, staff=member.id, rule=decision.rule)
-            return
-        until = decision.at or now + timedelta(hours=1)
-        handoffs.queue(
-            uow, handoff_id=found.id, until=until, staff_id=decision.staff_id, rule=decision.rule
-        )
-        jobs.schedule(
-            uow,
-            kind=ROUTE_JOB,
-            key=f"handoff:{found.id}:route:{n}",
-            run_at=until,
-            payload={"handoff_id": found.id},
-        )
-        event(log, "handoff_queued", handoff=found.id, until=until.isoformat())
-
-    # -- pages --------------------------------------------------------------------------
 
     # -- the staff member's SMS answer to a page -----------------------------------------
 
@@ -252,13 +204,61 @@ class HandoffFlow:
             )
 
     def staff_reply(self, member: StaffRecord, text: str) -> str:
-        """Ack the latest page to `member` ("1", "ok", ...); the text to send back."""
+        """Ack the latest page to `member` ("1", "ok", ...), a handoff's or an alert's,
+        whichever was paged to them last; the text to send back."""
         if not ACK_WORDS.match(text):
-            return "Nightshift: reply 1 to take the latest handoff paged to you."
+            return "Nightshift: reply 1 to take the latest handoff or alert paged to you."
         with self.store.unit_of_work() as uow:
             waiting = handoffs.awaiting_ack_by(uow, staff_id=member.id)
-            if waiting is None:
-                return "Nightshift: no handoff is waiting for you right now."
-            handoffs.ack(uow, handoff_id=waiting.id, staff_id=member.id, via="sms")
+            alert = alerts.awaiting_ack_by(uow, staff_id=member.id)
+            if alert is not None and (
+                waiting is None or alert[1] > _paged_at(uow, waiting.id, member.id)
+            ):
+                alerts.ack(uow, alert_id=alert[0].id, staff_id=member.id, via="sms")
+                link = self.alerts.link(alert[0].id, member.id)
+            elif waiting is not None:
+                handoffs.ack(uow, handoff_id=waiting.id, staff_id=member.id, via="sms")
+                link = self.link(waiting.id, member.id)
+            else:
+                return "Nightshift: no handoff or alert is waiting for you right now."
         first = member.name.split()[0]
-        return f"Thanks {first}, it's yours: {self.link(waiting.id, member.id)}"
+        return f"Thanks {first}, it's yours: {link}"
+
+
+def _paged_at(uow: UnitOfWork, handoff_id: int, staff_id: int) -> datetime:
+    """When the handoff was last paged to `staff_id`."""
+    return max(
+        s.at
+        for s in handoffs.steps(uow, handoff_id=handoff_id)
+        if s.action in ladder.PAGED and s.staff_id == staff_id
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Handoff:
+    """A handoff on the ladder (`ladder.Subject`): its own store's steps, its pages."""
+
+    found: HandoffRecord
+    pagers: Pagers
+    kind: str = "handoff"
+    route_job: str = ROUTE_JOB
+    ack_job: str = ACK_TIMEOUT_JOB
+
+    @property
+    def urgent(self) -> bool:
+        return self.found.urgent or bool(URGENT_REASONS & set(self.found.reasons))
+
+    def steps(self, uow: UnitOfWork) -> list[handoffs.HandoffStepRecord]:
+        return handoffs.steps(uow, handoff_id=self.found.id)
+
+    def record(self, uow: UnitOfWork, action: str, staff_id: int, detail: dict[str, Any]) -> None:
+        handoffs.record_step(
+            uow, handoff_id=self.found.id, action=action, staff_id=staff_id, detail=detail
+        )
+
+    def page(self, uow: UnitOfWork, member: StaffRecord, rule: str, n: int) -> None:
+        handoffs.page(uow, handoff_id=self.found.id, staff_id=member.id, rule=rule)
+        self.pagers.queue(uow, self.found, member, n)
+
+    def queue(self, uow: UnitOfWork, until: datetime, staff_id: int | None, rule: str) -> None:
+        handoffs.queue(uow, handoff_id=self.found.id, until=until, staff_id=staff_id, rule=rule)

@@ -1,4 +1,5 @@
-"""How staff are paged about a handoff: SMS (reply 1 to take it), e-mail, a JSON webhook
+"""How staff are paged about a handoff (and, through `dispatch`, `mail` and `post_signed`,
+an intent alert: `handoff.alerts`): SMS (reply 1 to take it), e-mail, a JSON webhook
 signed with HMAC-SHA256, and the ADF lead e-mailed to the CRM. Each page is a durable job, so
 a failed one is retried (transient failures) and a restart loses none."""
 
@@ -9,6 +10,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -23,6 +25,7 @@ from crm_store.db import Store
 from crm_store.jobs import Handler, JobRecord
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.uow import UnitOfWork
+from handoff import links
 from handoff.adf import adf_lead
 from handoff.config import HandoffConfig
 
@@ -74,18 +77,37 @@ class Pagers:
         }
 
     def queue(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord, n: int) -> None:
-        payload = {"handoff_id": found.id, "staff_id": member.id}
+        self.dispatch(
+            uow,
+            key=f"handoff:{found.id}:page:{n}",
+            member=member,
+            payload={"handoff_id": found.id, "staff_id": member.id},
+            sms_text=lambda: self.page_text(uow, found, member),
+            jobs_of=(PAGE_EMAIL_JOB, PAGE_WEBHOOK_JOB),
+        )
+
+    def dispatch(
+        self,
+        uow: UnitOfWork,
+        *,
+        key: str,
+        member: StaffRecord,
+        payload: dict[str, Any],
+        sms_text: Callable[[], str],
+        jobs_of: tuple[str, str],
+    ) -> None:
+        """Queue one page job per configured pager (`key:sms`, ...): the SMS with its text,
+        the e-mail and webhook jobs (`jobs_of`, in that order) with `payload`."""
+        email_job, webhook_job = jobs_of
         for pager in self.config.pagers:
-            key = f"handoff:{found.id}:page:{n}:{pager}"
+            each = f"{key}:{pager}"
             if pager == "sms" and member.phone:
-                body = self.page_text(uow, found, member)
-                jobs.schedule(
-                    uow, kind=STAFF_SMS_JOB, key=key, payload={"to": member.phone, "body": body}
-                )
+                body = {"to": member.phone, "body": sms_text()}
+                jobs.schedule(uow, kind=STAFF_SMS_JOB, key=each, payload=body)
             elif pager == "email" and member.email:
-                jobs.schedule(uow, kind=PAGE_EMAIL_JOB, key=key, payload=payload)
+                jobs.schedule(uow, kind=email_job, key=each, payload=payload)
             elif pager == "webhook" and self.config.webhook_url:
-                jobs.schedule(uow, kind=PAGE_WEBHOOK_JOB, key=key, payload=payload)
+                jobs.schedule(uow, kind=webhook_job, key=each, payload=payload)
 
     def page_text(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord) -> str:
         """A short page: why, who, what about, the last words, how to take it, the link."""
@@ -119,22 +141,28 @@ class Pagers:
             member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
         if not member.email:
             return
+        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
+        self.mail(
+            member.email,
+            f"Handoff #{found.id}: {why}",
+            summary_text(found.summary, self.link(found.id, member.id)),
+        )
+
+    def mail(self, to: str, subject: str, text: str) -> None:
         message = EmailMessage()
         message["From"] = self.config.mail_from
-        message["To"] = member.email
-        why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
-        message["Subject"] = f"Handoff #{found.id}: {why}"
-        message.set_content(summary_text(found.summary, self.link(found.id, member.id)))
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(text)
         self.mailer.send(message)
 
     def page_webhook(self, job: JobRecord) -> None:
-        url = self.config.webhook_url
-        if not url:
+        if not self.config.webhook_url:
             return
         with self.store.reading() as uow:
             found = handoffs.get_handoff(uow, handoff_id=int(job.payload["handoff_id"]))
             member = staff.get_staff(uow, staff_id=int(job.payload["staff_id"]))
-        body = json.dumps(
+        self.post_signed(
             {
                 "event": "handoff.paged",
                 "handoff_id": found.id,
@@ -142,9 +170,16 @@ class Pagers:
                 "staff": {"handle": member.handle, "name": member.name},
                 "link": self.link(found.id, member.id),
                 "summary": found.summary,
-            },
-            sort_keys=True,
-        ).encode()
+            }
+        )
+
+    def post_signed(self, payload: dict[str, Any]) -> None:
+        """POST `payload` as JSON to the webhook, signed with HMAC-SHA256 when a secret is
+        set; an error answer raises, so the job is retried."""
+        url = self.config.webhook_url
+        if not url:
+            return
+        body = json.dumps(payload, sort_keys=True).encode()
         secret = self.config.webhook_secret
         headers = {"Content-Type": "application/json"}
         if secret is not None:
@@ -167,6 +202,12 @@ class Pagers:
         message["Subject"] = f"ADF lead: handoff #{found.id}"
         message.set_content(xml.decode("utf-8"), subtype="xml")
         self.mailer.send(message)
+
+
+def staff_url(config: HandoffConfig, path: str, now: datetime) -> str:
+    """The signed, expiring address of a staff page (`handoff.links`) at `now`."""
+    valid_for = timedelta(hours=config.staff_link_hours)
+    return f"{config.public_base_url}{links.signed_path(config.signing_key, path, now, valid_for)}"
 
 
 def summary_text(summary: dict[str, Any], link: str) -> str:

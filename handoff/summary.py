@@ -8,7 +8,7 @@ shown on the handoff page, and exported as an ADF lead (`handoff.adf`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -17,9 +17,11 @@ from crm_store.records import (
     AppointmentRecord,
     CustomerRecord,
     DealershipRecord,
+    HandoffRecord,
     StaffRecord,
     VehicleRecord,
 )
+from crm_store.uow import UnitOfWork
 
 
 class ShopperFacts(TypedDict, total=False):
@@ -67,6 +69,25 @@ class DealerInfo(TypedDict):
     timezone: str
 
 
+class LeadReason(TypedDict):
+    code: str  # test_drive_booked, vdp_view, financing, ... (`signals.score.Weights` names)
+    words: str  # "4 views of S6012 this week"
+    points: int
+
+
+class LeadScore(TypedDict):
+    """The customer's lead score when the summary was built (`signals.score`)."""
+
+    value: int  # 0..100
+    text: str  # "72: booked test drive (+30), 4 views of S6012 this week (+18), ..."
+    reasons: list[LeadReason]  # most points first
+
+
+LeadScorer = Callable[[UnitOfWork, HandoffRecord, ShopperFacts], LeadScore]
+"""The lead score of the handoff's customer, given what the conversation established (the
+flow receives it from `nightshift.runtime`, which wires `signals` in)."""
+
+
 class Summary(TypedDict):
     """The summary as stored (JSON) in `handoffs.summary` and the timeline event."""
 
@@ -86,6 +107,7 @@ class Summary(TypedDict):
     sentiment: str  # negative | neutral | positive
     next_step: str
     transcript_url: str
+    lead_score: LeadScore | None  # None: no scorer wired (summaries stored before it: absent)
 
 
 NEXT_STEPS = {
@@ -117,6 +139,7 @@ def build_summary(
     last_question: str,
     sentiment: str,
     transcript_url: str,
+    lead_score: LeadScore | None = None,
 ) -> Summary:
     """`vehicles` in order of interest (the vehicle of interest first)."""
     zone = ZoneInfo(dealership.timezone)
@@ -157,6 +180,7 @@ def build_summary(
         sentiment=sentiment,
         next_step=NEXT_STEPS.get(first, NEXT_STEPS["other"]),
         transcript_url=transcript_url,
+        lead_score=lead_score,
     )
 
 

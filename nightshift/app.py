@@ -33,6 +33,7 @@ from nightshift.http import (
     inventory,
     site_signals,
     staff,
+    staff_alerts,
 )
 from nightshift.http.auth import Forbidden, Unauthenticated
 from nightshift.http.channels import mount_channels
@@ -138,6 +139,8 @@ def create_app(
     app.include_router(calendar.router)
     app.include_router(handoffs.page_router)
     app.include_router(handoffs.router)
+    app.include_router(staff_alerts.page_router)
+    app.include_router(staff_alerts.router)
     app.include_router(console_auth.router)
     app.include_router(console_inbox.inbox_router)
     app.include_router(console_inbox.router)

@@ -30,9 +30,12 @@ from contracts.dialogue import Slots
 from contracts.mail import Mailer
 from crm_store import conversations, dealerships, knowledge_docs
 from crm_store.db import Store
+from crm_store.records import HandoffRecord
 from crm_store.types import Channel
+from crm_store.uow import UnitOfWork
 from handoff.detect import detect
 from handoff.flow import HandoffFlow
+from handoff.summary import LeadReason, LeadScore, ShopperFacts
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.store import KnowledgeBase
 from nightshift.conversation.pipeline import Pipeline
@@ -44,6 +47,7 @@ from nightshift.jobs.delivery import Dispatcher
 from nightshift.jobs.quarantine import ShopperMessages
 from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.settings import Settings
+from signals.score_facts import lead_score
 
 
 @dataclass
@@ -147,6 +151,7 @@ def open_runtime(
                 senders[Channel.SMS],
                 mailer,
                 slots_of=_slots_reader(graph),
+                score_of=_lead_score,
             )
             pipeline = Pipeline(
                 deps,
@@ -231,6 +236,20 @@ def _slots_reader(graph: AgentGraph) -> Callable[[int], Slots]:
         return cast(Slots, saved)  # as the graph checkpointed them: untyped once loaded
 
     return slots_of
+
+
+def _lead_score(uow: UnitOfWork, found: HandoffRecord, facts: ShopperFacts) -> LeadScore:
+    """The handoff summary's lead score (`signals.score`): the customer's from the store,
+    with the budget, trade-in and financing the conversation established counted as now."""
+    said = [key for key in ("budget", "trade_in", "financing") if facts.get(key)]
+    lead = lead_score(
+        uow, dealership_id=found.dealership_id, customer_id=found.customer_id, said=said
+    )
+    return LeadScore(
+        value=lead.value,
+        text=lead.text(),
+        reasons=[LeadReason(code=r.code, words=r.words, points=r.points) for r in lead.reasons],
+    )
 
 
 def sync_world_knowledge(store: Store, knowledge: KnowledgeBase, slug: str) -> int:

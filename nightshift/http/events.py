@@ -4,7 +4,8 @@ manager's. The events are the token's dealership's; a `dealership` given in an e
 its slug. A batch is stored whole or not at all: any bad event is a 422 naming its field
 (`[3].at`) and nothing of the request is stored. Logs hold counts only, never a phone,
 e-mail, visitor id or event id. The new events of known customers run the intent rules in
-the same transaction; the answer counts the alerts they wrote."""
+the same transaction; the answer counts the alerts they wrote, whose routing jobs (queued in
+that transaction) the job runner is woken for."""
 
 from __future__ import annotations
 
@@ -80,6 +81,8 @@ def post_events(
         if any(e.dealership not in (None, slug) for e in events):
             raise Forbidden("these events name another dealership than this credential's")
         result = ingest(uow, dealership_id=who.dealership_id, events=events)
+    if result.alerts:
+        services.wake_jobs()  # each alert's routing job is due now: page at once
     logs.event(
         log,
         "events_ingested",

@@ -13,6 +13,7 @@ conversation's console page ("Open in the console").
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -22,6 +23,8 @@ from pydantic import BaseModel, Field
 
 from agent import prompts
 from crm_store import conversations, dealerships, handoffs, staff
+from crm_store.alerts import AlertStepRecord
+from crm_store.handoffs import HandoffStepRecord
 from crm_store.records import HandoffRecord, StaffRecord
 from crm_store.types import Author
 from crm_store.uow import UnitOfWork
@@ -32,10 +35,14 @@ from nightshift.http import auth
 from nightshift.http.deps import ServicesDep, StoreDep
 from nightshift.http.handoff_page import handoff_page
 from nightshift.http.params import DbId, UnixTime
+from nightshift.http.services import Services
 
 # the page a paged salesperson opens, and the API the page calls: both under the signed path
 page_router = APIRouter(prefix=links.STAFF_PAGE, tags=["handoffs"])
 router = APIRouter(prefix="/api" + links.STAFF_PAGE.removeprefix("/staff"), tags=["handoffs"])
+
+
+Signature = Annotated[str, Query(min_length=64, max_length=64, description="the link's signature")]
 
 
 class Signed(BaseModel):
@@ -50,25 +57,25 @@ def signed(
     staff_id: DbId,
     services: ServicesDep,
     exp: UnixTime,
-    sig: Annotated[str, Query(min_length=64, max_length=64, description="the link's signature")],
+    sig: Signature,
 ) -> Signed:
     """403 unless the link was signed by this instance for this handoff and staff member and
     has not expired."""
-    problem = links.check(
-        services.signing_key,
-        links.staff_page(handoff_id, staff_id),
-        exp,
-        sig,
-        services.store.clock.now(),
-    )
+    expires_at = verified(services, links.staff_page(handoff_id, staff_id), exp, sig)
+    return Signed(handoff_id=handoff_id, staff_id=staff_id, expires_at=expires_at)
+
+
+def verified(services: Services, path: str, exp: int, sig: str) -> datetime:
+    """When the signed link to `path` expires; 403 unless this instance signed it and it has
+    not expired (a handoff's or an alert's page)."""
+    problem = links.check(services.signing_key, path, exp, sig, services.store.clock.now())
     if problem:
         raise HTTPException(status_code=403, detail=problem)
-    return Signed(
-        handoff_id=handoff_id, staff_id=staff_id, expires_at=datetime.fromtimestamp(exp, UTC)
-    )
+    return datetime.fromtimestamp(exp, UTC)
 
 
 SignedDep = Annotated[Signed, Depends(signed)]
+TrailStep = HandoffStepRecord | AlertStepRecord
 
 
 class ReplyIn(BaseModel):
@@ -196,13 +203,32 @@ def hand_back(link: SignedDep, store: StoreDep, services: ServicesDep) -> Handof
 
 def _audit(uow: UnitOfWork, member: StaffRecord, action: str, link: Signed, **detail: Any) -> None:
     """Audit an action taken through a signed link (the link names the staff member)."""
-    auth.Principal(
+    by_link(member).audit(uow, action, f"handoff:{link.handoff_id}", detail)
+
+
+def by_link(member: StaffRecord) -> auth.Principal:
+    """`member` acting through a signed link (a handoff's or an alert's), as audited."""
+    return auth.Principal(
         dealership_id=member.dealership_id,
         via="link",
         actor=f"{member.name} ({member.handle}) via signed link",
         role=member.role.value,
         staff_id=member.id,
-    ).audit(uow, action, f"handoff:{link.handoff_id}", detail)
+    )
+
+
+def step_rows(steps: Sequence[TrailStep], team: Mapping[int, str]) -> list[StepOut]:
+    """An audit trail (a handoff's or an alert's) as the pages show it, staff by name."""
+    return [
+        StepOut(
+            at=s.at.isoformat(),
+            action=s.action,
+            staff=team.get(s.staff_id or 0),
+            rule=s.rule,
+            detail=s.detail,
+        )
+        for s in steps
+    ]
 
 
 def _claim(uow: UnitOfWork, link: Signed, member: StaffRecord) -> HandoffRecord:
@@ -246,15 +272,6 @@ def _details(uow: UnitOfWork, link: Signed) -> HandoffDetails:
         acting_as=ActingAs(id=member.id, name=member.name, handle=member.handle),
         conversation=ConversationOut(public_id=convo.public_id, mode=convo.mode.value),
         summary=found.summary,
-        steps=[
-            StepOut(
-                at=s.at.isoformat(),
-                action=s.action,
-                staff=team.get(s.staff_id or 0),
-                rule=s.rule,
-                detail=s.detail,
-            )
-            for s in handoffs.steps(uow, handoff_id=found.id)
-        ],
+        steps=step_rows(handoffs.steps(uow, handoff_id=found.id), team),
         transcript=transcript.build(uow, convo),
     )

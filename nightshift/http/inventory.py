@@ -13,14 +13,14 @@ import logging
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, BackgroundTasks, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crm_store import dealerships, vehicles
 from crm_store.types import VehicleStatus
 from nightshift.http import auth
 from nightshift.http.auth import Forbidden, Principal
-from nightshift.http.deps import UowDep
+from nightshift.http.deps import ServicesDep, UowDep
 from nightshift.infra import logs
 from signals.price_changes import price_changed
 
@@ -58,7 +58,14 @@ class ListingOut(BaseModel):
     response_model=ListingOut,
     responses={404: {"description": "no vehicle with this stock number"}},
 )
-def update_listing(stock: Stock, body: ListingIn, uow: UowDep, who: WriterDep) -> ListingOut:
+def update_listing(
+    stock: Stock,
+    body: ListingIn,
+    uow: UowDep,
+    who: WriterDep,
+    services: ServicesDep,
+    after_commit: BackgroundTasks,
+) -> ListingOut:
     """Set a vehicle's price and/or status (available, pending, sold); a price drop alerts
     the customers interested in it."""
     if body.dealership is not None:
@@ -75,6 +82,8 @@ def update_listing(stock: Stock, body: ListingIn, uow: UowDep, who: WriterDep) -
     fired = price_changed(uow, vehicle=after, old=before.price)
     who.audit(uow, "inventory_update", f"vehicle:{stock}", {**detail, "alerts": len(fired)})
     logs.event(log, "inventory_updated", stock=stock, changed=",".join(detail), alerts=len(fired))
+    if fired:  # their routing jobs are due once this commits: page at once
+        after_commit.add_task(services.wake_jobs)
     return ListingOut(
         stock=after.stock, price=float(after.price), status=after.status, alerts=len(fired)
     )

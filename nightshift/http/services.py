@@ -137,6 +137,12 @@ class Services:
         if self._runtime is not None:
             self._runtime.dispatcher.kick()
 
+    def wake_jobs(self) -> None:
+        """Wake this process's job runner (a route committed a job due now, such as an
+        alert's routing); without a runtime the job waits for a worker."""
+        if self._runtime is not None:
+            self._runtime.jobs.wake()
+
     # -- the channels' Inbox (contracts.channels) -----------------------------------------
 
     def accept(self, inbound: InboundMessage) -> Accepted:

@@ -24,7 +24,7 @@ from crm_store.types import (
     VehicleStatus,
 )
 from handoff.adf import adf_lead, validate_adf
-from handoff.summary import Summary, build_summary
+from handoff.summary import LeadReason, LeadScore, Summary, build_summary
 from tests import records
 
 NOW = datetime(2026, 2, 20, 16, 5, 30, 123456, tzinfo=UTC)
@@ -250,6 +250,29 @@ def test_customer_comments_carry_the_whole_summary_and_the_question_verbatim() -
     assert b"&amp; no fees" in xml
     assert "🚗🔥".encode() in xml
     assert b"<really>" not in xml
+
+
+def test_the_lead_score_is_the_comments_second_line() -> None:
+    score = LeadScore(
+        value=72,
+        text="72: booked test drive (+30), 4 views of N3302 this week (+18), financing asked (+10)",
+        reasons=[LeadReason(code="test_drive_booked", words="booked test drive", points=30)],
+    )
+    xml = adf_lead(full_summary(lead_score=score))
+    lines = text(etree.fromstring(xml), "/adf/prospect/customer/comments").splitlines()
+
+    assert validate_adf(xml) == []
+    assert lines[0].startswith("Nightshift handoff #314")
+    assert lines[1] == (
+        "Lead score: 72: booked test drive (+30), 4 views of N3302 this week (+18),"
+        " financing asked (+10)"
+    )
+    # a summary stored before the score (or with no scorer wired) has no such line
+    unscored: Any = dict(full_summary())
+    del unscored["lead_score"]
+    for summary in (full_summary(), unscored):
+        comments = text(etree.fromstring(adf_lead(summary)), "/adf/prospect/customer/comments")
+        assert "Lead score" not in comments
 
 
 def test_no_provider_url_means_no_url_element() -> None:

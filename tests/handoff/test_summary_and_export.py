@@ -103,6 +103,17 @@ def test_the_summary_field_by_field(tmp_path: Path, models_dir: Path, clock: Fro
     assert "appraisal" in s["next_step"]
     assert s["transcript_url"] == f"https://dealer.example/staff/handoffs/{handoff_id}#transcript"
     assert s["dealership"]["name"] == "Harbor Point Honda"
+    # the lead score: the booked drive, the trade-in just mentioned, the car asked about
+    assert s["lead_score"]["text"] == (
+        "58: booked test drive (+30), last active just now (+10), trade-in mentioned (+10),"
+        " asked about U2306 by text (+8)"
+    )
+    assert s["lead_score"]["value"] == 58
+    assert s["lead_score"]["reasons"][0] == {
+        "code": "test_drive_booked",
+        "words": "booked test drive",
+        "points": 30,
+    }
     summaries = [e.data["summary"] for e in events if e.kind == "handoff_summary"]
     assert summaries and summaries[-1] == s  # the same summary is on the customer's timeline
 
@@ -117,6 +128,7 @@ def test_the_summary_field_by_field(tmp_path: Path, models_dir: Path, clock: Fro
     assert lead.xpath("string(//customer/contact/email)") == "dana@example.com"
     comments = lead.xpath("string(//customer/comments)")
     assert TRADE in comments and "2015 Civic, 80,000 miles" in comments
+    assert comments.splitlines()[1] == "Lead score: " + s["lead_score"]["text"]
     assert lead.xpath("string(//vendor/vendorname)") == "Harbor Point Honda"
 
 

@@ -101,6 +101,7 @@ def world(tmp_path: Path, models_dir: Path, clock: FrozenClock) -> Iterator[Worl
             "appointment_id": str(booked.id),
             "slug": SLUG,
             "handoff_id": str(handoff.id),
+            "alert_id": "1",  # an alert's signed page (none exists: the link is refused first)
             "staff_id": str(maria.id),
             "token": booked.token,
             "reply_id": "1",  # a canned reply (none exists: the rule answers first)
