@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/availability_bench.py
 	$(BIN)/python bench/handoff_bench.py
 	$(BIN)/python bench/abuse_bench.py
+	$(BIN)/python bench/signals_bench.py
 
 # The bundled scenario suites with the offline engine.
 eval: $(STAMP)

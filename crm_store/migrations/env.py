@@ -24,15 +24,28 @@ def run_migrations() -> None:
     engine = create_db_engine(url)
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # A batch migration rebuilds a table (copy, drop, rename); with foreign keys
+                # on, dropping it would cascade-delete every row that refers to it (0014's
+                # downgrade emptied the conversations). SQLite's documented procedure for
+                # such a change: keys off (outside any transaction), then check them.
+                cursor = connection.connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=OFF")
+                cursor.close()
             context.configure(
                 connection=connection,
                 target_metadata=target_metadata,
-                render_as_batch=connection.dialect.name == "sqlite",
+                render_as_batch=sqlite,
                 compare_type=True,
                 include_name=ours,
             )
             with context.begin_transaction():
                 context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
     finally:
         engine.dispose()
 

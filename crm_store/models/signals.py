@@ -28,6 +28,8 @@ class ShopperEvent(Base):
         sa.Index("ix_shopper_events_customer_type", "customer_id", "type", "vehicle_id", "at"),
         sa.Index("ix_shopper_events_visitor", "dealership_id", "visitor_id", "at"),
         sa.Index("ix_shopper_events_dealership_at", "dealership_id", "at"),
+        # one customer's events in a window, newest first (the rules, the lead score)
+        sa.Index("ix_shopper_events_customer_at", "dealership_id", "customer_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from contracts.clock import FrozenClock
 from crm_store import customers, shopper_events, timeline
@@ -229,3 +230,32 @@ def test_over_the_limit_the_oldest_events_are_left_out(store: Store) -> None:
             uow, dealership_id=lot.dealer.id, visitor_id="v9", limit=3
         )
     assert [e.event_id for e in latest] == ["v-2", "v-3", "v-4"]  # the newest, oldest first
+
+
+def test_a_customers_window_is_read_through_its_own_index(store: Store) -> None:
+    """The rules' read of one customer's events must not walk the dealership's (SQLite chose
+    the dealership-and-time index before 0015: the read grew with every shopper's events)."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("the query plan checked is SQLite's (PostgreSQL picks by statistics)")
+    lot = make_lot(store)
+    seen: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "FROM shopper_events" in statement:
+            seen.append((statement, params))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        with store.reading() as uow:
+            shopper_events.list_events(
+                uow,
+                dealership_id=lot.dealer.id,
+                customer_id=lot.shopper.id,
+                since=store.clock.now() - timedelta(days=17),
+            )
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    (statement, params), *_ = seen
+    with store.engine.connect() as conn:
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params).all()
+    assert "ix_shopper_events_customer_at" in " ".join(str(row) for row in plan), plan
