@@ -44,6 +44,7 @@ REASON_WORDS = {
     "unanswered": "question the assistant could not answer",
     "other": "needs a person",
 }
+LAST_WORDS = 70  # characters of the shopper's last message in a page SMS
 
 
 def reason_label(reason: str) -> str:
@@ -110,7 +111,9 @@ class Pagers:
                 jobs.schedule(uow, kind=webhook_job, key=each, payload=payload)
 
     def page_text(self, uow: UnitOfWork, found: HandoffRecord, member: StaffRecord) -> str:
-        """A short page: why, who, what about, the last words, how to take it, the link."""
+        """A short page: why, who, what about, the lead score, the last words, how to take
+        it, the link. The score's few characters come off the last words, so a page is no
+        longer than one without it."""
         summary = found.summary or {}
         who = (
             (summary.get("customer") or {}).get("name")
@@ -120,9 +123,11 @@ class Pagers:
         cars = summary.get("vehicles") or []
         about = f" re {cars[0]['year']} {cars[0]['model']} ({cars[0]['stock']})" if cars else ""
         why = ", ".join(REASON_WORDS.get(r, r) for r in found.reasons)
-        last = str(summary.get("last_question") or "")[:70]
+        lead = summary.get("lead_score")  # absent from summaries stored before the score
+        score = f", score {lead['value']}" if lead else ""
+        last = str(summary.get("last_question") or "")[: LAST_WORDS - len(score)]
         return (
-            f'Nightshift: {why} - {who}{about}. "{last}" Reply 1 to take it. '
+            f'Nightshift: {why} - {who}{about}{score}. "{last}" Reply 1 to take it. '
             f"{self.link(found.id, member.id)}"
         )
 
@@ -211,10 +216,12 @@ def staff_url(config: HandoffConfig, path: str, now: datetime) -> str:
 
 
 def summary_text(summary: dict[str, Any], link: str) -> str:
-    """The summary as plain text (page e-mail, ADF comments)."""
+    """The summary as plain text (the page e-mail)."""
     customer = summary.get("customer") or {}
+    score = summary.get("lead_score")  # absent from summaries stored before the score
     lines = [
         f"Reasons: {', '.join(summary.get('reasons') or [])}",
+        *([f"Lead score: {score['text']}"] if score else []),
         f"Customer: {customer.get('name') or '-'}, {customer.get('phone') or '-'}, "
         f"{customer.get('email') or '-'} ({summary.get('channel', '-')})",
         f'Last message: "{summary.get("last_question", "")}"',

@@ -47,6 +47,7 @@ from nightshift.jobs.delivery import Dispatcher
 from nightshift.jobs.quarantine import ShopperMessages
 from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.settings import Settings
+from signals import alerting
 from signals.score_facts import lead_score
 
 
@@ -240,10 +241,16 @@ def _slots_reader(graph: AgentGraph) -> Callable[[int], Slots]:
 
 def _lead_score(uow: UnitOfWork, found: HandoffRecord, facts: ShopperFacts) -> LeadScore:
     """The handoff summary's lead score (`signals.score`): the customer's from the store,
-    with the budget, trade-in and financing the conversation established counted as now."""
+    weighed by the dealership's weights (its `signals: {score: ...}`), with the budget,
+    trade-in and financing the conversation established counted as now."""
     said = [key for key in ("budget", "trade_in", "financing") if facts.get(key)]
+    weights = alerting.load(uow, dealership_id=found.dealership_id).config.score
     lead = lead_score(
-        uow, dealership_id=found.dealership_id, customer_id=found.customer_id, said=said
+        uow,
+        dealership_id=found.dealership_id,
+        customer_id=found.customer_id,
+        said=said,
+        weights=weights,
     )
     return LeadScore(
         value=lead.value,

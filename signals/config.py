@@ -8,11 +8,13 @@
       trade_in_finished: {}
       return_visit: {quiet_hours: 48, within_days: 14}
       service_equity: {}
+      score: {test_drive_booked: 40, half_life_hours: 48}   # the lead score's weights
 
 Every key is optional (an absent block, rule or key takes the default shown). Each rule
 also takes `enabled` (default true) and `urgent` (default false: the alert is routed like an
 ordinary handoff; urgent ones page the on-call manager after hours); `repeat_views: off` is
-short for `{enabled: false}`. What each rule means is in `signals.rules`.
+short for `{enabled: false}`. What each rule means is in `signals.rules`. `score:` sets the
+points and half-lives of the lead score (`signals.score.Weights`: its fields and defaults).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+
+from signals.score import Weights
 
 RULES = ("repeat_views", "price_drop", "trade_in_finished", "return_visit", "service_equity")
 
@@ -45,6 +49,15 @@ def _toggle(value: Any) -> Any:
         return {}
     if not isinstance(value, dict | RuleConfig):
         raise ValueError(f"{value!r}: expected on, off or a mapping of the rule's settings")
+    return value
+
+
+def _weights(value: Any) -> Any:
+    # an empty `score:` block (YAML null) means the built-in weights
+    if value is None:
+        return {}
+    if not isinstance(value, dict | Weights):
+        raise ValueError(f"{value!r}: expected a mapping of weights, e.g. test_drive_booked: 40")
     return value
 
 
@@ -128,6 +141,7 @@ class SignalsConfig(BaseModel):
     service_equity: Annotated[ServiceEquity, BeforeValidator(_toggle)] = Field(
         default_factory=ServiceEquity
     )
+    score: Annotated[Weights, BeforeValidator(_weights)] = Field(default_factory=Weights)
 
     @model_validator(mode="before")
     @classmethod

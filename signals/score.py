@@ -55,9 +55,11 @@ STANDING = frozenset({"booked", "confirmed"})
 
 class Weights(BaseModel):
     """Points of each signal when fresh (age 0), and how fast they fade. The defaults are
-    the built-in ones; a dealership may override any (per dealership: a later issue)."""
+    the built-in ones; a dealership overrides any in the `score:` sub-block of its world
+    file's `signals:` block (`signals.config.SignalsConfig.score`). Strict: a world file's
+    `"40"` or `true` is an error naming the field, not a number."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     half_life_hours: HalfLife = 72
     recency_half_life_hours: HalfLife = 24
