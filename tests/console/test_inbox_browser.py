@@ -16,10 +16,8 @@ from crm_store import conversations, handoffs, staff
 from crm_store.types import HandoffStatus
 from nightshift.http.services import Services
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
-from tests.demo import SLUG
 from tests.helpers import serving_demo
-
-REPLY_TIMEOUT_MS = 60_000
+from tests.widget import REPLY_TIMEOUT_MS, conversation_id, first_message
 
 
 @pytest.fixture
@@ -70,14 +68,8 @@ def test_the_paged_salesperson_claims_and_replies_from_her_inbox_and_the_widget_
         try:
             shopper = browser.new_context().new_page()
             shopper.goto(base + "/")
-            shopper.get_by_role("button", name="Chat with us").click()
-            box = shopper.get_by_label("Type your message")
-            box.type("hi there")
-            box.press("Enter")
-            chat = shopper.get_by_role("log")
-            expect(chat.locator(".assistant")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
-            public_id = shopper.evaluate(f"localStorage.getItem('nightshift:{SLUG}:conversation')")
-            assert isinstance(public_id, str) and public_id
+            chat = first_message(shopper, "hi there")
+            public_id = conversation_id(shopper)
             link = hand_off(services, public_id)
 
             page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()

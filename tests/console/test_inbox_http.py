@@ -12,16 +12,15 @@ from contracts.clock import FrozenClock
 from crm_store import (
     audit,
     conversations,
-    customers,
     dealerships,
     handoffs,
-    messages,
     outbox,
     staff,
 )
 from crm_store.records import ConversationRecord
-from crm_store.types import Author, Channel, ConversationMode, Direction, HandoffStatus
+from crm_store.types import Channel, ConversationMode, HandoffStatus
 from tests.console.conftest import app_services
+from tests.console.shoppers import financing_paged_to, sms_from
 from tests.console.test_sign_in_http import BASE, DANIEL, sign_in
 from tests.demo import SLUG
 from tests.factories import make_lot
@@ -40,36 +39,12 @@ def chat(
 ) -> ConversationRecord:
     """A new SMS conversation in which the shopper `name` wrote `text` a minute later."""
     clock.advance(timedelta(minutes=1))
-    with app_services(client).store.unit_of_work() as uow:
-        dealer_id = dealerships.id_for_slug(uow, slug=slug)
-        shopper = customers.upsert_customer(uow, dealership_id=dealer_id, phone=phone, name=name)
-        convo, _ = conversations.open_conversation(
-            uow, dealership_id=dealer_id, customer_id=shopper.id, channel=Channel.SMS
-        )
-        messages.record_message(
-            uow,
-            conversation_id=convo.id,
-            direction=Direction.INBOUND,
-            author=Author.SHOPPER,
-            body=text,
-        )
-    return convo
+    return sms_from(app_services(client).store, text, name=name, phone=phone, slug=slug)
 
 
 def paged_to(client: TestClient, convo: ConversationRecord, handle: str = "maria") -> int:
     """A financing handoff for `convo`, paged to the staff member `handle`."""
-    with app_services(client).store.unit_of_work() as uow:
-        member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=handle)
-        found = handoffs.create_handoff(
-            uow,
-            dealership_id=convo.dealership_id,
-            conversation_id=convo.id,
-            customer_id=convo.customer_id,
-            reasons=["financing"],
-            confidence=0.9,
-        )
-        handoffs.page(uow, handoff_id=found.id, staff_id=member.id, rule="owner")
-        return found.id
+    return financing_paged_to(app_services(client).store, convo, handle)
 
 
 def sms_outbox(client: TestClient) -> list[str]:

@@ -24,10 +24,10 @@ from nightshift.http.deps import services_of
 from nightshift.http.services import Services
 from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
-from tests.demo import DEMO, SLUG, demo_settings
+from tests.demo import DEMO, demo_settings
 from tests.helpers import free_port, serving
+from tests.widget import REPLY_TIMEOUT_MS, conversation_id, first_message
 
-REPLY_TIMEOUT_MS = 60_000
 NEWS = "New handoff: Jordan \u2014 financing"
 LIVE_TIMEOUT_MS = 20_000  # a bound on waiting, not a speed requirement (polls are 0.5 s)
 # every Notification the page creates is recorded (headless Chromium shows none)
@@ -125,14 +125,8 @@ def test_a_handoff_reaches_marias_open_inbox_live_and_she_answers_it(
         try:
             shopper = browser.new_context().new_page()
             shopper.goto(base + "/")
-            shopper.get_by_role("button", name="Chat with us").click()
-            box = shopper.get_by_label("Type your message")
-            box.type("hi there")
-            box.press("Enter")
-            chat = shopper.get_by_role("log")
-            expect(chat.locator(".assistant")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
-            public_id = shopper.evaluate(f"localStorage.getItem('nightshift:{SLUG}:conversation')")
-            assert isinstance(public_id, str) and public_id
+            chat = first_message(shopper, "hi there")
+            public_id = conversation_id(shopper)
             link = maria_owns(services, public_id)
 
             context = browser.new_context(viewport={"width": 360, "height": 740})
@@ -185,6 +179,7 @@ def test_a_handoff_reaches_marias_open_inbox_live_and_she_answers_it(
 
             page.wait_for_selector("html[data-live=open]", state="attached")
             page.evaluate("window.__marker = 2")
+            box = shopper.get_by_label("Type your message")
             box.type("Great, is Saturday morning possible?")
             box.press("Enter")
             transcript = page.locator("#transcript")

@@ -21,21 +21,19 @@ from contracts.clock import FrozenClock
 from contracts.messages import InboundMessage
 from crm_store import (
     conversations,
-    customers,
     dealerships,
-    handoffs,
-    messages,
     staff,
     staff_sessions,
 )
 from crm_store.console_changes import Mark
 from crm_store.records import ConversationRecord
-from crm_store.types import Author, Channel, ConversationMode, Direction
+from crm_store.types import ConversationMode
 from nightshift.app import create_app
 from nightshift.http.auth import CSRF_HEADER, SESSION_COOKIE
 from nightshift.http.deps import services_of
 from nightshift.http.services import Services
 from nightshift.world import apply_world, load_world_file
+from tests.console.shoppers import financing_paged_to, sms_from
 from tests.demo import ROOT, SLUG
 from tests.helpers import free_port, serving
 from tests.security.conftest import prepare_demo
@@ -173,37 +171,13 @@ def session(served: Served, handle: str, slug: str = SLUG) -> tuple[str, str]:
 def shopper_writes(
     served: Served, text: str, *, name: str, phone: str, slug: str = SLUG
 ) -> ConversationRecord:
-    with served.services.store.unit_of_work() as uow:
-        dealer_id = dealerships.id_for_slug(uow, slug=slug)
-        shopper = customers.upsert_customer(uow, dealership_id=dealer_id, phone=phone, name=name)
-        convo, _ = conversations.open_conversation(
-            uow, dealership_id=dealer_id, customer_id=shopper.id, channel=Channel.SMS
-        )
-        messages.record_message(
-            uow,
-            conversation_id=convo.id,
-            direction=Direction.INBOUND,
-            author=Author.SHOPPER,
-            body=text,
-        )
-    return convo
+    return sms_from(served.services.store, text, name=name, phone=phone, slug=slug)
 
 
 def paged_to(served: Served, convo: ConversationRecord, handle: str) -> int:
     """A financing handoff paged to `handle`, written straight to the store as a worker
     process would (no bus event: the streams find it by polling)."""
-    with served.services.store.unit_of_work() as uow:
-        member = staff.find_staff(uow, dealership_id=convo.dealership_id, handle=handle)
-        found = handoffs.create_handoff(
-            uow,
-            dealership_id=convo.dealership_id,
-            conversation_id=convo.id,
-            customer_id=convo.customer_id,
-            reasons=["financing"],
-            confidence=0.9,
-        )
-        handoffs.page(uow, handoff_id=found.id, staff_id=member.id, rule="owner")
-        return found.id
+    return financing_paged_to(served.services.store, convo, handle)
 
 
 def test_the_stream_is_for_a_signed_in_browser_only(served: Served) -> None:
