@@ -121,10 +121,11 @@ def bare_rows(batch: list[dict[str, Any]], dealer_id: int) -> list[dict[str, Any
 
 
 def insert(store: Store, rows: list[dict[str, Any]]) -> list[int]:
-    """One INSERT statement in one transaction; the new ids."""
+    """The rows in one transaction, as fast as SQLAlchemy inserts them: one cached
+    statement executed with the rows (sent as batched multi-row INSERTs); the new ids."""
     with store.unit_of_work() as uow:
-        statement = sa.insert(TABLE).values(rows).returning(ShopperEvent.id)
-        return list(uow.session.scalars(statement))
+        statement = sa.insert(TABLE).returning(TABLE.c.id)
+        return list(uow.session.execute(statement, rows).scalars())
 
 
 # -- databases ----------------------------------------------------------------------------

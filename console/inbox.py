@@ -12,19 +12,28 @@ Claiming, replying to the shopper and handing back to the assistant are the hand
 flows (the signed handoff page's too: `handoff.takeover.take_over` / `give_back`,
 `handoff.staff_messages.send_to_shopper`), not repeated here; claiming makes the claimer the
 conversation's assignee.
+
+The inbox page shows each listed customer's lead score (`signals.score`, weighed by the
+dealership's `signals: {score: ...}`) and may order each list by it: then a list is the top
+`limit` by score of its first `CANDIDATES` in the default order (ties keep that order; pages
+awaiting the viewer's acknowledgement stay first), so a
+strong lead past the first page is not missed and the page stays bounded. A page's scores
+are read in a constant number of queries (`signals.score_facts.lead_scores`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from crm_store import audit, conversations, customers, handoffs, inbox, notes, staff, timeline
 from crm_store.db import Store
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.inbox import InboxState
-from crm_store.inbox_items import InboxSections, display_name, sections
+from crm_store.inbox_items import InboxItem, InboxSections, display_name, sections
 from crm_store.notes import NoteRecord
 from crm_store.records import (
     ConversationRecord,
@@ -35,8 +44,25 @@ from crm_store.records import (
 from crm_store.staff_sessions import SessionRecord
 from crm_store.types import InboxStatus
 from crm_store.uow import UnitOfWork
+from signals import alerting
+from signals.score import Score
+from signals.score_facts import lead_scores
 
 VIA = "console"
+CANDIDATES = 500  # per list, scored when the lists are ordered by score
+
+
+class Sort(StrEnum):
+    RECENT = "recent"  # each list's own order (`crm_store.inbox_items`)
+    SCORE = "score"  # lead score, highest first
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredSections:
+    """The inbox's three lists and the lead score now of each customer they show."""
+
+    sections: InboxSections
+    scores: Mapping[int, Score]  # by customer id
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +94,40 @@ class Inbox:
                 status=status,
                 limit=limit,
             )
+
+    def scored(
+        self,
+        acting: SessionRecord,
+        *,
+        status: InboxStatus | None = None,
+        sort: Sort = Sort.RECENT,
+        limit: int = 50,
+    ) -> ScoredSections:
+        """`sections` with each shown customer's lead score, in the order `sort` names."""
+        by_score = sort is Sort.SCORE
+        with self.store.reading() as uow:
+            lists = sections(
+                uow,
+                dealership_id=acting.dealership_id,
+                staff_id=acting.staff_id,
+                status=status,
+                limit=CANDIDATES if by_score else limit,
+            )
+            weights = alerting.load(uow, dealership_id=acting.dealership_id).config.score
+            scores = lead_scores(
+                uow,
+                dealership_id=acting.dealership_id,
+                customer_ids={item.customer_id for item in _items(lists)},
+                weights=weights,
+            )
+        if by_score:
+            lists = InboxSections(
+                waiting=_top(lists.waiting, scores, limit),
+                mine=_top(lists.mine, scores, limit),
+                queue=_top(lists.queue, scores, limit),
+            )
+        shown = {item.customer_id for item in _items(lists)}
+        return ScoredSections(lists, {cid: s for cid, s in scores.items() if cid in shown})
 
     def conversation(self, acting: SessionRecord, public_id: str) -> ConversationView:
         with self.store.reading() as uow:
@@ -166,6 +226,23 @@ def conversation_of(uow: UnitOfWork, acting: SessionRecord, public_id: str) -> C
     if convo.dealership_id != acting.dealership_id:
         raise NotFound("conversation not found")
     return convo
+
+
+def _items(lists: InboxSections) -> tuple[InboxItem, ...]:
+    return (*lists.waiting, *lists.mine, *lists.queue)
+
+
+def _top(
+    items: tuple[InboxItem, ...], scores: Mapping[int, Score], limit: int
+) -> tuple[InboxItem, ...]:
+    """The `limit` highest-scored of `items`, highest first, except that a page still waiting
+    for the viewer's acknowledgement stays on top (the ladder reroutes it if they sit on it);
+    ties keep their order (a stable sort of a list already in the default order)."""
+
+    def key(item: InboxItem) -> tuple[bool, int]:
+        return (not item.awaiting_ack, -scores[item.customer_id].value)
+
+    return tuple(sorted(items, key=key)[:limit])
 
 
 def _assignable(uow: UnitOfWork, acting: SessionRecord, staff_id: int) -> StaffRecord:

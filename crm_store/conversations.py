@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -92,6 +94,25 @@ def list_conversations(uow: UnitOfWork, *, customer_id: int) -> list[Conversatio
         .order_by(Conversation.id)
     )
     return [_record(row) for row in rows]
+
+
+def last_talked(
+    uow: UnitOfWork, *, customer_ids: Collection[int]
+) -> dict[int, tuple[datetime, Channel]]:
+    """When each of these customers' conversations last had a message, and on which channel
+    (the newest of their conversations; a customer with no message is absent). One query."""
+    if not customer_ids:
+        return {}
+    rows = uow.session.execute(
+        sa.select(Conversation.customer_id, Conversation.last_message_at, Conversation.channel)
+        .where(
+            Conversation.customer_id.in_(set(customer_ids)),
+            Conversation.last_message_at.is_not(None),
+        )
+        .order_by(Conversation.last_message_at, Conversation.id)
+    )
+    # newest last, so it is the one kept; the query left out conversations with no message
+    return {customer_id: (at, channel) for customer_id, at, channel in rows if at is not None}
 
 
 def touch(uow: UnitOfWork, *, conversation_id: int) -> None:

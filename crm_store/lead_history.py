@@ -1,11 +1,16 @@
-"""What one customer did that the lead score reads (`signals.score_facts`) and the other
-services do not already give: their test drives, their handoffs and their last message, each
-one query through an index on the customer (appointments.customer_id, handoffs.customer_id,
-conversations.customer_id then messages by conversation), bounded by a start time.
+"""What customers did that the lead score reads (`signals.score_facts`) and the other
+services do not already give: their test drives, their handoffs and their last message.
+
+Each function reads MANY customers in one query through an index on the customer
+(appointments.customer_id, handoffs.customer_id, conversations.customer_id then messages by
+conversation), bounded by a start time, and answers per customer id; a customer with nothing
+is absent. The caller keeps `customer_ids` to a few thousand (one IN list; the scorer chunks).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -17,46 +22,60 @@ from crm_store.uow import UnitOfWork
 
 
 def appointments_since(
-    uow: UnitOfWork, *, customer_id: int, since: datetime
-) -> list[AppointmentRecord]:
-    """The customer's appointments starting at or after `since` (cancelled ones left out),
+    uow: UnitOfWork, *, customer_ids: Collection[int], since: datetime
+) -> dict[int, list[AppointmentRecord]]:
+    """Each customer's appointments starting at or after `since` (cancelled ones left out),
     in start order."""
+    if not customer_ids:
+        return {}
+    found: dict[int, list[AppointmentRecord]] = defaultdict(list)
     rows = uow.session.scalars(
         sa.select(Appointment)
         .where(
-            Appointment.customer_id == customer_id,
+            Appointment.customer_id.in_(set(customer_ids)),
             Appointment.starts_at >= since,
             Appointment.status != AppointmentStatus.CANCELLED,
         )
         .order_by(Appointment.starts_at, Appointment.id)
     )
-    return [from_row(AppointmentRecord, row) for row in rows]
+    for row in rows:
+        if row.customer_id is not None:  # always: the IN list holds no null
+            found[row.customer_id].append(from_row(AppointmentRecord, row))
+    return dict(found)
 
 
-def handoffs_since(uow: UnitOfWork, *, customer_id: int, since: datetime) -> list[HandoffRecord]:
-    """The customer's handoffs created at or after `since`, oldest first."""
+def handoffs_since(
+    uow: UnitOfWork, *, customer_ids: Collection[int], since: datetime
+) -> dict[int, list[HandoffRecord]]:
+    """Each customer's handoffs created at or after `since`, oldest first."""
+    if not customer_ids:
+        return {}
+    found: dict[int, list[HandoffRecord]] = defaultdict(list)
     rows = uow.session.scalars(
         sa.select(Handoff)
-        .where(Handoff.customer_id == customer_id, Handoff.created_at >= since)
+        .where(Handoff.customer_id.in_(set(customer_ids)), Handoff.created_at >= since)
         .order_by(Handoff.created_at, Handoff.id)
     )
-    return [
-        from_row(
-            HandoffRecord,
-            row,
-            reasons=tuple(str(r) for r in row.reasons),
-            summary=dict(row.summary),
+    for row in rows:
+        found[row.customer_id].append(
+            from_row(
+                HandoffRecord,
+                row,
+                reasons=tuple(str(r) for r in row.reasons),
+                summary=dict(row.summary),
+            )
         )
-        for row in rows
-    ]
+    return dict(found)
 
 
-def last_shopper_message(uow: UnitOfWork, *, customer_id: int) -> datetime | None:
-    """When the customer last wrote, in any of their conversations (None: never)."""
+def last_shopper_messages(uow: UnitOfWork, *, customer_ids: Collection[int]) -> dict[int, datetime]:
+    """When each customer last wrote, in any of their conversations (absent: never)."""
+    if not customer_ids:
+        return {}
     query = (
-        sa.select(sa.func.max(Message.created_at))
+        sa.select(Conversation.customer_id, sa.func.max(Message.created_at))
         .join(Conversation, Message.conversation_id == Conversation.id)
-        .where(Conversation.customer_id == customer_id, Message.author == Author.SHOPPER)
+        .where(Conversation.customer_id.in_(set(customer_ids)), Message.author == Author.SHOPPER)
+        .group_by(Conversation.customer_id)
     )
-    found: datetime | None = uow.session.scalar(query)
-    return found
+    return {cid: at for cid, at in uow.session.execute(query) if at is not None}

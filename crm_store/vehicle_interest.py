@@ -81,12 +81,24 @@ def record_asked(
 
 def asked_by(uow: UnitOfWork, *, customer_id: int) -> list[InterestRecord]:
     """The vehicles the customer asked about, oldest question first."""
-    rows = uow.session.scalars(
-        sa.select(VehicleInterest)
-        .where(VehicleInterest.customer_id == customer_id)
-        .order_by(VehicleInterest.first_at, VehicleInterest.id)
-    )
-    return [from_row(InterestRecord, row) for row in rows]
+    return asked_since(uow, customer_ids=[customer_id]).get(customer_id, [])
+
+
+def asked_since(
+    uow: UnitOfWork, *, customer_ids: Collection[int], since: datetime | None = None
+) -> dict[int, list[InterestRecord]]:
+    """`asked_by` for many customers in one query (only the vehicles last asked about at or
+    after `since`, when given): per customer id, oldest question first (a customer with none
+    is absent)."""
+    if not customer_ids:
+        return {}
+    query = sa.select(VehicleInterest).where(VehicleInterest.customer_id.in_(set(customer_ids)))
+    if since is not None:
+        query = query.where(VehicleInterest.last_at >= since)
+    found: dict[int, list[InterestRecord]] = {}
+    for row in uow.session.scalars(query.order_by(VehicleInterest.first_at, VehicleInterest.id)):
+        found.setdefault(row.customer_id, []).append(from_row(InterestRecord, row))
+    return found
 
 
 def interested_in(

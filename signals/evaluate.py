@@ -1,18 +1,19 @@
 """The event rules run on the events a batch stored, in the batch's unit of work (so the
 events and their alerts commit together or not at all).
 
-For each customer the batch's new events belong to: one indexed read of their events
-reaching `max_event_age + lookback` back (what `signals.rules.evaluate` may look at for an
-event young enough to count), the labels of the vehicles named, the vehicles they asked
-about, their last conversation message; then each new event in time order (4 views in one
-batch: the 4th fires), the firings deduped against their recent alerts and written
-(`signals.alerting.write`). The cost is that customer's events in the window, never all
-events.
+For the customers the batch's new events belong to, read together (four queries whatever
+their number): their events reaching `max_event_age + lookback` back (what
+`signals.rules.evaluate` may look at for an event young enough to count; through the
+customer index, capped per customer), the vehicles they asked about, the labels of the
+vehicles named, their last conversation message; then each customer's new events in time
+order (4 views in one batch: the 4th fires), the firings deduped against their recent
+alerts and written (`signals.alerting.write`). The cost is those customers' events in the
+window, never all events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from datetime import datetime
 
 from crm_store import conversations, shopper_events, vehicle_interest, vehicles
@@ -40,11 +41,9 @@ def alerts_for(
         return []
     rules = alerting.load(uow, dealership_id=dealership_id)
     now = uow.now()
-    new = set(event_ids)
     firings: list[Firing] = []
     labels: dict[int, VehicleLabel] = {}
-    for customer_id in sorted(customer_ids):
-        shopper, arrived = _shopper(uow, rules, dealership_id, customer_id, new, now)
+    for shopper, arrived in _shoppers(uow, rules, dealership_id, customer_ids, set(event_ids), now):
         labels.update(shopper.vehicles)
         for event in arrived:
             firings += evaluate(event, shopper, config=rules.config, now=now, zone=rules.zone)
@@ -58,51 +57,54 @@ def alerts_for(
     )
 
 
-def _shopper(
+def _shoppers(
     uow: UnitOfWork,
     rules: Rules,
     dealership_id: int,
-    customer_id: int,
+    customer_ids: Collection[int],
     new: Collection[int],
     now: datetime,
-) -> tuple[Shopper, list[Seen]]:
-    """What is known of the customer, and their new events young enough to count (in time
-    order, then stored order)."""
+) -> list[tuple[Shopper, list[Seen]]]:
+    """What is known of each customer with new events young enough to count, and those
+    events (in time order, then stored order); customer by customer id order. Four queries
+    whatever the number of customers: their events in the window, the vehicles they asked
+    about, the vehicles named, their last conversation message."""
     config = rules.config
-    records = shopper_events.list_events(
+    history = shopper_events.latest_events_of(
         uow,
         dealership_id=dealership_id,
-        customer_id=customer_id,
+        customer_ids=customer_ids,
         since=now - config.max_event_age - config.lookback,
-        limit=HISTORY_LIMIT,
+        limit_each=HISTORY_LIMIT,
     )
-    seen = [Seen.of(r) for r in records]
-    arrived = [e for e in seen if e.id in new and now - e.at <= config.max_event_age]
-    if not arrived:
-        return Shopper(customer_id=customer_id), []
-    asked = [
-        Asked(a.vehicle_id, a.channel, a.last_at)
-        for a in vehicle_interest.asked_by(uow, customer_id=customer_id)
-    ]
-    named = {e.vehicle_id for e in seen if e.vehicle_id is not None}
-    cars = vehicles.vehicles_by_ids(uow, vehicle_ids=named | {a.vehicle_id for a in asked})
-    shopper = Shopper(
-        customer_id=customer_id,
-        events=tuple(seen),
-        vehicles={car.id: VehicleLabel.of(car) for car in cars},
-        asked=tuple(asked),
-        last_message=_last_message(uow, customer_id),
-    )
-    return shopper, arrived
-
-
-def _last_message(uow: UnitOfWork, customer_id: int) -> LastMessage | None:
-    talked: Sequence[tuple[datetime, str]] = [
-        (c.last_message_at, c.channel.value)
-        for c in conversations.list_conversations(uow, customer_id=customer_id)
-        if c.last_message_at is not None
-    ]
-    if not talked:
-        return None
-    at, channel = max(talked)
-    return LastMessage(at=at, channel=channel)
+    seen: dict[int, list[Seen]] = {}
+    arrived: dict[int, list[Seen]] = {}
+    for customer_id in sorted(customer_ids):
+        seen[customer_id] = [Seen.of(r) for r in history.get(customer_id, [])]
+        fresh = [e for e in seen[customer_id] if e.id in new and now - e.at <= config.max_event_age]
+        if fresh:
+            arrived[customer_id] = fresh
+    asked = {
+        customer_id: [Asked(a.vehicle_id, a.channel, a.last_at) for a in found]
+        for customer_id, found in vehicle_interest.asked_since(uow, customer_ids=arrived).items()
+    }
+    named = {e.vehicle_id for c in arrived for e in seen[c] if e.vehicle_id is not None}
+    named |= {a.vehicle_id for found in asked.values() for a in found}
+    cars = {
+        car.id: VehicleLabel.of(car) for car in vehicles.vehicles_by_ids(uow, vehicle_ids=named)
+    }
+    talked = conversations.last_talked(uow, customer_ids=arrived)
+    shoppers: list[tuple[Shopper, list[Seen]]] = []
+    for customer_id, fresh in arrived.items():
+        mine = asked.get(customer_id, [])
+        ids = {e.vehicle_id for e in seen[customer_id]} | {a.vehicle_id for a in mine}
+        last = talked.get(customer_id)
+        shopper = Shopper(
+            customer_id=customer_id,
+            events=tuple(seen[customer_id]),
+            vehicles={i: cars[i] for i in ids if i is not None and i in cars},
+            asked=tuple(mine),
+            last_message=None if last is None else LastMessage(at=last[0], channel=last[1].value),
+        )
+        shoppers.append((shopper, fresh))
+    return shoppers

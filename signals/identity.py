@@ -8,7 +8,7 @@ nobody known it creates the customer (a new lead; no SMS consent is implied, it 
 unknown), and its contacts are recorded on the customer found by the visitor id.
 
 An event that names its customer by phone or e-mail ties its visitor id to that customer,
-and the visitor's earlier anonymous events join the customer then (`link_visitor`). A web
+and the visitor's earlier anonymous events join the customer then (`link_visitors`). A web
 chat that opens a customer for its session does the same for the events sent before the
 chat (`crm_store.customers.get_or_create_by_identity`), so the customer's events are one
 indexed query later, whatever the order in which the shopper showed who they are.

@@ -46,12 +46,7 @@ def ingest(uow: UnitOfWork, *, dealership_id: int, events: Sequence[ShopperEvent
         for e, customer_id in zip(fresh, stitched.customer_ids, strict=True)
     ]
     result = shopper_events.record_batch(uow, dealership_id=dealership_id, events=rows)
-    joined = sum(
-        shopper_events.link_visitor(
-            uow, dealership_id=dealership_id, visitor_id=visitor_id, customer_id=customer_id
-        )
-        for visitor_id, customer_id in stitched.links.items()
-    )
+    joined = shopper_events.link_visitors(uow, dealership_id=dealership_id, links=stitched.links)
     # after the links: a visitor's earlier events (of this batch too) count as the customer's
     customers = {c for c in stitched.customer_ids if c is not None} | set(stitched.links.values())
     fired = alerts_for(

@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
 from console.canned import NotAllowed
-from console.inbox import audit_action, conversation_of
+from console.inbox import Sort, audit_action, conversation_of
 from crm_store import dealerships, handoffs, staff
 from crm_store.errors import InvalidValue, NotFound
 from crm_store.handoffs import LIVE
@@ -33,7 +33,7 @@ from crm_store.uow import UnitOfWork
 from handoff import takeover
 from handoff.staff_messages import ShopperOptedOut, send_to_shopper
 from nightshift.conversation import transcript
-from nightshift.http import console_live
+from nightshift.http import console_alerts, console_live
 from nightshift.http.auth import STAFF, Principal, page_requires
 from nightshift.http.console_pages import message, redirect, render
 from nightshift.http.deps import ServicesDep
@@ -62,16 +62,28 @@ STATUSES = [s.value for s in InboxStatus if s is not InboxStatus.SNOOZED]
 
 
 @inbox_router.get("", response_class=HTMLResponse)
-def inbox_page(who: SignedInStaff, services: ServicesDep, status: str | None = None) -> Response:
-    """The three lists, each row a link to its conversation; `status` filters them."""
+def inbox_page(
+    who: SignedInStaff,
+    services: ServicesDep,
+    status: str | None = None,
+    sort: str | None = None,
+) -> Response:
+    """The three lists, each row a link to its conversation and showing the customer's lead
+    score; `status` filters them, `sort` orders them (`recent`, the default, or `score`)."""
     session = _session(who)
     try:
         chosen = InboxStatus(status) if status else None
     except ValueError:
         expected = ", ".join(s.value for s in InboxStatus)
         return message("Not a status", f"status: {status!r}; expected {expected}", status=422)
+    try:
+        order = Sort(sort) if sort else Sort.RECENT
+    except ValueError:
+        expected = ", ".join(s.value for s in Sort)
+        return message("Not a sort order", f"sort: {sort!r}; expected {expected}", status=422)
     since = console_live.since(services, session.dealership_id)  # before what it shows
-    lists = services.inbox.sections(session, status=chosen)
+    found = services.inbox.scored(session, status=chosen, sort=order)
+    lists = found.sections
     return render(
         "inbox.html",
         headers={"Content-Security-Policy": console_live.PAGE_CSP},
@@ -80,6 +92,10 @@ def inbox_page(who: SignedInStaff, services: ServicesDep, status: str | None = N
         who=session,
         chosen=status or "",
         statuses=[s.value for s in InboxStatus],
+        alerts=console_alerts.section(services, session),
+        sort=order.value,
+        sorts=[s.value for s in Sort],
+        scores=found.scores,
         sections=[
             ("waiting", "Waiting for me", lists.waiting),
             ("mine", "Mine", lists.mine),
