@@ -1,6 +1,6 @@
 """The console's live stream for one signed-in staff member, as Server-Sent Events: what
-changed in their dealership's inbox, new messages per conversation, and a handoff newly
-assigned to them (`crm_store.console_changes` says what counts).
+changed in their dealership's inbox, new messages per conversation, and a handoff or an
+intent alert newly assigned to them (`crm_store.console_changes` says what counts).
 
 The store is the truth and the bus only wakes the stream: it re-reads its cursor when a
 wake-up for the dealership arrives and at least every `ConsoleConfig.live_poll`, so changes
@@ -10,7 +10,9 @@ connection is held between reads. Events:
 - `inbox`: something in the lists changed (data `{}`);
 - `message`: a conversation has new messages (`{"conversation": public_id}`);
 - `assigned`: `{"handoff", "conversation", "name", "reasons"}` (a first name, never a
-  phone, e-mail or message text).
+  phone, e-mail or message text);
+- `alert`: an intent alert newly paged or queued to them, `{"alert", "customer", "name",
+  "reason"}` (the customer's id and first name, the rule's words).
 
 Each event's id is the cursor, so a reconnecting browser (`Last-Event-ID`) misses nothing.
 A comment goes out after `live_heartbeat` of silence (proxies keep the connection open); the
@@ -123,8 +125,8 @@ class LiveFeed:
 
 
 def _texts(before: Mark, found: Changes) -> list[str]:
-    """The events of one read: `inbox` first when anything moved, then per conversation and
-    per handoff."""
+    """The events of one read: `inbox` first when anything moved, then per conversation, per
+    handoff and per alert."""
     event_id = found.mark.token()
     texts = [sse("inbox", {}, event_id)] if found.mark != before else []
     texts += [sse("message", {"conversation": c}, event_id) for c in found.conversations]
@@ -140,6 +142,19 @@ def _texts(before: Mark, found: Changes) -> list[str]:
             event_id,
         )
         for a in found.assigned
+    ]
+    texts += [
+        sse(
+            "alert",
+            {
+                "alert": a.alert_id,
+                "customer": a.customer_id,
+                "name": a.first_name,
+                "reason": a.reason,
+            },
+            event_id,
+        )
+        for a in found.alerted
     ]
     return texts
 

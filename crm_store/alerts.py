@@ -7,6 +7,8 @@ staff member (paged, queued for the next shift, acked, resolved) moves `status`,
 `assigned_staff_id`, `acked_at` and `resolved_at` and adds a step for each move (the same
 actions as a handoff's: paged, rerouted, no_ack, queued, acked, resolved). `recent_keys` is
 the dedupe lookup: one indexed query over the given customers' alerts since a time.
+`live_for` is what the staff console lists: the alerts a staff member holds, and for a
+manager those nobody holds yet, each with its customer's name and phone for display.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from crm_store import jobs
-from crm_store.models import Alert, AlertStep
+from crm_store.models import Alert, AlertStep, Customer
 from crm_store.records import from_row
 from crm_store.types import AlertStatus
 from crm_store.uow import UnitOfWork
@@ -27,6 +29,8 @@ from crm_store.uow import UnitOfWork
 FIRED = "fired"  # the first step of every alert
 ROUTE_JOB = "alert_route"
 PAGED_ACTIONS = ("paged", "rerouted")
+HELD = (AlertStatus.PAGED, AlertStatus.QUEUED, AlertStatus.ACKED)  # with a staff member
+UNHELD = (AlertStatus.NEW, AlertStatus.QUEUED)  # nobody has it in hand yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,15 @@ class AlertStepRecord:
     staff_id: int | None
     rule: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedAlert:
+    """An alert as a list shows it: with its customer's name and phone (to mask)."""
+
+    alert: AlertRecord
+    customer_name: str | None
+    customer_phone: str | None
 
 
 def create_alert(uow: UnitOfWork, *, dealership_id: int, alert: NewAlert) -> AlertRecord:
@@ -119,6 +132,26 @@ def list_alerts(
         query = query.where(Alert.customer_id == customer_id)
     rows = uow.session.scalars(query.order_by(Alert.fired_at, Alert.id))
     return [from_row(AlertRecord, row) for row in rows]
+
+
+def live_for(
+    uow: UnitOfWork, *, dealership_id: int, staff_id: int, unheld: bool, limit: int = 50
+) -> list[ListedAlert]:
+    """The dealership's alerts paged, queued or acked to `staff_id` and not resolved, and,
+    with `unheld`, also those nobody holds (new, or queued for the next shift); newest fired
+    first, at most `limit`."""
+    held = sa.and_(Alert.assigned_staff_id == staff_id, Alert.status.in_(HELD))
+    rows = uow.session.execute(
+        sa.select(Alert, Customer.name, Customer.phone)
+        .join(Customer, Customer.id == Alert.customer_id)
+        .where(
+            Alert.dealership_id == dealership_id,
+            sa.or_(held, Alert.status.in_(UNHELD)) if unheld else held,
+        )
+        .order_by(Alert.fired_at.desc(), Alert.id.desc())
+        .limit(limit)
+    ).all()
+    return [ListedAlert(from_row(AlertRecord, row), name, phone) for row, name, phone in rows]
 
 
 def get_alert(uow: UnitOfWork, *, alert_id: int) -> AlertRecord:

@@ -2,15 +2,18 @@
 stream's cursor (`console.live`).
 
 A `Mark` is where the stream stands: the dealership's latest message id, its latest handoff
-step id (every routing move, ack, claim, reassignment and hand-back writes a step) and the
-latest change of its conversations' inbox rows. Reading it is one query of three indexed
-maxima; only when it moved are the details read (`changes`). The store is the truth: a bus
-event only says "look now", so a missed one costs a poll interval, never an update.
+step id (every routing move, ack, claim, reassignment and hand-back writes a step), the
+latest change of its conversations' inbox rows and its latest alert step id (an alert
+fired, paged, queued, acked or resolved). Reading it is one query of four indexed maxima;
+only when it moved are the details read (`changes`). The store is the truth: a bus event
+only says "look now", so a missed one costs a poll interval, never an update.
 
 A handoff is newly assigned to a staff member when a step since the mark pages, reroutes,
 queues or reassigns it to them, by anyone but themselves, and it is still live and theirs.
-What is returned names the conversation by public id and the shopper by first name only: no
-phone, e-mail or message text.
+An intent alert is newly for a staff member when a step since the mark pages, reroutes or
+queues it to them and it is still theirs, paged or queued. What is returned names the
+conversation by public id, the customer by id and first name only, and an alert by its
+reason in words: no phone, e-mail or message text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import sqlalchemy as sa
 
 from crm_store.handoffs import LIVE
 from crm_store.models import (
+    Alert,
+    AlertStep,
     Conversation,
     ConversationInbox,
     Customer,
@@ -29,9 +34,12 @@ from crm_store.models import (
     HandoffStep,
     Message,
 )
+from crm_store.types import AlertStatus
 from crm_store.uow import UnitOfWork
 
 ASSIGNING = ("paged", "rerouted", "queued", "reassigned")
+ALERTING = ("paged", "rerouted", "queued")
+ALERT_WAITING = (AlertStatus.PAGED, AlertStatus.QUEUED)
 LIMIT = 20  # conversations or handoffs named per change (the page refetches its lists anyway)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -42,18 +50,19 @@ class Mark:
     message_id: int = 0
     step_id: int = 0
     inbox_us: int = 0  # the latest inbox row change, in microseconds since the epoch
+    alert_step_id: int = 0
 
     def token(self) -> str:
         """The mark as an SSE event id (a reconnecting browser sends it back)."""
-        return f"{self.message_id}.{self.step_id}.{self.inbox_us}"
+        return f"{self.message_id}.{self.step_id}.{self.inbox_us}.{self.alert_step_id}"
 
     @classmethod
     def parse(cls, token: str | None) -> Mark | None:
         """The mark of `token`, or None when it is not one (then the stream starts now)."""
         parts = (token or "").strip().split(".")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) <= 20 for p in parts):
+        if len(parts) != 4 or not all(p.isdigit() and len(p) <= 20 for p in parts):
             return None
-        return cls(int(parts[0]), int(parts[1]), int(parts[2]))
+        return cls(int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +76,25 @@ class Assigned:
 
 
 @dataclass(frozen=True, slots=True)
+class Alerted:
+    """An intent alert newly paged, rerouted or queued to the staff member."""
+
+    alert_id: int
+    customer_id: int
+    first_name: str | None  # the customer's, when known
+    reason: str  # the rule's words ("4th view of ... in 36 h")
+
+
+@dataclass(frozen=True, slots=True)
 class Changes:
     mark: Mark  # where the reader stands now
     conversations: tuple[str, ...]  # public ids with new messages, oldest change first
     assigned: tuple[Assigned, ...]
+    alerted: tuple[Alerted, ...] = ()
 
     @property
     def any(self) -> bool:
-        return bool(self.conversations or self.assigned)
+        return bool(self.conversations or self.assigned or self.alerted)
 
 
 def mark(uow: UnitOfWork, *, dealership_id: int) -> Mark:
@@ -98,9 +118,15 @@ def mark(uow: UnitOfWork, *, dealership_id: int) -> Mark:
         .where(mine)
         .scalar_subquery()
     )
-    found = uow.session.execute(sa.select(message, step, inbox_at)).one()
+    alert_step = (
+        sa.select(sa.func.max(AlertStep.id))
+        .join(Alert, Alert.id == AlertStep.alert_id)
+        .where(Alert.dealership_id == dealership_id)
+        .scalar_subquery()
+    )
+    found = uow.session.execute(sa.select(message, step, inbox_at, alert_step)).one()
     at: datetime | None = found[2]
-    return Mark(found[0] or 0, found[1] or 0, _micros(at))
+    return Mark(found[0] or 0, found[1] or 0, _micros(at), found[3] or 0)
 
 
 def changes(uow: UnitOfWork, *, dealership_id: int, staff_id: int, since: Mark) -> Changes:
@@ -113,7 +139,10 @@ def changes(uow: UnitOfWork, *, dealership_id: int, staff_id: int, since: Mark) 
     assigned: tuple[Assigned, ...] = ()
     if now.step_id > since.step_id:
         assigned = _assigned(uow, dealership_id, staff_id, since.step_id, now.step_id)
-    return Changes(now, talked, assigned)
+    alerted: tuple[Alerted, ...] = ()
+    if now.alert_step_id > since.alert_step_id:
+        alerted = _alerted(uow, dealership_id, staff_id, since.alert_step_id, now.alert_step_id)
+    return Changes(now, talked, assigned, alerted)
 
 
 def _talked(uow: UnitOfWork, dealership_id: int, after: int, upto: int) -> tuple[str, ...]:
@@ -158,11 +187,40 @@ def _assigned(
     for detail, handoff_id, reasons, public_id, name in rows:
         if (detail or {}).get("by") == staff_id:
             continue  # they gave it to themselves
-        first = name.split()[0] if name and name.strip() else None
         found.setdefault(
-            handoff_id, Assigned(handoff_id, public_id, first, tuple(map(str, reasons or ())))
+            handoff_id,
+            Assigned(handoff_id, public_id, _first(name), tuple(map(str, reasons or ()))),
         )
     return tuple(found.values())
+
+
+def _alerted(
+    uow: UnitOfWork, dealership_id: int, staff_id: int, after: int, upto: int
+) -> tuple[Alerted, ...]:
+    rows = uow.session.execute(
+        sa.select(Alert.id, Alert.customer_id, Customer.name, Alert.reason)
+        .join(AlertStep, AlertStep.alert_id == Alert.id)
+        .join(Customer, Customer.id == Alert.customer_id)
+        .where(
+            Alert.dealership_id == dealership_id,
+            AlertStep.id > after,
+            AlertStep.id <= upto,
+            AlertStep.staff_id == staff_id,
+            AlertStep.action.in_(ALERTING),
+            Alert.assigned_staff_id == staff_id,
+            Alert.status.in_(ALERT_WAITING),
+        )
+        .order_by(AlertStep.id)
+        .limit(LIMIT)
+    ).all()
+    found: dict[int, Alerted] = {}
+    for alert_id, customer_id, name, reason in rows:
+        found.setdefault(alert_id, Alerted(alert_id, customer_id, _first(name), reason))
+    return tuple(found.values())
+
+
+def _first(name: str | None) -> str | None:
+    return name.split()[0] if name and name.strip() else None
 
 
 def _micros(at: datetime | None) -> int:

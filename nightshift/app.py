@@ -17,6 +17,7 @@ from handoff.staff_messages import ShopperOptedOut
 from nightshift.http import (
     appointments,
     calendar,
+    console_alerts,
     console_auth,
     console_canned,
     console_customers,
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(console_auth.router)
     app.include_router(console_inbox.inbox_router)
     app.include_router(console_inbox.router)
+    app.include_router(console_alerts.router)
     app.include_router(console_canned.router)
     app.include_router(console_customers.router)
     app.include_router(console_kpis.router)

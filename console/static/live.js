@@ -2,8 +2,9 @@
    (/console/live, Server-Sent Events). On the inbox, any change fetches the same page again
    and swaps its lists in place; on a conversation's page, a new message in it swaps the
    transcript, the state line, the notes and the timeline (never the reply box). A handoff
-   newly assigned to me shows a banner, counts in the tab's title and, once allowed with the
-   "Turn on notifications" button, a browser notification that opens the conversation.
+   or an intent alert newly assigned to me shows a banner, counts in the tab's title and, once
+   allowed with the "Turn on notifications" button, a browser notification that opens the
+   conversation (the customer's page, for an alert).
    Without this script the pages work as before: reload to see what is new. */
 "use strict";
 (function () {
@@ -14,7 +15,7 @@
   var conversation = root.getAttribute("data-conversation") || "";
   var parts = conversation
     ? ["#state", "#transcript", "#notes", "#timeline"]
-    : ["#waiting", "#mine", "#queue"];
+    : ["#alerts", "#waiting", "#mine", "#queue"];
   var banner = document.getElementById("live-banner");
   var button = document.getElementById("live-notify");
   var title = document.title;
@@ -52,7 +53,16 @@
   function assigned(data) {
     var reasons = (data.reasons || []).join(", ").replace(/_/g, " ");
     var text = "New handoff: " + (data.name || "a shopper") + (reasons ? " \u2014 " + reasons : "");
-    var href = "/console/conversations/" + encodeURIComponent(data.conversation);
+    announce(text, "/console/conversations/" + encodeURIComponent(data.conversation),
+      "handoff-" + data.handoff);
+  }
+
+  function alerted(data) {
+    var text = "New alert: " + (data.name || "a shopper") + (data.reason ? " \u2014 " + data.reason : "");
+    announce(text, "/console/customers/" + encodeURIComponent(data.customer), "alert-" + data.alert);
+  }
+
+  function announce(text, href, tag) {
     unseen += 1;
     document.title = "(" + unseen + ") " + title;
     var link = document.createElement("a");
@@ -61,7 +71,7 @@
     banner.replaceChildren(link);
     banner.hidden = false;
     if ("Notification" in window && Notification.permission === "granted") {
-      var shown = new Notification(text, { tag: "handoff-" + data.handoff });
+      var shown = new Notification(text, { tag: tag });
       shown.onclick = function () {
         window.focus();
         window.location.href = href;
@@ -86,6 +96,10 @@
   }
   on("assigned", function (data) {
     assigned(data);
+    if (!conversation) { refresh(); }
+  });
+  on("alert", function (data) {
+    alerted(data);
     if (!conversation) { refresh(); }
   });
   on("ended", function () {

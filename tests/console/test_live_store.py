@@ -117,7 +117,7 @@ def test_an_inbox_change_moves_the_mark(store: Store, clock: FrozenClock) -> Non
 
 
 def test_a_mark_survives_its_token_and_nonsense_is_not_one() -> None:
-    mark = Mark(12, 7, 1_764_000_000_000_000)
+    mark = Mark(12, 7, 1_764_000_000_000_000, 3)
     assert Mark.parse(mark.token()) == mark
-    for bad in (None, "", "1.2", "a.b.c", "1.2.3.4", "-1.2.3", "9" * 21 + ".1.1"):
+    for bad in (None, "", "1.2", "1.2.3", "a.b.c.d", "1.2.3.4.5", "-1.2.3.4", "9" * 21 + ".1.1.1"):
         assert Mark.parse(bad) is None, bad
