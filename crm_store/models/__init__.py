@@ -22,6 +22,7 @@ from crm_store.models.dealership import (
     Vehicle,
 )
 from crm_store.models.inbox import CannedReply, ConversationInbox, ConversationNote
+from crm_store.models.ownership import BookValue, OwnedVehicle, VehicleFinance
 from crm_store.models.signals import Alert, AlertStep, ShopperEvent, VehicleInterest, VisitorLink
 from crm_store.models.work import Appointment, Handoff, HandoffStep, Job, OutboxItem
 
@@ -33,6 +34,7 @@ __all__ = [
     "Appointment",
     "AuditEntry",
     "Base",
+    "BookValue",
     "CannedReply",
     "ChannelIdentity",
     "ConsentRecord",
@@ -48,6 +50,7 @@ __all__ = [
     "KnowledgeDoc",
     "Message",
     "OutboxItem",
+    "OwnedVehicle",
     "ShopperEvent",
     "SignInLink",
     "Staff",
@@ -56,6 +59,7 @@ __all__ = [
     "StaffShift",
     "TimelineEvent",
     "Vehicle",
+    "VehicleFinance",
     "VehicleInterest",
     "VisitorLink",
 ]

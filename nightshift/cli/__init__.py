@@ -268,6 +268,8 @@ def _register_subcommands() -> None:
     from evals.cli import eval_command
     from knowledge.cli import app as knowledge_app
     from nightshift.cli.conversations import app as conversations_app
+    from nightshift.cli.equity import app as equity_app
+    from nightshift.cli.imports import app as imports_app
     from nightshift.cli.jobs import app as jobs_app
     from nightshift.cli.staff import app as staff_app
     from nightshift.cli.timeline import timeline_command
@@ -282,6 +284,8 @@ def _register_subcommands() -> None:
         tokens_app, name="api-token", help="API tokens for staff routes and integrations."
     )
     app.add_typer(staff_app, name="staff", help="Staff console sign-in: invites, login links.")
+    app.add_typer(imports_app, name="import", help="Import owners and finance, book values.")
+    app.add_typer(equity_app, name="equity", help="Equity and lifecycle flags: the report.")
 
 
 _register_subcommands()

@@ -1,0 +1,190 @@
+"""Owned vehicles, their loans and leases, and the dealership's book-value table.
+
+The facts an equity or lifecycle flag is computed from (`signals.lifecycle`), stored as the
+dealership imported them (`signals.owner_import`). A VIN is one vehicle per dealership:
+saving it again updates the row (and moves it to the customer given, when it changed hands)
+and replaces its finance. The book-value table is saved whole: a new table replaces the old.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import sqlalchemy as sa
+
+from crm_store.models import BookValue as BookValueRow
+from crm_store.models import Customer, OwnedVehicle, VehicleFinance
+from crm_store.records import from_row
+from crm_store.uow import UnitOfWork
+
+FinanceKind = Literal["loan", "lease"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finance:
+    """A loan or lease. A loan's payoff is `payoff` as of `payoff_on` when the lender gave
+    it, else amortised from `apr` with `monthly_payment` or `amount_financed`; a lease's
+    buyout is its `residual`."""
+
+    kind: FinanceKind
+    starts_on: date
+    term_months: int
+    apr: Decimal | None = None  # percent a year, e.g. 5.9
+    monthly_payment: Decimal | None = None
+    amount_financed: Decimal | None = None
+    payoff: Decimal | None = None
+    payoff_on: date | None = None
+    residual: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedVehicleFacts:
+    """A customer's vehicle as the dealership knows it (`mileage` as read on `mileage_on`)."""
+
+    vin: str
+    year: int
+    make: str
+    model: str
+    trim: str | None = None
+    mileage: int | None = None
+    mileage_on: date | None = None
+    purchased_on: date | None = None
+    purchase_price: Decimal | None = None
+    bought_here: bool = False
+    warranty_ends_on: date | None = None
+    warranty_miles: int | None = None
+    finance: Finance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ownership:
+    """An owned vehicle with its owner."""
+
+    id: int
+    customer_id: int
+    customer_name: str | None
+    vehicle: OwnedVehicleFacts
+
+
+@dataclass(frozen=True, slots=True)
+class BookValue:
+    """A book value for a year, make, model, trim ('' = any trim) and a mileage band whose
+    two ends are both included."""
+
+    year: int
+    make: str
+    model: str
+    trim: str
+    mileage_low: int
+    mileage_high: int
+    value: Decimal
+
+
+# the columns saved as given (the VIN is the key; the finance is its own row)
+_VEHICLE_FIELDS = tuple(
+    f.name for f in fields(OwnedVehicleFacts) if f.name not in ("vin", "finance")
+)
+_FINANCE_FIELDS = tuple(f.name for f in fields(Finance))
+
+
+def save_owned_vehicle(
+    uow: UnitOfWork, *, dealership_id: int, customer_id: int, vehicle: OwnedVehicleFacts
+) -> bool:
+    """Store the vehicle under its VIN for `customer_id`, with its finance (None removes
+    any); True when the VIN was new to the dealership, False when it was updated."""
+    now = uow.now()
+    row = uow.session.scalar(
+        sa.select(OwnedVehicle).where(
+            OwnedVehicle.dealership_id == dealership_id, OwnedVehicle.vin == vehicle.vin
+        )
+    )
+    created = row is None
+    if row is None:
+        row = OwnedVehicle(dealership_id=dealership_id, vin=vehicle.vin, created_at=now)
+        uow.session.add(row)
+    row.customer_id = customer_id
+    for name in _VEHICLE_FIELDS:
+        setattr(row, name, getattr(vehicle, name))
+    row.updated_at = now
+    uow.flush()
+    finance = uow.session.scalar(
+        sa.select(VehicleFinance).where(VehicleFinance.owned_vehicle_id == row.id)
+    )
+    if vehicle.finance is None:
+        if finance is not None:
+            uow.session.delete(finance)
+    else:
+        if finance is None:
+            finance = VehicleFinance(owned_vehicle_id=row.id)
+            uow.session.add(finance)
+        for name in _FINANCE_FIELDS:
+            setattr(finance, name, getattr(vehicle.finance, name))
+    uow.flush()
+    return created
+
+
+def list_ownerships(uow: UnitOfWork, *, dealership_id: int) -> list[Ownership]:
+    """Every owned vehicle of the dealership with its owner's name, by customer then VIN."""
+    query = (
+        sa.select(OwnedVehicle, VehicleFinance, Customer.name)
+        .join(Customer, Customer.id == OwnedVehicle.customer_id)
+        .outerjoin(VehicleFinance, VehicleFinance.owned_vehicle_id == OwnedVehicle.id)
+        .where(OwnedVehicle.dealership_id == dealership_id)
+        .order_by(OwnedVehicle.customer_id, OwnedVehicle.vin)
+    )
+    return [
+        Ownership(
+            id=row.id,
+            customer_id=row.customer_id,
+            customer_name=name,
+            vehicle=from_row(
+                OwnedVehicleFacts, row, finance=None if finance is None else _finance(finance)
+            ),
+        )
+        for row, finance, name in uow.session.execute(query)
+    ]
+
+
+def replace_book_values(uow: UnitOfWork, *, dealership_id: int, values: Sequence[BookValue]) -> int:
+    """Make `values` the dealership's book-value table (the rows before are removed);
+    returns how many rows it now has."""
+    uow.session.execute(sa.delete(BookValueRow).where(BookValueRow.dealership_id == dealership_id))
+    uow.session.add_all(
+        BookValueRow(
+            dealership_id=dealership_id,
+            year=v.year,
+            make=v.make,
+            model=v.model,
+            trim=v.trim,
+            mileage_low=v.mileage_low,
+            mileage_high=v.mileage_high,
+            value=v.value,
+        )
+        for v in values
+    )
+    uow.flush()
+    return len(values)
+
+
+def list_book_values(uow: UnitOfWork, *, dealership_id: int) -> list[BookValue]:
+    rows = uow.session.scalars(
+        sa.select(BookValueRow)
+        .where(BookValueRow.dealership_id == dealership_id)
+        .order_by(
+            BookValueRow.year,
+            BookValueRow.make,
+            BookValueRow.model,
+            BookValueRow.trim,
+            BookValueRow.mileage_low,
+        )
+    )
+    return [from_row(BookValue, r) for r in rows]
+
+
+def _finance(row: VehicleFinance) -> Finance:
+    kind: FinanceKind = "lease" if row.kind == "lease" else "loan"
+    return from_row(Finance, row, kind=kind)
