@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crm_store import jobs
+from crm_store import jobs, step_trail
 from crm_store.models import Alert, AlertStep, Customer
 from crm_store.records import from_row
 from crm_store.types import AlertStatus
@@ -28,7 +28,6 @@ from crm_store.uow import UnitOfWork
 
 FIRED = "fired"  # the first step of every alert
 ROUTE_JOB = "alert_route"
-PAGED_ACTIONS = ("paged", "rerouted")
 HELD = (AlertStatus.PAGED, AlertStatus.QUEUED, AlertStatus.ACKED)  # with a staff member
 UNHELD = (AlertStatus.NEW, AlertStatus.QUEUED)  # nobody has it in hand yet
 
@@ -71,6 +70,9 @@ class AlertStepRecord:
     staff_id: int | None
     rule: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+TRAIL = step_trail.Trail(Alert, AlertStep, "alert_id", AlertStepRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +167,11 @@ def _get(uow: UnitOfWork, alert_id: int) -> Alert:
 def page(uow: UnitOfWork, *, alert_id: int, staff_id: int, rule: str) -> AlertRecord:
     """The alert is now waiting for `staff_id` to acknowledge the page."""
     row = _get(uow, alert_id)
-    rerouted = row.assigned_staff_id is not None and row.assigned_staff_id != staff_id
+    action = step_trail.page_action(assigned_staff_id=row.assigned_staff_id, staff_id=staff_id)
     row.status = AlertStatus.PAGED
     row.assigned_staff_id = staff_id
     row.acked_at = None
     row.updated_at = uow.now()
-    action = "rerouted" if rerouted else "paged"
     record_step(uow, alert_id=row.id, action=action, staff_id=staff_id, rule=rule)
     return from_row(AlertRecord, row)
 
@@ -228,7 +229,7 @@ def awaiting_ack_by(uow: UnitOfWork, *, staff_id: int) -> tuple[AlertRecord, dat
             Alert.status == AlertStatus.PAGED,
             Alert.acked_at.is_(None),
             AlertStep.staff_id == staff_id,
-            AlertStep.action.in_(PAGED_ACTIONS),
+            AlertStep.action.in_(step_trail.PAGED),
         )
         .group_by(Alert.id)
         .order_by(paged_at.desc(), Alert.id.desc())
@@ -239,31 +240,12 @@ def awaiting_ack_by(uow: UnitOfWork, *, staff_id: int) -> tuple[AlertRecord, dat
 
 def awaiting_load(uow: UnitOfWork, *, dealership_id: int) -> dict[int, int]:
     """How many paged alerts each staff member has not acknowledged yet (fair rotation)."""
-    rows = uow.session.execute(
-        sa.select(Alert.assigned_staff_id, sa.func.count())
-        .where(
-            Alert.dealership_id == dealership_id,
-            Alert.status == AlertStatus.PAGED,
-            Alert.assigned_staff_id.is_not(None),
-        )
-        .group_by(Alert.assigned_staff_id)
-    )
-    return {int(staff_id or 0): int(count) for staff_id, count in rows}
+    return step_trail.load(uow, TRAIL, dealership_id=dealership_id, statuses=(AlertStatus.PAGED,))
 
 
 def last_paged(uow: UnitOfWork, *, dealership_id: int) -> dict[int, datetime]:
     """When each staff member was last paged for any of the dealership's alerts."""
-    rows = uow.session.execute(
-        sa.select(AlertStep.staff_id, sa.func.max(AlertStep.at))
-        .join(Alert, Alert.id == AlertStep.alert_id)
-        .where(
-            Alert.dealership_id == dealership_id,
-            AlertStep.action.in_(PAGED_ACTIONS),
-            AlertStep.staff_id.is_not(None),
-        )
-        .group_by(AlertStep.staff_id)
-    )
-    return {int(staff_id): at for staff_id, at in rows if staff_id is not None}
+    return step_trail.last_paged(uow, TRAIL, dealership_id=dealership_id)
 
 
 def record_step(
@@ -275,21 +257,10 @@ def record_step(
     rule: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AlertStepRecord:
-    row = AlertStep(
-        alert_id=alert_id,
-        at=uow.now(),
-        action=action,
-        staff_id=staff_id,
-        rule=rule,
-        detail=dict(detail or {}),
+    return step_trail.record(
+        uow, TRAIL, item_id=alert_id, action=action, staff_id=staff_id, rule=rule, detail=detail
     )
-    uow.session.add(row)
-    uow.flush()
-    return from_row(AlertStepRecord, row, detail=dict(row.detail))
 
 
 def steps(uow: UnitOfWork, *, alert_id: int) -> list[AlertStepRecord]:
-    rows = uow.session.scalars(
-        sa.select(AlertStep).where(AlertStep.alert_id == alert_id).order_by(AlertStep.id)
-    )
-    return [from_row(AlertStepRecord, row, detail=dict(row.detail)) for row in rows]
+    return step_trail.steps(uow, TRAIL, item_id=alert_id)

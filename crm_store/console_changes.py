@@ -18,12 +18,14 @@ reason in words: no phone, e-mail or message text.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
-from crm_store.handoffs import LIVE
+from crm_store import alerts, handoffs
 from crm_store.models import (
     Alert,
     AlertStep,
@@ -34,6 +36,7 @@ from crm_store.models import (
     HandoffStep,
     Message,
 )
+from crm_store.step_trail import Trail
 from crm_store.types import AlertStatus
 from crm_store.uow import UnitOfWork
 
@@ -106,24 +109,14 @@ def mark(uow: UnitOfWork, *, dealership_id: int) -> Mark:
         .where(mine)
         .scalar_subquery()
     )
-    step = (
-        sa.select(sa.func.max(HandoffStep.id))
-        .join(Handoff, Handoff.id == HandoffStep.handoff_id)
-        .where(Handoff.dealership_id == dealership_id)
-        .scalar_subquery()
-    )
     inbox_at = (
         sa.select(sa.func.max(ConversationInbox.updated_at))
         .join(Conversation, Conversation.id == ConversationInbox.conversation_id)
         .where(mine)
         .scalar_subquery()
     )
-    alert_step = (
-        sa.select(sa.func.max(AlertStep.id))
-        .join(Alert, Alert.id == AlertStep.alert_id)
-        .where(Alert.dealership_id == dealership_id)
-        .scalar_subquery()
-    )
+    step = _latest_step(handoffs.TRAIL, dealership_id)
+    alert_step = _latest_step(alerts.TRAIL, dealership_id)
     found = uow.session.execute(sa.select(message, step, inbox_at, alert_step)).one()
     at: datetime | None = found[2]
     return Mark(found[0] or 0, found[1] or 0, _micros(at), found[3] or 0)
@@ -165,21 +158,16 @@ def _talked(uow: UnitOfWork, dealership_id: int, after: int, upto: int) -> tuple
 def _assigned(
     uow: UnitOfWork, dealership_id: int, staff_id: int, after: int, upto: int
 ) -> tuple[Assigned, ...]:
+    theirs = _newly_theirs(
+        handoffs.TRAIL, ASSIGNING, handoffs.LIVE, dealership_id, staff_id, after, upto
+    )
     rows = uow.session.execute(
         sa.select(HandoffStep.detail, Handoff.id, Handoff.reasons, Conversation.public_id)
         .add_columns(Customer.name)
         .join(Handoff, Handoff.id == HandoffStep.handoff_id)
         .join(Conversation, Conversation.id == Handoff.conversation_id)
         .join(Customer, Customer.id == Handoff.customer_id)
-        .where(
-            Handoff.dealership_id == dealership_id,
-            HandoffStep.id > after,
-            HandoffStep.id <= upto,
-            HandoffStep.staff_id == staff_id,
-            HandoffStep.action.in_(ASSIGNING),
-            Handoff.assigned_staff_id == staff_id,
-            Handoff.status.in_(LIVE),
-        )
+        .where(*theirs)
         .order_by(HandoffStep.id)
         .limit(LIMIT)
     ).all()
@@ -197,19 +185,14 @@ def _assigned(
 def _alerted(
     uow: UnitOfWork, dealership_id: int, staff_id: int, after: int, upto: int
 ) -> tuple[Alerted, ...]:
+    theirs = _newly_theirs(
+        alerts.TRAIL, ALERTING, ALERT_WAITING, dealership_id, staff_id, after, upto
+    )
     rows = uow.session.execute(
         sa.select(Alert.id, Alert.customer_id, Customer.name, Alert.reason)
         .join(AlertStep, AlertStep.alert_id == Alert.id)
         .join(Customer, Customer.id == Alert.customer_id)
-        .where(
-            Alert.dealership_id == dealership_id,
-            AlertStep.id > after,
-            AlertStep.id <= upto,
-            AlertStep.staff_id == staff_id,
-            AlertStep.action.in_(ALERTING),
-            Alert.assigned_staff_id == staff_id,
-            Alert.status.in_(ALERT_WAITING),
-        )
+        .where(*theirs)
         .order_by(AlertStep.id)
         .limit(LIMIT)
     ).all()
@@ -217,6 +200,41 @@ def _alerted(
     for alert_id, customer_id, name, reason in rows:
         found.setdefault(alert_id, Alerted(alert_id, customer_id, _first(name), reason))
     return tuple(found.values())
+
+
+def _latest_step(trail: Trail[Any], dealership_id: int) -> sa.ScalarSelect[Any]:
+    """The id of the latest step of the dealership's items of `trail`'s kind."""
+    step, item = trail.step, trail.item
+    return (
+        sa.select(sa.func.max(step.id))
+        .join(item, item.id == trail.item_column())
+        .where(item.dealership_id == dealership_id)
+        .scalar_subquery()
+    )
+
+
+def _newly_theirs(
+    trail: Trail[Any],
+    actions: Collection[str],
+    statuses: Collection[Any],
+    dealership_id: int,
+    staff_id: int,
+    after: int,
+    upto: int,
+) -> tuple[sa.ColumnElement[bool], ...]:
+    """A step of `trail` after `after`, up to `upto`, that gave `staff_id` one of the
+    dealership's items (one of `actions`), which is still theirs and in one of `statuses`:
+    the item is newly theirs (module docstring)."""
+    step, item = trail.step, trail.item
+    return (
+        item.dealership_id == dealership_id,
+        step.id > after,
+        step.id <= upto,
+        step.staff_id == staff_id,
+        step.action.in_(actions),
+        item.assigned_staff_id == staff_id,
+        item.status.in_(statuses),
+    )
 
 
 def _first(name: str | None) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crm_store import conversations, inbox, jobs
+from crm_store import conversations, inbox, jobs, step_trail
 from crm_store.errors import InvalidValue
 from crm_store.models import Handoff, HandoffStep
 from crm_store.records import HandoffRecord, from_row
@@ -36,6 +36,9 @@ class HandoffStepRecord:
     staff_id: int | None
     rule: str | None
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+TRAIL = step_trail.Trail(Handoff, HandoffStep, "handoff_id", HandoffStepRecord)
 
 
 def create_handoff(
@@ -156,18 +159,12 @@ def set_summary(uow: UnitOfWork, *, handoff_id: int, summary: dict[str, Any]) ->
 def page(uow: UnitOfWork, *, handoff_id: int, staff_id: int, rule: str) -> HandoffRecord:
     """The handoff is now waiting for `staff_id` to acknowledge the page."""
     row = _get(uow, handoff_id)
-    rerouted = row.assigned_staff_id is not None and row.assigned_staff_id != staff_id
+    action = step_trail.page_action(assigned_staff_id=row.assigned_staff_id, staff_id=staff_id)
     row.status = HandoffStatus.PAGED
     row.assigned_staff_id = staff_id
     row.acked_at = None
     row.updated_at = uow.now()
-    record_step(
-        uow,
-        handoff_id=row.id,
-        action="rerouted" if rerouted else "paged",
-        staff_id=staff_id,
-        rule=rule,
-    )
+    record_step(uow, handoff_id=row.id, action=action, staff_id=staff_id, rule=rule)
     return _record(row)
 
 
@@ -276,24 +273,13 @@ def record_step(
     rule: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> HandoffStepRecord:
-    row = HandoffStep(
-        handoff_id=handoff_id,
-        at=uow.now(),
-        action=action,
-        staff_id=staff_id,
-        rule=rule,
-        detail=dict(detail or {}),
+    return step_trail.record(
+        uow, TRAIL, item_id=handoff_id, action=action, staff_id=staff_id, rule=rule, detail=detail
     )
-    uow.session.add(row)
-    uow.flush()
-    return _step(row)
 
 
 def steps(uow: UnitOfWork, *, handoff_id: int) -> list[HandoffStepRecord]:
-    rows = uow.session.scalars(
-        sa.select(HandoffStep).where(HandoffStep.handoff_id == handoff_id).order_by(HandoffStep.id)
-    )
-    return [_step(row) for row in rows]
+    return step_trail.steps(uow, TRAIL, item_id=handoff_id)
 
 
 def paged_staff(uow: UnitOfWork, *, handoff_id: int) -> list[int]:
@@ -301,38 +287,19 @@ def paged_staff(uow: UnitOfWork, *, handoff_id: int) -> list[int]:
     return [
         s.staff_id
         for s in steps(uow, handoff_id=handoff_id)
-        if s.action in ("paged", "rerouted") and s.staff_id is not None
+        if s.action in step_trail.PAGED and s.staff_id is not None
     ]
 
 
 def live_load(uow: UnitOfWork, *, dealership_id: int) -> dict[int, int]:
     """How many live handoffs each staff member holds (fair rotation pages the least loaded)."""
-    rows = uow.session.execute(
-        sa.select(Handoff.assigned_staff_id, sa.func.count())
-        .where(
-            Handoff.dealership_id == dealership_id,
-            Handoff.status.in_(LIVE),
-            Handoff.assigned_staff_id.is_not(None),
-        )
-        .group_by(Handoff.assigned_staff_id)
-    )
-    return {int(staff_id or 0): int(count) for staff_id, count in rows}
+    return step_trail.load(uow, TRAIL, dealership_id=dealership_id, statuses=LIVE)
 
 
 def last_paged(uow: UnitOfWork, *, dealership_id: int) -> dict[int, datetime]:
     """When each staff member was last paged for any of the dealership's handoffs (fair
     rotation: with equal load, whoever has waited longest gets the next page)."""
-    rows = uow.session.execute(
-        sa.select(HandoffStep.staff_id, sa.func.max(HandoffStep.at))
-        .join(Handoff, Handoff.id == HandoffStep.handoff_id)
-        .where(
-            Handoff.dealership_id == dealership_id,
-            HandoffStep.action.in_(("paged", "rerouted")),
-            HandoffStep.staff_id.is_not(None),
-        )
-        .group_by(HandoffStep.staff_id)
-    )
-    return {int(staff_id): at for staff_id, at in rows if staff_id is not None}
+    return step_trail.last_paged(uow, TRAIL, dealership_id=dealership_id)
 
 
 def list_handoffs(
@@ -360,10 +327,4 @@ def _get(uow: UnitOfWork, handoff_id: int) -> Handoff:
 def _record(row: Handoff) -> HandoffRecord:
     return from_row(
         HandoffRecord, row, reasons=tuple(str(r) for r in row.reasons), summary=dict(row.summary)
-    )
-
-
-def _step(row: HandoffStep) -> HandoffStepRecord:
-    return HandoffStepRecord(
-        row.id, row.handoff_id, row.at, row.action, row.staff_id, row.rule, dict(row.detail)
     )

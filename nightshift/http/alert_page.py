@@ -2,15 +2,12 @@
 how to reach them, their latest site activity collapsed ("viewed S6012 x4"), a link to their
 console timeline, the audit trail. One self-contained page, no framework and no external
 files, that reads the signed API at the same address (`staff_alerts`) and offers acknowledge
-and resolve."""
+and resolve; it extends the staff pages' base, as the handoff's does (`handoff_page`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from functools import cache
-from html import escape
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -19,21 +16,16 @@ from crm_store import alerts, customers, shopper_events, staff
 from crm_store.records import StaffRecord
 from crm_store.shopper_events import ShopperEventRecord
 from crm_store.uow import UnitOfWork
+from nightshift.http.handoff_page import staff_page
 from nightshift.http.handoffs import ActingAs, StepOut, step_rows
 
-PAGE = Path(__file__).with_name("pages") / "alert.html"
 ACTIVITY_DAYS = 14  # how far back the page reads the customer's site activity
 ACTIVITY_LINES = 8
 TIMELINE = "/console/customers/{customer_id}"
 
 
-@cache
-def _template() -> str:
-    return PAGE.read_text(encoding="utf-8")
-
-
 def alert_page(dealership: str, alert_id: int) -> str:
-    return _template().replace("__ID__", str(alert_id)).replace("__DEALER__", escape(dealership))
+    return staff_page("alert.html", id=alert_id, dealer=dealership)
 
 
 class AlertOut(BaseModel):
