@@ -10,13 +10,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from contracts.clock import Clock, SystemClock
 from crm_store import migrate
 from crm_store.db import Store
 from nightshift.app import create_app
@@ -83,16 +86,32 @@ def serving(app: FastAPI, port: int) -> Iterator[str]:
         thread.join(timeout=15)
 
 
+class OnShift:
+    """Real time, moved to a Monday at 10:30 in Ventura, when the demo's salespeople are on
+    shift: a served app whose routing ladder must page someone, whatever the hour the test
+    runs at (a real clock after 8 p.m. would queue every handoff for the next shift)."""
+
+    def __init__(self) -> None:
+        monday = datetime(2026, 3, 9, 10, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
+        self._shift: timedelta = monday - SystemClock().now()
+
+    def now(self) -> datetime:
+        return SystemClock().now() + self._shift
+
+
 @contextmanager
-def serving_demo(folder: Path, models_dir: Path, **settings: Any) -> Iterator[tuple[str, Services]]:
+def serving_demo(
+    folder: Path, models_dir: Path, clock: Clock | None = None, **settings: Any
+) -> Iterator[tuple[str, Services]]:
     """The real app over a freshly loaded demo dealership in `folder`, served on a free port
-    that its settings name as its public address; yields (base URL, the app's Services)."""
+    that its settings name as its public address, on `clock` (default: the real one);
+    yields (base URL, the app's Services)."""
     port = free_port()
     ready = demo_settings(folder, public_base_url=f"http://127.0.0.1:{port}", **settings)
     migrate.upgrade(ready.database_url)
     store = Store(ready.database_url)
     apply_world(store, load_world_file(DEMO))
     store.dispose()
-    app = create_app(ready, models_dir=models_dir)
+    app = create_app(ready, clock=clock, models_dir=models_dir)
     with serving(app, port) as base:
         yield base, services_of(app)

@@ -16,14 +16,15 @@ from crm_store import conversations, handoffs, staff
 from crm_store.types import HandoffStatus
 from nightshift.http.services import Services
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
-from tests.helpers import serving_demo
+from tests.helpers import OnShift, serving_demo
 from tests.widget import REPLY_TIMEOUT_MS, conversation_id, first_message
 
 
 @pytest.fixture
 def served(tmp_path: Path, models_dir: Path) -> Iterator[tuple[str, Services]]:
-    """The real app, its workers running, on a free port over the demo dealership."""
-    with serving_demo(tmp_path, models_dir, inline_worker=True) as served:
+    """The real app, its workers running, on a free port over the demo dealership, at a
+    time when its salespeople are on shift."""
+    with serving_demo(tmp_path, models_dir, OnShift(), inline_worker=True) as served:
         yield served
 
 

@@ -9,23 +9,15 @@ without a reload. No console errors."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from contracts.clock import SystemClock
-from crm_store import conversations, handoffs, migrate, staff
-from crm_store.db import Store
+from crm_store import conversations, handoffs, staff
 from crm_store.models import Customer
-from nightshift.app import create_app
-from nightshift.http.deps import services_of
 from nightshift.http.services import Services
-from nightshift.world import apply_world, load_world_file
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
-from tests.demo import DEMO, demo_settings
-from tests.helpers import free_port, serving
+from tests.helpers import OnShift, serving_demo
 from tests.widget import REPLY_TIMEOUT_MS, conversation_id, first_message
 
 NEWS = "New handoff: Jordan \u2014 financing"
@@ -49,33 +41,11 @@ RECORD_NOTIFICATIONS = """
 """
 
 
-class OnShift:
-    """Real time, moved to a Monday at 10:30 in Ventura, when Maria is on shift."""
-
-    def __init__(self) -> None:
-        monday = datetime(2026, 3, 9, 10, 30, tzinfo=ZoneInfo("America/Los_Angeles"))
-        self._shift: timedelta = monday - SystemClock().now()
-
-    def now(self) -> datetime:
-        return SystemClock().now() + self._shift
-
-
 @pytest.fixture
 def served(tmp_path: Path, models_dir: Path) -> Iterator[tuple[str, Services]]:
-    port = free_port()
-    settings = demo_settings(
-        tmp_path,
-        public_base_url=f"http://127.0.0.1:{port}",
-        inline_worker=True,
-        console_live_poll_seconds=0.5,
-    )
-    migrate.upgrade(settings.database_url)
-    store = Store(settings.database_url)
-    apply_world(store, load_world_file(DEMO))
-    store.dispose()
-    app = create_app(settings, clock=OnShift(), models_dir=models_dir)
-    with serving(app, port) as base:
-        yield base, services_of(app)
+    settings = {"inline_worker": True, "console_live_poll_seconds": 0.5}
+    with serving_demo(tmp_path, models_dir, OnShift(), **settings) as served:
+        yield served
 
 
 def maria_owns(services: Services, public_id: str) -> str:
