@@ -8,7 +8,7 @@ and replaces its finance. The book-value table is saved whole: a new table repla
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
@@ -129,11 +129,51 @@ def save_owned_vehicle(
 
 def list_ownerships(uow: UnitOfWork, *, dealership_id: int) -> list[Ownership]:
     """Every owned vehicle of the dealership with its owner's name, by customer then VIN."""
+    return _ownerships(uow, OwnedVehicle.dealership_id == dealership_id)
+
+
+def ownerships_of(
+    uow: UnitOfWork, *, dealership_id: int, customer_ids: Collection[int]
+) -> dict[int, list[Ownership]]:
+    """The owned vehicles of these customers (one query whatever their number), by customer
+    id then VIN; a customer who owns none is absent."""
+    if not customer_ids:
+        return {}
+    found: dict[int, list[Ownership]] = {}
+    where = sa.and_(
+        OwnedVehicle.dealership_id == dealership_id,
+        OwnedVehicle.customer_id.in_(sorted(set(customer_ids))),
+    )
+    for owned in _ownerships(uow, where):
+        found.setdefault(owned.customer_id, []).append(owned)
+    return found
+
+
+def update_mileage(
+    uow: UnitOfWork, *, dealership_id: int, vin: str, mileage: int, on: date
+) -> bool:
+    """Record `mileage` read on `on` for the dealership's vehicle `vin` when it is newer than
+    the one known (a later date, or none known); True when it was recorded."""
+    row = uow.session.scalar(
+        sa.select(OwnedVehicle).where(
+            OwnedVehicle.dealership_id == dealership_id, OwnedVehicle.vin == vin
+        )
+    )
+    if row is None or (row.mileage_on is not None and row.mileage_on > on):
+        return False
+    if row.mileage_on == on and row.mileage is not None and row.mileage >= mileage:
+        return False
+    row.mileage, row.mileage_on, row.updated_at = mileage, on, uow.now()
+    uow.flush()
+    return True
+
+
+def _ownerships(uow: UnitOfWork, where: sa.ColumnElement[bool]) -> list[Ownership]:
     query = (
         sa.select(OwnedVehicle, VehicleFinance, Customer.name)
         .join(Customer, Customer.id == OwnedVehicle.customer_id)
         .outerjoin(VehicleFinance, VehicleFinance.owned_vehicle_id == OwnedVehicle.id)
-        .where(OwnedVehicle.dealership_id == dealership_id)
+        .where(where)
         .order_by(OwnedVehicle.customer_id, OwnedVehicle.vin)
     )
     return [

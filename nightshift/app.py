@@ -31,6 +31,7 @@ from nightshift.http import (
     events,
     handoffs,
     home,
+    imports,
     inventory,
     site_signals,
     staff,
@@ -127,7 +128,7 @@ def create_app(
     app.add_middleware(  # 413, before InputGuard; a batch of shopper events may be larger
         BodyLimit,
         max_bytes=settings.max_body_bytes,
-        larger={"/api/events": events.EVENTS_MAX_BYTES},
+        larger={"/api/events": events.EVENTS_MAX_BYTES, **imports.LARGER},
     )
     app.include_router(home.router)
     app.include_router(dealerships.router)
@@ -135,6 +136,7 @@ def create_app(
     app.include_router(staff.router)
     app.include_router(appointments.router)
     app.include_router(events.router)
+    app.include_router(imports.router)
     app.include_router(inventory.router)
     app.include_router(site_signals.router)  # public: the dealer-site tag
     app.include_router(calendar.router)

@@ -9,12 +9,18 @@
       return_visit: {quiet_hours: 48, within_days: 14}
       service_equity: {}
       score: {test_drive_booked: 40, half_life_hours: 48}   # the lead score's weights
+      lifecycle: {equity_min_dollars: 2000, lease_end_months: 6}   # equity and lifecycle flags
+      outreach: {window_start: "09:00", cap_days: 14}   # proactive texts
 
 Every key is optional (an absent block, rule or key takes the default shown). Each rule
 also takes `enabled` (default true) and `urgent` (default false: the alert is routed like an
 ordinary handoff; urgent ones page the on-call manager after hours); `repeat_views: off` is
 short for `{enabled: false}`. What each rule means is in `signals.rules`. `score:` sets the
 points and half-lives of the lead score (`signals.score.Weights`: its fields and defaults).
+`lifecycle:` sets the thresholds of the equity and lifecycle flags and which of them alert
+on a service visit (`signals.lifecycle_config.LifecycleConfig`). `outreach:` sets the send
+window (never wider than 08:00-21:00 in the recipient's time), the per-customer cap, the
+throttle per sending number and the audiences' lookback (`signals.outreach_config`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 
+from signals.lifecycle_config import LifecycleConfig
+from signals.outreach_config import OutreachConfig
 from signals.score import Weights
 
 RULES = ("repeat_views", "price_drop", "trade_in_finished", "return_visit", "service_equity")
@@ -52,13 +60,16 @@ def _toggle(value: Any) -> Any:
     return value
 
 
-def _weights(value: Any) -> Any:
-    # an empty `score:` block (YAML null) means the built-in weights
-    if value is None:
-        return {}
-    if not isinstance(value, dict | Weights):
-        raise ValueError(f"{value!r}: expected a mapping of weights, e.g. test_drive_booked: 40")
-    return value
+def _mapping(model: type[BaseModel], example: str) -> Callable[[Any], Any]:
+    # an empty sub-block (YAML null) means the built-in settings
+    def check(value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict | model):
+            raise ValueError(f"{value!r}: expected {example}")
+        return value
+
+    return check
 
 
 Count = Annotated[int, BeforeValidator(_whole(2, 50))]
@@ -141,7 +152,22 @@ class SignalsConfig(BaseModel):
     service_equity: Annotated[ServiceEquity, BeforeValidator(_toggle)] = Field(
         default_factory=ServiceEquity
     )
-    score: Annotated[Weights, BeforeValidator(_weights)] = Field(default_factory=Weights)
+    score: Annotated[
+        Weights,
+        BeforeValidator(_mapping(Weights, "a mapping of weights, e.g. test_drive_booked: 40")),
+    ] = Field(default_factory=Weights)
+    lifecycle: Annotated[
+        LifecycleConfig,
+        BeforeValidator(
+            _mapping(LifecycleConfig, "a mapping of the flags' settings, e.g. lease_end_months: 6")
+        ),
+    ] = Field(default_factory=LifecycleConfig)
+    outreach: Annotated[
+        OutreachConfig,
+        BeforeValidator(
+            _mapping(OutreachConfig, "a mapping of outreach settings, e.g. cap_days: 14")
+        ),
+    ] = Field(default_factory=OutreachConfig)
 
     @model_validator(mode="before")
     @classmethod

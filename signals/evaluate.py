@@ -5,7 +5,10 @@ For the customers the batch's new events belong to, read together (four queries 
 their number): their events reaching `max_event_age + lookback` back (what
 `signals.rules.evaluate` may look at for an event young enough to count; through the
 customer index, capped per customer), the vehicles they asked about, the labels of the
-vehicles named, their last conversation message; then each customer's new events in time
+vehicles named, their last conversation message; and, for those with a new `service_visit`,
+two more: the vehicles they own with their finance, and the dealership's book-value table,
+from which their equity and lifecycle flags are computed (`signals.lifecycle`, on today's
+date in the dealership's time zone); then each customer's new events in time
 order (4 views in one batch: the 4th fires), the firings deduped against their recent
 alerts and written (`signals.alerting.write`). The cost is those customers' events in the
 window, never all events.
@@ -16,13 +19,15 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from crm_store import conversations, shopper_events, vehicle_interest, vehicles
+from crm_store import conversations, ownership, shopper_events, vehicle_interest, vehicles
 from crm_store.alerts import AlertRecord
 from crm_store.uow import UnitOfWork
 from signals import alerting
 from signals.alerting import Rules
-from signals.facts import Asked, Firing, LastMessage, Seen, Shopper, VehicleLabel
-from signals.rules import evaluate
+from signals.facts import Asked, Firing, Flagged, LastMessage, Seen, Shopper, VehicleLabel
+from signals.lifecycle import assess, describe
+from signals.rules import SERVICE_VISIT, evaluate
+from signals.valuation import BookTableValuation
 
 # A customer's events read at once: far beyond any shopper (the repeat-view rule needs a
 # handful), a bound on a runaway sender.
@@ -94,17 +99,53 @@ def _shoppers(
         car.id: VehicleLabel.of(car) for car in vehicles.vehicles_by_ids(uow, vehicle_ids=named)
     }
     talked = conversations.last_talked(uow, customer_ids=arrived)
+    in_service = [c for c, fresh in arrived.items() if any(e.type == SERVICE_VISIT for e in fresh)]
+    flagged = _flagged(uow, rules, dealership_id, in_service, now)
     shoppers: list[tuple[Shopper, list[Seen]]] = []
     for customer_id, fresh in arrived.items():
         mine = asked.get(customer_id, [])
         ids = {e.vehicle_id for e in seen[customer_id]} | {a.vehicle_id for a in mine}
         last = talked.get(customer_id)
+        name, owned = flagged.get(customer_id, (None, None))
         shopper = Shopper(
             customer_id=customer_id,
             events=tuple(seen[customer_id]),
             vehicles={i: cars[i] for i in ids if i is not None and i in cars},
             asked=tuple(mine),
             last_message=None if last is None else LastMessage(at=last[0], channel=last[1].value),
+            has_equity_flag=None if owned is None else bool(owned),
+            flagged=owned or (),
+            name=name,
         )
         shoppers.append((shopper, fresh))
     return shoppers
+
+
+def _flagged(
+    uow: UnitOfWork,
+    rules: Rules,
+    dealership_id: int,
+    customer_ids: Collection[int],
+    now: datetime,
+) -> dict[int, tuple[str | None, tuple[Flagged, ...]]]:
+    """Each customer's name and the vehicles they own that raise a flag the dealership
+    alerts on in service (`LifecycleConfig.service_alert_flags`), in words; two queries
+    whatever the number of customers, none without any."""
+    if not customer_ids:
+        return {}
+    config = rules.config.lifecycle
+    owned = ownership.ownerships_of(uow, dealership_id=dealership_id, customer_ids=customer_ids)
+    table = ownership.list_book_values(uow, dealership_id=dealership_id) if owned else []
+    valuation = BookTableValuation(table, depreciation_per_year=config.depreciation_per_year)
+    today = now.astimezone(rules.zone).date()
+    found: dict[int, tuple[str | None, tuple[Flagged, ...]]] = {}
+    for customer_id in customer_ids:
+        cars = owned.get(customer_id, [])
+        flagged = []
+        for car in cars:
+            valued = valuation.value(car.vehicle, today=today)
+            result = assess(car.vehicle, valued=valued, today=today, config=config)
+            if any(f.kind in config.service_alert_flags for f in result.flags):
+                flagged.append(Flagged(describe(car.vehicle), tuple(f.words for f in result.flags)))
+        found[customer_id] = (cars[0].customer_name if cars else None, tuple(flagged))
+    return found

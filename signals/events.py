@@ -18,6 +18,15 @@ import) sends to `POST /api/events`, one JSON object or a list of up to 500.
 - `properties`: any JSON object up to `MAX_PROPERTIES_BYTES` bytes.
 - `dealership`: optional; when given it must be the slug of the API token's dealership.
 
+A `service_visit` (from the service department's system, or `nightshift import
+service-visits`) is a customer in the service lane: `at` is when they came in, or when the
+appointment was announced with `properties.appointment_at` (ISO 8601 with its offset) the
+time it is for. The service-to-sales alert (`signals.rules.service_equity`) fires when the
+event arrives for a visit today in the dealership's time zone (an appointment next week
+fires nothing, and does not fire later on its day: send the event again that morning), and
+not for an event older than `max_event_age_hours`. Optional `properties`: `ro_number`,
+`mileage`, `advisor`.
+
 ASC names. The Automotive Standards Council's GA4 event standard (`asc_*` names, sent by
 most dealer website platforms) is accepted as is; where one of ours means the same, the ASC
 name maps onto it and is kept in `sent_as`:

@@ -77,12 +77,25 @@ class LastMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class Flagged:
+    """A vehicle of the customer's that raises a flag the dealership alerts on in service,
+    in words: "2021 Honda CR-V EX, 41,200 mi" and each of its flags ("about $4,200 equity
+    (18%) by book value table", "lease ends in 3 months (Mar 1, 2027)")."""
+
+    vehicle: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Shopper:
     """What is known of one customer when one of their events arrives.
 
     `events`: their stored events reaching at least `SignalsConfig.lookback` back (the new
     event may be among them; later ones are ignored). `vehicles`: labels of the vehicles
-    those events name. `has_equity_flag`: None while unknown (issue 19 computes it).
+    those events name. `has_equity_flag`: whether a vehicle they own raises a flag the
+    dealership alerts on in service (`LifecycleConfig.service_alert_flags`), those vehicles
+    in `flagged`; None when not looked at (only customers with a new `service_visit` are).
+    `name`: the customer's, when known.
     """
 
     customer_id: int
@@ -91,6 +104,8 @@ class Shopper:
     asked: Sequence[Asked] = ()
     last_message: LastMessage | None = None
     has_equity_flag: bool | None = None
+    flagged: Sequence[Flagged] = ()
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,7 +154,9 @@ def import_owners(
     """Store the parsed rows in the caller's unit of work (module docstring)."""
     created = updated = new_customers = 0
     for row in rows:
-        customer_id, new = _customer(uow, dealership_id, row)
+        customer_id, new = find_or_create_customer(
+            uow, dealership_id=dealership_id, name=row.name, phone=row.phone, email=row.email
+        )
         new_customers += new
         if save_owned_vehicle(
             uow, dealership_id=dealership_id, customer_id=customer_id, vehicle=row.vehicle
@@ -169,35 +171,42 @@ def import_book_values(uow: UnitOfWork, *, dealership_id: int, rows: Sequence[Bo
     return replace_book_values(uow, dealership_id=dealership_id, values=rows)
 
 
-def _customer(uow: UnitOfWork, dealership_id: int, row: OwnerRow) -> tuple[int, bool]:
-    """The customer by phone, else by e-mail, else a new one; with the row's contacts."""
+def find_or_create_customer(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    name: str | None,
+    phone: str | None,
+    email: str | None,
+    source: str = "owners import",
+) -> tuple[int, bool]:
+    """The customer by phone, else by e-mail, else a new one (True when new); with the
+    row's contacts filled in, never erasing what is known."""
     found = None
-    if row.phone:
-        found = customers.find_by_phone(uow, dealership_id=dealership_id, phone=row.phone)
-    if found is None and row.email:
+    if phone:
+        found = customers.find_by_phone(uow, dealership_id=dealership_id, phone=phone)
+    if found is None and email:
         ids = customers.owners_of_contacts(
-            uow, dealership_id=dealership_id, phones=(), emails=[row.email]
+            uow, dealership_id=dealership_id, phones=(), emails=[email]
         )
         found = customers.get_customer(uow, customer_id=min(ids)) if ids else None
-    if found is None and row.phone:
+    if found is None and phone:
         found, created = customers.get_or_create_by_phone(
-            uow, dealership_id=dealership_id, phone=row.phone, source="owners import"
+            uow, dealership_id=dealership_id, phone=phone, source=source
         )
     elif found is None:
         found = customers.create_customer(
-            uow, dealership_id=dealership_id, source="owners import", name=row.name
+            uow, dealership_id=dealership_id, source=source, name=name
         )
         created = True
     else:
         created = False
-    customers.update_contact(
-        uow, customer_id=found.id, name=row.name, email=row.email, phone=row.phone
-    )
+    customers.update_contact(uow, customer_id=found.id, name=name, email=email, phone=phone)
     return found.id, created
 
 
 def _owner(row: Row) -> OwnerRow | None:
-    name, phone, email = row.text("name"), _phone(row), row.email("email")
+    name, phone, email = row.text("name"), phone_of(row), row.email("email")
     if not row.raw("phone") and not row.raw("email"):
         row.problem("phone", "empty, and so is email; expected the owner's phone or e-mail")
     vin = row.raw("vin").upper()
@@ -226,7 +235,7 @@ def _owner(row: Row) -> OwnerRow | None:
     return OwnerRow(line=row.line, name=name, phone=phone, email=email, vehicle=vehicle)
 
 
-def _phone(row: Row) -> str | None:
+def phone_of(row: Row) -> str | None:
     raw = row.raw("phone")
     if not raw:
         return None

@@ -12,8 +12,16 @@ dealership's time zone. They say what fired and why in words; they do not route 
 - `return_visit`: the first site event (`SITE_TYPES`) after the customer's conversation went
   quiet (no message for `quiet_hours`), within `within_days` of going quiet; one per
   customer (no vehicle in its key) whatever the pages seen.
-- `service_equity`: a `service_visit` by a customer whose equity flag is set (True; None,
-  unknown, is not set).
+- `service_equity`: a `service_visit` for a visit today by a customer whose equity flag is
+  set (True; None, unknown, is not set; which flags count: `LifecycleConfig`). The visit's
+  time is `properties.appointment_at` (ISO 8601 with its offset) when given, else the
+  event's `at`; it fires when that time falls on today's date in the dealership's time
+  zone (an appointment next week, or a visit yesterday, does not). An `appointment_at`
+  that is not such a time fires nothing: its day is unknown. The reason names the
+  customer, the time and each flagged vehicle with its flags: "Jane Ortiz is in service at
+  10:00; 2021 Honda CR-V EX, 41,200 mi; about $4,200 equity (18%) by book value table;
+  lease ends in 3 months (Mar 1, 2027)". No vehicle in its key: one per customer per
+  `dedupe_hours`.
 - `price_drop` (an inventory change, not an event) is in `signals.price_drop`.
 
 Events are ordered by time, then by stored id: of two events at the same instant, the one
@@ -31,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from signals.config import SignalsConfig
 from signals.facts import Asked, Firing, Seen, Shopper
-from signals.words import ago, by_channel, day, ordinal, span
+from signals.words import ago, by_channel, clock, day, ordinal, span
 
 VDP_VIEW = "vdp_view"
 PRICE_WATCH = "price_watch"
@@ -114,8 +122,26 @@ def service_equity(
     rule = config.service_equity
     if not rule.enabled or event.type != SERVICE_VISIT or shopper.has_equity_flag is not True:
         return []
-    reason = f"Service visit on {day(event.at, zone, now)} by a customer whose equity flag is set"
-    return [_firing("service_equity", shopper, event.vehicle_id, reason, now, rule.urgent, zone)]
+    visit = visit_at(event)
+    if visit is None or visit.astimezone(zone).date() != now.astimezone(zone).date():
+        return []
+    doing = "has a service appointment" if visit > now else "is in service"
+    words = [f"{shopper.name or 'A customer with an equity flag'} {doing} at {clock(visit, zone)}"]
+    words += [w for car in shopper.flagged for w in (car.vehicle, *car.flags)]
+    return [_firing("service_equity", shopper, None, "; ".join(words), now, rule.urgent, zone)]
+
+
+def visit_at(event: Seen) -> datetime | None:
+    """When a service visit is: `properties.appointment_at` when given, else the event's
+    `at`; None when `appointment_at` is not an ISO 8601 time with its offset."""
+    given = event.properties.get("appointment_at")
+    if given is None:
+        return event.at
+    try:
+        at = datetime.fromisoformat(given) if isinstance(given, str) else None
+    except ValueError:
+        return None
+    return at if at is not None and at.tzinfo is not None else None
 
 
 def deduped(

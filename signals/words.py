@@ -44,6 +44,11 @@ def day(at: datetime, zone: ZoneInfo, now: datetime) -> str:
     return text if local.year == now.astimezone(zone).year else f"{text}, {local.year}"
 
 
+def clock(at: datetime, zone: ZoneInfo) -> str:
+    """ "09:30" in the dealership's time zone (24-hour, as the console writes times)."""
+    return f"{at.astimezone(zone):%H:%M}"
+
+
 def money(amount: Decimal) -> str:
     """ "$1,500" for whole dollars, "$1,499.50" otherwise."""
     if amount == amount.to_integral_value():

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from nightshift.cli.imports import dealership_work
+from signals import alerting
 from signals.equity_report import flagged_owners
-from signals.lifecycle_config import LifecycleConfig
 
 app = typer.Typer(help="Equity and lifecycle flags.", no_args_is_help=True)
 
@@ -34,7 +34,8 @@ def report(
         today: date = (
             as_of.date() if as_of else uow.now().astimezone(ZoneInfo(dealer.timezone)).date()
         )
-        found = flagged_owners(uow, dealership_id=dealer.id, today=today, config=LifecycleConfig())
+        rules = alerting.load(uow, dealership_id=dealer.id).config  # `signals: {lifecycle: ...}`
+        found = flagged_owners(uow, dealership_id=dealer.id, today=today, config=rules.lifecycle)
     if as_json:
         typer.echo(json.dumps([f.as_json() for f in found], indent=2, ensure_ascii=False))
     elif not found:

@@ -1,6 +1,7 @@
-"""`nightshift import owners | book-values FILE --dealership SLUG`: load a dealership's CSV
-of customers' vehicles and loans or leases, or its book-value table (the headers are in
-`signals.owner_import`).
+"""`nightshift import owners | book-values | service-visits FILE --dealership SLUG`: load a
+dealership's CSV of customers' vehicles and loans or leases, its book-value table (the
+headers are in `signals.owner_import`) or its service visits (`signals.service_import`: a
+flagged customer's visit today alerts their salesperson).
 
 A bad file prints every problem (line, column, value, what was expected) on stderr, writes
 nothing and exits 1; an unknown dealership exits 2; a good file is imported in one
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -29,6 +31,7 @@ from signals.owner_import import (
     parse_book_values,
     parse_owners,
 )
+from signals.service_import import import_service_visits, parse_service_visits
 
 T = TypeVar("T")
 app = typer.Typer(help="Import a dealership's CSV files.", no_args_is_help=True)
@@ -56,6 +59,21 @@ def book_values(file: CsvFile, dealership: DealershipSlug) -> None:
     with dealership_work(dealership) as (uow, dealer):
         count = import_book_values(uow, dealership_id=dealer.id, rows=rows)
     typer.echo(f"{file.name}: book-value table replaced; {count} rows")
+
+
+@app.command("service-visits")
+def service_visits(file: CsvFile, dealership: DealershipSlug) -> None:
+    """Import service visits as `service_visit` events (an RO number seen before is skipped);
+    a visit's mileage updates the owned vehicle's when newer."""
+    with dealership_work(dealership) as (uow, dealer):
+        zone = ZoneInfo(dealer.timezone)
+        rows = _parsed(file, lambda data: parse_service_visits(data, zone=zone, now=uow.now()))
+        done = import_service_visits(uow, dealership_id=dealer.id, rows=rows, zone=zone)
+    typer.echo(
+        f"{file.name}: {done.visits} visits imported ({done.duplicates} seen before); "
+        f"{done.customers_created} new customers, {done.mileages_updated} mileages updated, "
+        f"{done.alerts} alerts"
+    )
 
 
 @contextmanager

@@ -51,6 +51,10 @@ BODIES: dict[str, dict[str, Any]] = {
 }
 QUERIES: dict[str, dict[str, str]] = {
     "/api/dealerships/{slug}/show-rate": {"start": "2026-03-01", "end": "2026-03-09"},
+    # a CSV import names the dealership it is for, as the CLI's --dealership does
+    "/api/imports/owners": {"dealership": SLUG},
+    "/api/imports/book-values": {"dealership": SLUG},
+    "/api/imports/service-visits": {"dealership": SLUG},
 }
 
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from contracts.clock import FrozenClock
 from signals.config import SignalsConfig
-from signals.facts import Asked, Firing, LastMessage, Seen, Shopper, VehicleLabel
+from signals.facts import Asked, Firing, Flagged, LastMessage, Seen, Shopper, VehicleLabel
 from signals.rules import deduped, evaluate
 
 ZONE = ZoneInfo("America/Denver")
@@ -31,6 +31,8 @@ class Feed:
     asked: list[Asked] = field(default_factory=list)
     last_message: LastMessage | None = None
     equity: bool | None = None
+    flagged: tuple[Flagged, ...] = ()
+    name: str | None = None
 
     def send(
         self,
@@ -71,6 +73,8 @@ class Feed:
             asked=tuple(self.asked),
             last_message=self.last_message,
             has_equity_flag=self.equity,
+            flagged=self.flagged,
+            name=self.name,
         )
 
     def views(self, *gaps: timedelta, vehicle: VehicleLabel | None = OUTBACK) -> list[list[Firing]]:

@@ -115,7 +115,7 @@ def test_service_visit_with_the_equity_flag(flag: bool | None, alerts: int) -> N
     assert len(fired) == alerts
     if fired:
         assert fired[0].rule == "service_equity"
-        assert fired[0].reason == "Service visit on May 12 by a customer whose equity flag is set"
+        assert fired[0].reason == "A customer with an equity flag is in service at 10:00"
 
 
 def test_service_equity_disabled() -> None:

@@ -4,6 +4,8 @@ built-in weights (so a world written out loads back to the same weights)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from crm_store import customers
@@ -13,7 +15,9 @@ from evals.world_snapshot import world_block
 from nightshift.world import parse_world
 from nightshift.world.apply import apply_world
 from nightshift.world.loader import validate_world
+from nightshift.world.schema import WorldSpec
 from signals import alerting
+from signals.config import SignalsConfig
 from signals.score import Weights
 from tests.signals.test_config import WORLD, problems
 
@@ -56,19 +60,16 @@ signals:
     ]
 
 
-def test_stored_and_exported_weights_load_back_the_same(store: Store) -> None:
-    world = parse_world(
-        WORLD
-        + "signals:\n  dedupe_hours: 12\n"
-        + "  score: {test_drive_booked: 40, half_life_hours: 48, test_drive_missed: -20}\n"
-    )
+def exported(store: Store, world: WorldSpec) -> tuple[SignalsConfig, dict[str, Any], SignalsConfig]:
+    """The world's `signals:` as applied and loaded back, as a QA scenario's world exports
+    it (`evals.export`), and that export validated again."""
     dealer = apply_world(store, world).dealership
     with store.unit_of_work() as uow:
         config = alerting.load(uow, dealership_id=dealer.id).config
         shopper = customers.upsert_customer(
             uow, dealership_id=dealer.id, phone="5551230001", name="Dana Ruiz"
         )
-        exported = world_block(  # a QA scenario's world, as `evals.export` writes it
+        block = world_block(
             uow,
             dealer,
             Pseudonyms(),
@@ -77,13 +78,23 @@ def test_stored_and_exported_weights_load_back_the_same(store: Store) -> None:
             began=uow.now(),
             conversation_id=0,
         )
+    again = validate_world(yaml.safe_load(yaml.safe_dump(block)), source="scenario.yaml")
+    return config, block["signals"], again.signals
+
+
+def test_stored_and_exported_weights_load_back_the_same(store: Store) -> None:
+    world = parse_world(
+        WORLD
+        + "signals:\n  dedupe_hours: 12\n"
+        + "  score: {test_drive_booked: 40, half_life_hours: 48, test_drive_missed: -20}\n"
+    )
+    config, block, again = exported(store, world)
     assert config == world.signals
-    assert exported["signals"] == {  # only what differs from the defaults
+    assert block == {  # only what differs from the defaults
         "dedupe_hours": 12,
         "score": {"half_life_hours": 48, "test_drive_booked": 40, "test_drive_missed": -20},
     }
-    again = validate_world(yaml.safe_load(yaml.safe_dump(exported)), source="scenario.yaml")
-    assert again.signals == config
+    assert again == config
 
 
 def test_a_dealership_back_on_the_built_in_weights_stores_and_exports_none(
