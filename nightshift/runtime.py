@@ -48,6 +48,7 @@ from nightshift.jobs.quarantine import ShopperMessages
 from nightshift.jobs.runner import LEASE, JobRunner
 from nightshift.settings import Settings
 from signals import alerting
+from signals.outreach_send import OutreachJobs
 from signals.score_facts import lead_score
 
 
@@ -173,6 +174,7 @@ def open_runtime(
                     **follow_ups.handlers(),
                     **flow.handlers(),
                     **cleanup.handlers(),
+                    **OutreachJobs(store, on_queued=dispatcher.kick).handlers(),
                 },
                 # A short lease, renewed while a job runs: a dead worker's job is back within
                 # seconds. A turn gives up after the engine timeout, so a job still running

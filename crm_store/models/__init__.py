@@ -22,6 +22,7 @@ from crm_store.models.dealership import (
     Vehicle,
 )
 from crm_store.models.inbox import CannedReply, ConversationInbox, ConversationNote
+from crm_store.models.outreach import Campaign, OutreachAttempt
 from crm_store.models.ownership import BookValue, OwnedVehicle, VehicleFinance
 from crm_store.models.signals import Alert, AlertStep, ShopperEvent, VehicleInterest, VisitorLink
 from crm_store.models.work import Appointment, Handoff, HandoffStep, Job, OutboxItem
@@ -35,6 +36,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BookValue",
+    "Campaign",
     "CannedReply",
     "ChannelIdentity",
     "ConsentRecord",
@@ -50,6 +52,7 @@ __all__ = [
     "KnowledgeDoc",
     "Message",
     "OutboxItem",
+    "OutreachAttempt",
     "OwnedVehicle",
     "ShopperEvent",
     "SignInLink",

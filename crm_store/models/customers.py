@@ -37,6 +37,8 @@ class Customer(Base):
     # Phones and e-mails the shopper typed beyond the channel's verified address (which is
     # never replaced by a typed one): [{"kind": "phone"|"email", "value": ..., "at": iso}].
     extra_contacts: Mapped[list[Any] | None] = mapped_column(default=list)
+    # the shopper's IANA time zone when known (outreach quiet hours); NULL: from the phone
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -271,6 +271,7 @@ def _register_subcommands() -> None:
     from nightshift.cli.equity import app as equity_app
     from nightshift.cli.imports import app as imports_app
     from nightshift.cli.jobs import app as jobs_app
+    from nightshift.cli.outreach import app as outreach_app
     from nightshift.cli.staff import app as staff_app
     from nightshift.cli.timeline import timeline_command
     from nightshift.cli.tokens import app as tokens_app
@@ -286,6 +287,7 @@ def _register_subcommands() -> None:
     app.add_typer(staff_app, name="staff", help="Staff console sign-in: invites, login links.")
     app.add_typer(imports_app, name="import", help="Import owners and finance, book values.")
     app.add_typer(equity_app, name="equity", help="Equity and lifecycle flags: the report.")
+    app.add_typer(outreach_app, name="outreach", help="SMS outreach campaigns: start, report.")
 
 
 _register_subcommands()

@@ -1,7 +1,9 @@
 """SMS compliance keywords: STOP and friends revoke consent, START restores it, HELP informs.
 
-Only a whole message counts ("stop" yes, "stop texting me so much" no): carriers treat these
-keywords the same way.
+A keyword counts only as a whole message ("stop" yes, "stop by at 5" no): carriers treat
+these keywords the same way. An opt-out in plain words ("stop texting me", "take me off your
+list": `signals.outreach_opt_out`) is a STOP too; consent is per customer, so it ends every
+outreach campaign at once (their queued texts are suppressed at send time).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from crm_store.db import Store
 from crm_store.phones import display_phone
 from crm_store.records import CustomerRecord, DealershipRecord
 from crm_store.types import Consent
+from signals.outreach_opt_out import opts_out
 
 Keyword = Literal["stop", "start", "help"]
 _STOP = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "opt out", "optout"}
@@ -29,7 +32,7 @@ def keyword(body: str) -> Keyword | None:
         return "start"
     if word in _HELP:
         return "help"
-    return None
+    return "stop" if opts_out(body) else None
 
 
 def apply(

@@ -1,0 +1,119 @@
+"""Outreach rules, pure: who may be texted, when (the recipient's local send window), how
+often (a per-customer cap across campaigns), at what pace (the sending number's throttle),
+and the disclosure every outreach text ends with.
+
+Time zone of a recipient: theirs when the customer record has one, else the single zone of
+their phone's area code, else the dealership's (an area code spanning zones, or a toll-free
+number, names no zone). The quiet hours are about the recipient's clock, not the store's.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from phonenumbers import timezone as phone_zones
+
+from crm_store.outreach import AttemptReason
+from crm_store.types import Consent
+from signals.outreach_config import OutreachConfig
+
+
+def recipient_zone(customer_zone: str | None, phone: str | None, dealer_zone: str) -> str:
+    if customer_zone and _known(customer_zone):
+        return customer_zone
+    if phone:
+        try:
+            zones = phone_zones.time_zones_for_number(phonenumbers.parse(phone, "US"))
+        except phonenumbers.NumberParseException:
+            zones = ()
+        if len(zones) == 1 and _known(zones[0]):
+            return str(zones[0])
+    return dealer_zone
+
+
+def _known(zone: str) -> bool:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def barred(*, consent: Consent, phone: str | None) -> AttemptReason | None:
+    """Why this customer may not be texted at all (None: they may). Only a recorded GRANTED
+    consent counts: unknown is no."""
+    if not phone:
+        return AttemptReason.NO_PHONE
+    if consent is Consent.REVOKED:
+        return AttemptReason.OPTED_OUT
+    if consent is not Consent.GRANTED:
+        return AttemptReason.NO_CONSENT
+    return None
+
+
+def next_allowed(at: datetime, zone: str, config: OutreachConfig) -> datetime:
+    """`at` when it is inside the recipient's send window, else the window's next opening."""
+    tz = ZoneInfo(zone)
+    local = at.astimezone(tz)
+    if config.window_start <= local.time() < config.window_end:
+        return at
+    day = local.date() if local.time() < config.window_start else local.date() + timedelta(1)
+    return datetime.combine(day, config.window_start, tzinfo=tz).astimezone(at.tzinfo)
+
+
+def over_cap(recent: Iterable[datetime], now: datetime, config: OutreachConfig) -> bool:
+    """Whether the outreach texts a customer had (or has queued) since `cap_days` ago
+    already reach the cap."""
+    since = now - timedelta(days=config.cap_days)
+    return sum(1 for at in recent if at >= since) >= config.cap_count
+
+
+def with_disclosure(text: str, *, dealership: str, config: OutreachConfig) -> str:
+    """The text, then who is writing and that it is automated, and how to stop it."""
+    note = (
+        f"- {config.assistant_name}, {dealership}'s AI assistant (automated). "
+        "Reply STOP to opt out."
+    )
+    return f"{text.strip()}\n{note}"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    at: datetime
+    deferred: bool  # moved out of the recipient's quiet hours
+
+
+class SendSchedule:
+    """The sending number's timetable: every planned send at least `throttle_seconds` apart
+    from every other (already `taken` ones included), each inside its recipient's window."""
+
+    def __init__(self, taken: Sequence[datetime], config: OutreachConfig) -> None:
+        self.config = config
+        self.gap = timedelta(seconds=config.throttle_seconds)
+        self.times = sorted(taken)
+
+    def place(self, earliest: datetime, zone: str) -> Slot:
+        at = next_allowed(earliest, zone, self.config)
+        deferred = at != earliest
+        while True:
+            clash = self._clash(at)
+            if clash is None:
+                bisect.insort(self.times, at)
+                return Slot(at, deferred)
+            moved = next_allowed(clash + self.gap, zone, self.config)
+            deferred = deferred or moved != clash + self.gap
+            at = moved
+
+    def _clash(self, at: datetime) -> datetime | None:
+        """The latest planned send closer than the gap to `at`, if any."""
+        i = bisect.bisect_left(self.times, at - self.gap + timedelta(microseconds=1))
+        clash = None
+        while i < len(self.times) and self.times[i] < at + self.gap:
+            clash = self.times[i]
+            i += 1
+        return clash
