@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from crm_store.records import ShowRate
+
 
 @dataclass(frozen=True, slots=True)
 class Tally:
@@ -59,6 +61,17 @@ class Durations:
         return Durations(
             percentile(seconds, 50), percentile(seconds, 90), Tally.of(i for i, _ in waits)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Bookings:
+    """Test drives booked by one kind of booker: all of them (cancelled ones aside), those
+    the shopper came to, those they missed, and the show rate."""
+
+    test_drives: Tally
+    showed: Tally
+    no_show: Tally
+    show_rate: ShowRate
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:

@@ -4,9 +4,12 @@ URL never carries ids to trust), the numbers as text, and the data the charts dr
 
 Figure names: `assistant_first_reply`, `human_first_reply`, `ack_time` (the conversations
 measured); `acked_within_timeout` / `acked_known`, `after_hours` / `shopper_wrote`,
-`booked` / `conversations` (a share's part / whole); `{assistant,staff}_{drives,showed,
-no_show}`; `reason:NAME`; `ack_staff:ID`; `day:YYYY-MM-DD:{conversations,handoffs,booked,
-after_hours}`.
+`booked` / `conversations`, `outreach_{replied,booked}` / `outreach_sent` (a share's part /
+whole); `{assistant,staff}_{drives,showed,
+no_show}`; `source:NAME:{drives,showed,no_show}` (show rate by source); `reason:NAME`;
+`ack_staff:ID`; `day:YYYY-MM-DD:{conversations,handoffs,booked,after_hours}`. Service
+retention clicks through to customers, not conversations: its lists are
+`RETENTION_LISTS` (`/console/kpis/customers?list=...`).
 """
 
 from __future__ import annotations
@@ -17,13 +20,27 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from console.kpi_figures import Tally
-from console.kpis import MAX_DAYS, Bookings, KpiReport
+from console.kpi_figures import Bookings, Tally
+from console.kpis import MAX_DAYS, KpiReport
 from crm_store.errors import InvalidValue
+from crm_store.retention import Which
 from handoff.pagers import reason_label
 
 DEFAULT_DAYS = 30
 LIST_PATH = "/console/kpis/conversations"
+CUSTOMERS_PATH = "/console/kpis/customers"
+RETENTION_LISTS: dict[Which, str] = {
+    "sold": "Customers sold to",
+    "returned": "Sold to, and back for service",
+    "lapsed": "Sold to, no service visit",
+}
+SOURCE_LABELS = {
+    "sms": "Assistant, by text",
+    "web": "Assistant, web chat",
+    "outreach": "Assistant, after outreach",
+    "staff": "Staff",
+    "assistant": "Assistant, conversation deleted",
+}
 SERIES = {
     "conversations": "Conversations",
     "handoffs": "Handoffs",
@@ -88,12 +105,23 @@ def figures(report: KpiReport, names: Mapping[int, str] | None = None) -> dict[s
         "shopper_wrote": Figure("Started by a shopper", report.after_hours.whole),
         "booked": Figure("Led to a test drive", report.conversations_to_booking.part),
         "conversations": Figure("Conversations", report.conversations_to_booking.whole),
+        "outreach_sent": Figure("Outreach texts sent", report.outreach_replied.whole),
+        "outreach_replied": Figure("Outreach texts answered", report.outreach_replied.part),
+        "outreach_booked": Figure(
+            "Outreach texts that led to a test drive", report.outreach_booked.part
+        ),
     }
     for who, bookings in (("assistant", report.by_assistant), ("staff", report.by_staff)):
         by = f"booked by {who}"
         found[f"{who}_drives"] = Figure(f"Test drives {by}", bookings.test_drives)
         found[f"{who}_showed"] = Figure(f"Test drives {by}: showed", bookings.showed)
         found[f"{who}_no_show"] = Figure(f"Test drives {by}: no show", bookings.no_show)
+    for sourced in report.by_source:
+        by = f"booked from {source_label(sourced.source)}"
+        b = sourced.bookings
+        found[f"source:{sourced.source}:drives"] = Figure(f"Test drives {by}", b.test_drives)
+        found[f"source:{sourced.source}:showed"] = Figure(f"Test drives {by}: showed", b.showed)
+        found[f"source:{sourced.source}:no_show"] = Figure(f"Test drives {by}: no show", b.no_show)
     for reason in report.handoffs_by_reason:
         found[f"reason:{reason.reason}"] = Figure(
             f"Handoffs: {reason_label(reason.reason)}", reason.handoffs
@@ -116,10 +144,27 @@ def figures(report: KpiReport, names: Mapping[int, str] | None = None) -> dict[s
 
 def link(figure: str, shown: Period, staff_id: int | None) -> str:
     """The click-through URL of `figure` over `shown` (and the salesperson filter)."""
-    query = {"figure": figure, "from": shown.start.isoformat(), "to": shown.last.isoformat()}
+    return _url(LIST_PATH, {"figure": figure}, shown, staff_id)
+
+
+def customers_link(which: str, shown: Period, staff_id: int | None) -> str:
+    """The URL of one retention list (`RETENTION_LISTS`) as of the end of `shown`."""
+    return _url(CUSTOMERS_PATH, {"list": which}, shown, staff_id)
+
+
+def _url(path: str, query: dict[str, str], shown: Period, staff_id: int | None) -> str:
+    query = {**query, "from": shown.start.isoformat(), "to": shown.last.isoformat()}
     if staff_id is not None:
         query["staff"] = str(staff_id)
-    return f"{LIST_PATH}?{urlencode(query)}"
+    return f"{path}?{urlencode(query)}"
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(source, source)
+
+
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{round(rate * 100)}%"
 
 
 def wait(seconds: float | None) -> str:

@@ -35,10 +35,27 @@ Definitions (all waits in seconds, p50/p90 nearest-rank; None where nothing was 
   show rates are `show_rate`'s (showed / (showed + no show)).
 - **Conversations to booking**: of the conversations started in the period, those with at
   least one test drive booked in them that is not cancelled.
+- **Show rate by source**: the same test drives, grouped by where the booking came from
+  (`crm_store.show_rate.SOURCES`): `sms` or `web`, the channel of the conversation the
+  assistant booked it in; `outreach` for an assistant booking in a conversation that had
+  been sent an outreach text before the booking was made (ahead of its channel); `staff` for
+  every booking not by the assistant. Each with showed, no show and the show rate.
+- **Outreach reply and booking rates** (`crm_store.outreach_kpis`): of the outreach texts
+  sent in the period, the share whose shopper wrote in that conversation, and the share with
+  a test drive (not cancelled) booked in that conversation, within `outreach_days` (7) x 24
+  hours of the text (elapsed time, so across a DST change too). Any answer counts, an
+  opt-out too: the rate says the text reached someone.
+- **Service retention** (`crm_store.retention`): of the customers the dealership sold a
+  vehicle to (owned, `bought_here`, with a purchase date) on the `retention_years` (3) years
+  of local days before the period's end, the share with a `service_visit` event in the 12
+  months before the period's end (from local midnight of that day a year earlier). It is a
+  standing figure as of the end, not a count of the period's rows: a one-day period gives the
+  same as a month ending the same day.
 
 With `staff_id`, every figure is limited to that staff member: conversations assigned to them
 in the inbox, or whose customer is theirs, or that hold a handoff or a test drive of theirs;
-handoffs assigned to them; test drives with them.
+handoffs assigned to them; test drives with them; outreach texts to and retention of the
+customers assigned to them.
 """
 
 from __future__ import annotations
@@ -49,16 +66,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from console.kpi_figures import Durations, Share, Tally
-from crm_store import dealerships, reports, show_rate
+from console.kpi_figures import Bookings, Durations, Share, Tally
+from console.kpi_lifecycle import SourceBookings, by_source, outreach_shares
+from crm_store import dealerships, outreach_kpis, reports, retention, show_rate
 from crm_store.errors import InvalidValue
 from crm_store.records import ShowRate
 from crm_store.reports import AppointmentFacts, ConversationFacts, HandoffFacts
+from crm_store.retention import Retention, Window
 from crm_store.types import AppointmentStatus
 from crm_store.uow import UnitOfWork
 from handoff.routing import open_now
+from signals.lifecycle import add_months
 
 MAX_DAYS = 366
+RETENTION_YEARS = 3
+OUTREACH_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +96,6 @@ class StaffAck:
 class ReasonCount:
     reason: str
     handoffs: Tally
-
-
-@dataclass(frozen=True, slots=True)
-class Bookings:
-    """Test drives booked by one kind of booker: all of them (cancelled ones aside), those
-    the shopper came to, those they missed, and the show rate."""
-
-    test_drives: Tally
-    showed: Tally
-    no_show: Tally
-    show_rate: ShowRate
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +128,12 @@ class KpiReport:
     after_hours: Share
     by_assistant: Bookings
     by_staff: Bookings
+    by_source: tuple[SourceBookings, ...]  # sms, web, staff, then any other source seen
+    outreach_replied: Share  # of the texts sent; the whole is every text sent
+    outreach_booked: Share
+    outreach_days: int
+    retention: Retention
+    retention_window: Window
     conversations_to_booking: Share
     days: tuple[DayPoint, ...]  # every day of the period, empty ones too
 
@@ -129,15 +146,20 @@ def dealership_kpis(
     *,
     staff_id: int | None = None,
     ack_minutes: float,
+    retention_years: int = RETENTION_YEARS,
+    outreach_days: int = OUTREACH_DAYS,
 ) -> KpiReport:
     """The report for the local days [start, end); `ack_minutes` is the routing ladder's ack
     timeout (`HandoffConfig.ack_minutes`, from the settings). A fixed number of queries
     whatever the volume: the dealership and its hours, then one per kind of fact
-    (conversations, handoffs, test drives) and one for the show rates."""
+    (conversations, handoffs, test drives), one for the show rates, one for the test drives
+    by source, one for the outreach texts and one for service retention."""
     if not 0 < (end - start).days <= MAX_DAYS:
         raise InvalidValue("end", end.isoformat(), f"a date 1 to {MAX_DAYS} days after {start}")
     if ack_minutes <= 0:
         raise InvalidValue("ack_minutes", ack_minutes, "a positive number of minutes")
+    if outreach_days < 1:
+        raise InvalidValue("outreach_days", outreach_days, "a whole number of days, 1 or more")
     dealer = dealerships.get_dealership_by_id(uow, dealership_id=dealership_id)
     zone = ZoneInfo(dealer.timezone)
     lo, hi = _midnight(start, zone), _midnight(end, zone)
@@ -152,6 +174,17 @@ def dealership_kpis(
     )
     rates = show_rate.by_source(
         uow, dealership_id=dealership_id, start=lo, end=hi, staff_id=staff_id
+    )
+    sourced = show_rate.drives_by_channel(
+        uow, dealership_id=dealership_id, start=lo, end=hi, staff_id=staff_id
+    )
+    texts = outreach_kpis.outreach_sent(
+        uow, dealership_id=dealership_id, start=lo, end=hi, staff_id=staff_id
+    )
+    replied, booked = outreach_shares(texts, outreach_days)
+    kept = retention_window(end, zone, retention_years)
+    retained = retention.service_retention(
+        uow, dealership_id=dealership_id, window=kept, staff_id=staff_id
     )
     timeout = timedelta(minutes=ack_minutes)
     now = uow.now()
@@ -179,8 +212,27 @@ def dealership_kpis(
         ),
         by_assistant=_bookings([d for d in drives if d.by_assistant], rates, assistant=True),
         by_staff=_bookings([d for d in drives if not d.by_assistant], rates, assistant=False),
+        by_source=by_source(sourced),
+        outreach_replied=replied,
+        outreach_booked=booked,
+        outreach_days=outreach_days,
+        retention=retained,
+        retention_window=kept,
         conversations_to_booking=Share(_ids(c for c in convos if c.booked), _ids(convos)),
         days=_days(start, end, zone, convos, after_hours, handoffs),
+    )
+
+
+def retention_window(end: date, zone: ZoneInfo, years: int = RETENTION_YEARS) -> Window:
+    """Service retention as of the local day `end` (exclusive, the period's end): sales on
+    the `years` years of days before it, visits in the 12 months before its midnight."""
+    if years < 1:
+        raise InvalidValue("retention_years", years, "a whole number of years, 1 or more")
+    return Window(
+        sold_from=add_months(end, -12 * years),
+        sold_until=end,
+        since=_midnight(add_months(end, -12), zone),
+        until=_midnight(end, zone),
     )
 
 

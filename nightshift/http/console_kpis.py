@@ -1,5 +1,6 @@
 """The console's KPI page `/console/kpis` (numbers, tables and charts over a period) and its
-click-through `/console/kpis/conversations` (the conversations behind one figure), plus the
+click-throughs `/console/kpis/conversations` (the conversations behind one figure) and
+`/console/kpis/customers` (a service-retention list, as of the period's end), plus the
 files the page loads (its script and stylesheet, the vendored Chart.js: no CDN, works
 offline).
 
@@ -23,8 +24,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from console import kpi_view
 from console.kpi_view import Period
-from console.kpis import KpiReport, dealership_kpis
-from crm_store import dealerships, kpi_conversations, staff
+from console.kpis import KpiReport, dealership_kpis, retention_window
+from crm_store import dealerships, kpi_conversations, retention, staff
 from crm_store.errors import InvalidValue
 from crm_store.records import StaffRecord
 from crm_store.types import Role
@@ -43,6 +44,8 @@ StaffFilter = Annotated[
 ]
 PAGE_CSP = HEADERS["Content-Security-Policy"] + "; script-src 'self'"
 MAX_LISTED = 500
+MAX_CUSTOMERS = 200
+RetentionList = Annotated[str, Query(alias="list", description="sold, returned or lapsed")]
 
 
 @router.get("", response_class=HTMLResponse)
@@ -72,7 +75,9 @@ def kpi_page(
         names=names,
         manager=_is_manager(who),
         link=lambda figure: kpi_view.link(figure, shown, staff_id),
+        customers_link=lambda which: kpi_view.customers_link(which, shown, staff_id),
         view=kpi_view,
+        tz=ZoneInfo(report.timezone),
         chart=kpi_view.chart_data(report, shown, staff_id),
     )
 
@@ -114,6 +119,54 @@ def figure_conversations(
     )
 
 
+@router.get("/customers", response_class=HTMLResponse)
+def retention_list(
+    who: SignedInStaff,
+    services: ServicesDep,
+    which: RetentionList,
+    start: From = None,
+    last: To = None,
+    staff_filter: StaffFilter = None,
+) -> Response:
+    """The customers behind the service-retention figure as of the period's end (the first
+    `MAX_CUSTOMERS`, latest sale first), each linking to their page."""
+    try:
+        with services.store.reading() as uow:
+            chosen = next((w for w in kpi_view.RETENTION_LISTS if w == which), None)
+            if chosen is None:
+                raise InvalidValue("list", which, " or ".join(kpi_view.RETENTION_LISTS))
+            shown, staff_id, team, zone = _scope(uow, who, start, last, staff_filter)
+            window = retention_window(shown.end, zone)
+            counts = retention.service_retention(
+                uow, dealership_id=who.dealership_id, window=window, staff_id=staff_id
+            )
+            listed = retention.retention_customers(
+                uow,
+                dealership_id=who.dealership_id,
+                window=window,
+                which=chosen,
+                staff_id=staff_id,
+                limit=MAX_CUSTOMERS,
+            )
+    except InvalidValue as exc:
+        return message("Not a valid list", str(exc), status=422)
+    total = {"sold": counts.sold, "returned": counts.returned}.get(
+        chosen, counts.sold - counts.returned
+    )
+    return render(
+        "kpis_customers.html",
+        title=kpi_view.RETENTION_LISTS[chosen],
+        who=who.session,
+        window=window,
+        period=shown,
+        staff=next((m.name for m in team if m.id == staff_id), None),
+        customers=listed,
+        total=total,
+        back=_page_url(shown, staff_id),
+        timezone=zone,
+    )
+
+
 def _is_manager(who: Principal) -> bool:
     return who.role == Role.MANAGER.value
 
@@ -128,14 +181,7 @@ def _report(
 ) -> tuple[Period, int | None, list[StaffRecord], KpiReport]:
     """The period, whose figures (see the module docstring), the team a manager may filter
     by, and the report."""
-    dealer = dealerships.get_dealership_by_id(uow, dealership_id=who.dealership_id)
-    today = uow.now().astimezone(ZoneInfo(dealer.timezone)).date()
-    shown = kpi_view.period(today, start, last)
-    team: list[StaffRecord] = []
-    staff_id = who.staff_id
-    if _is_manager(who):
-        team = staff.list_staff(uow, dealership_id=who.dealership_id)
-        staff_id = _member(team, staff_filter)
+    shown, staff_id, team, _ = _scope(uow, who, start, last, staff_filter)
     report = dealership_kpis(
         uow,
         who.dealership_id,
@@ -145,6 +191,21 @@ def _report(
         ack_minutes=services.settings.handoff_ack_minutes,
     )
     return shown, staff_id, team, report
+
+
+def _scope(
+    uow: UnitOfWork, who: Principal, start: str | None, last: str | None, staff_filter: str | None
+) -> tuple[Period, int | None, list[StaffRecord], ZoneInfo]:
+    """The period, whose figures, the team a manager may filter by, the dealership's zone."""
+    dealer = dealerships.get_dealership_by_id(uow, dealership_id=who.dealership_id)
+    zone = ZoneInfo(dealer.timezone)
+    shown = kpi_view.period(uow.now().astimezone(zone).date(), start, last)
+    team: list[StaffRecord] = []
+    staff_id = who.staff_id
+    if _is_manager(who):
+        team = staff.list_staff(uow, dealership_id=who.dealership_id)
+        staff_id = _member(team, staff_filter)
+    return shown, staff_id, team, zone
 
 
 def _member(team: list[StaffRecord], staff_filter: str | None) -> int | None:

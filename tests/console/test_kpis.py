@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from console.kpi_figures import Durations, Share, Tally, percentile
-from console.kpis import Bookings, DayPoint, KpiReport, ReasonCount, StaffAck, dealership_kpis
+from console.kpi_figures import Bookings, Durations, Share, Tally, percentile
+from console.kpis import DayPoint, KpiReport, ReasonCount, StaffAck, dealership_kpis
 from contracts.clock import FrozenClock
 from crm_store.db import Store
 from crm_store.errors import InvalidValue
@@ -231,7 +231,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         scene.page(scene.handoff(convo, "trade_in"), lot.rep.id)
         scene.book(convo, f"2026-03-03 0{minute + 6}:00", source="assistant", staff_id=None)
     assert _report(store, lot, MON, WED).conversations_to_booking.whole.count == 7
-    assert statements() == before <= 8
+    assert statements() == before <= 9
 
 
 @pytest.mark.parametrize(

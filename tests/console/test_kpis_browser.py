@@ -2,7 +2,8 @@
 the demo dealership with a hand-checked week (tests/console/kpi_demo.py): no console errors
 (the page's Content-Security-Policy allows this site's scripts only, so an inline script or
 a CDN would be reported), no sideways scrolling, both charts drawn by the vendored Chart.js,
-and a click on a bar of "handoffs by reason" opens the conversations behind that bar.
+a click on a bar of "handoffs by reason" opens the conversations behind that bar, and the
+retention section (tests/console/retention_demo.py) fits and clicks through to its customers.
 
 Screenshots of each width are kept in var/test-artifacts/ (git-ignored) for review."""
 
@@ -19,6 +20,7 @@ from nightshift.app import create_app
 from nightshift.http.deps import services_of
 from tests.browser import ARGS, CHROMIUM, require_chromium, watch_problems
 from tests.console.kpi_demo import DemoWeek, build_demo_week, login_link
+from tests.console.retention_demo import build_demo_retention
 from tests.helpers import free_port, serving
 from tests.security.conftest import prepare_demo
 
@@ -54,7 +56,9 @@ def served(
     app = create_app(settings, clock=clock, models_dir=models_dir)
     with serving(app, port):
         services = services_of(app)
-        yield base, build_demo_week(services.store, clock), services
+        week = build_demo_week(services.store, clock)
+        build_demo_retention(services.store, week)
+        yield base, week, services
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -88,6 +92,18 @@ def test_the_kpi_page_draws_its_charts_and_a_bar_clicks_through(
             expect(page.get_by_role("heading", name="Handoffs: financing")).to_be_visible()
             links = page.locator("#figure-conversations a")
             expect(links).to_have_text([week.c1.public_id, week.c3.public_id])
+
+            page.goto(base + PAGE)
+            expect(page.locator("#sources")).to_contain_text("Assistant, by text")
+            retention = page.locator("#retention")
+            expect(retention).to_contain_text("50%")
+            box = retention.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width
+            retention.get_by_role("link", name="1", exact=True).first.click()
+            page.wait_for_url("**/console/kpis/customers?list=returned*")
+            expect(page.locator("#retention-customers a")).to_have_text(["Ana Ruiz"])
+            scrolled = page.evaluate("document.documentElement.scrollWidth")
+            assert scrolled <= width, f"the customer list is {scrolled} px wide at {width} px"
             assert not problems, problems
         finally:
             browser.close()
