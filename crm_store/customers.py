@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -318,3 +319,27 @@ def _get(uow: UnitOfWork, customer_id: int) -> Customer:
 def _record(row: Customer) -> CustomerRecord:
     extra = tuple(str(c.get("value")) for c in row.extra_contacts or [] if c.get("value"))
     return from_row(CustomerRecord, row, extra_contacts=extra)
+
+
+def consent_given(
+    uow: UnitOfWork,
+    *,
+    customer_id: int,
+    phone: str,
+    at: datetime,
+    source: str,
+    detail: str | None = None,
+) -> bool:
+    """Consent to texts the shopper gave at `at` for `phone` (a website form's "text me"
+    box): recorded as granted, unless `phone` is not the customer's number (consent is for a
+    number), the customer has granted already, or their consent changed at or after `at` (a
+    STOP sent after the form wins). Whether it was recorded."""
+    row = _get(uow, customer_id)
+    if row.phone != phone or row.sms_consent is Consent.GRANTED:
+        return False
+    if row.sms_consent_at is not None and row.sms_consent_at >= at:
+        return False
+    record_consent(
+        uow, customer_id=customer_id, state=Consent.GRANTED, source=source, detail=detail
+    )
+    return True

@@ -27,6 +27,10 @@ fires nothing, and does not fire later on its day: send the event again that mor
 not for an event older than `max_event_age_hours`. Optional `properties`: `ro_number`,
 `mileage`, `advisor`.
 
+A `form_submission` whose form had a ticked "you may text me" box sends
+`properties.sms_consent: true` (a boolean) with `customer.phone`: the shopper's consent to
+texts, recorded from the form's `at` (`signals.form_consent`); outreach needs it.
+
 ASC names. The Automotive Standards Council's GA4 event standard (`asc_*` names, sent by
 most dealer website platforms) is accepted as is; where one of ours means the same, the ASC
 name maps onto it and is kept in `sent_as`:
@@ -172,6 +176,8 @@ class ShopperEventIn(BaseModel):
         size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
         if size > MAX_PROPERTIES_BYTES:
             raise ValueError(f"{size} bytes; expected at most {MAX_PROPERTIES_BYTES} as JSON")
+        if "sms_consent" in value and not isinstance(value["sms_consent"], bool):
+            raise ValueError(f"sms_consent: {value['sms_consent']!r}; expected true or false")
         return value
 
 

@@ -13,6 +13,7 @@ from crm_store.shopper_events import NewShopperEvent
 from crm_store.uow import UnitOfWork
 from signals.evaluate import alerts_for
 from signals.events import ShopperEvent
+from signals.form_consent import record_form_consents
 from signals.identity import stitch
 
 
@@ -31,6 +32,7 @@ def ingest(uow: UnitOfWork, *, dealership_id: int, events: Sequence[ShopperEvent
     # set aside first: a duplicate makes no lead and links nobody
     fresh = shopper_events.not_stored(uow, dealership_id=dealership_id, events=events)
     stitched = stitch(uow, dealership_id=dealership_id, events=fresh)
+    record_form_consents(uow, events=fresh, customer_ids=stitched.customer_ids)
     rows = [
         NewShopperEvent(
             type=e.type,
