@@ -149,6 +149,6 @@ def per_customer(url: str, clock: FrozenClock, others: tuple[int, int]) -> None:
             f"  {what}: {a:7.1f} ms with {others[0]:,} other customers' events stored,"
             f" {b:7.1f} ms with {others[1]:,}   ({b / a:4.2f}x; O(all events): ~{grow:.0f}x)"
         )
-    print("  query plan of the per-customer window read (`shopper_events.list_events`):")
+    print("  query plan of the customers' window read (`shopper_events.latest_events_of`):")
     for line in lines:
         print(f"    {line}")
