@@ -67,6 +67,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/handoff_bench.py
 	$(BIN)/python bench/abuse_bench.py
 	$(BIN)/python bench/signals_bench.py
+	$(BIN)/python bench/lifecycle_bench.py
 
 # The bundled scenario suites with the offline engine.
 eval: $(STAMP)

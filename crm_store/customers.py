@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from crm_store import shopper_events
-from crm_store.models import ChannelIdentity, ConsentRecord, Customer
+from crm_store.models import ChannelIdentity, ConsentRecord, Customer, TimelineEvent
 from crm_store.phones import normalise_phone
 from crm_store.records import ConsentChange, CustomerRecord, from_row
 from crm_store.timeline import add_event
@@ -171,6 +173,37 @@ def update_contact(
     it): a different value is kept as an extra contact instead.
     """
     row = _get(uow, customer_id)
+    changed = _merge_contact(
+        uow,
+        row,
+        name=name,
+        email=email,
+        e164=normalise_phone(phone) if phone else None,
+        phone_taken=lambda e164: _by_phone(uow, row.dealership_id, e164) is not None,
+    )
+    if changed:
+        uow.flush()
+        add_event(
+            uow,
+            dealership_id=row.dealership_id,
+            customer_id=row.id,
+            kind="contact_updated",
+            data={"fields": changed},
+        )
+    return _record(row)
+
+
+def _merge_contact(
+    uow: UnitOfWork,
+    row: Customer,
+    *,
+    name: str | None,
+    email: str | None,
+    e164: str | None,
+    phone_taken: Callable[[str], bool],
+) -> list[str]:
+    """Fill in `row` as `update_contact` says (not flushed); the fields it changed, sorted.
+    `phone_taken(e164)`: whether another customer of the dealership has that phone."""
     changed: dict[str, str] = {}
     if name and (merged := _merged_name(row.name, name.strip())) != row.name:
         row.name = changed["name"] = merged
@@ -180,23 +213,116 @@ def update_contact(
             row.email = changed["email"] = email
         elif email.lower() != row.email.lower() and _add_extra(uow, row, "email", email):
             changed["extra_email"] = email
-    if phone:
-        e164 = normalise_phone(phone)
-        if row.phone is None and _by_phone(uow, row.dealership_id, e164) is None:
+    if e164:
+        if row.phone is None and not phone_taken(e164):
             row.phone = changed["phone"] = e164
         elif e164 != row.phone and _add_extra(uow, row, "phone", e164):
             changed["extra_phone"] = e164
     if changed:
         row.updated_at = uow.now()
-        uow.flush()
-        add_event(
+    return sorted(changed)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactGiven:
+    """A customer as a file names them: by phone (E.164) and/or e-mail, with a name."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+def find_or_create_by_contacts(
+    uow: UnitOfWork, *, dealership_id: int, contacts: Sequence[ContactGiven], source: str
+) -> list[tuple[int, bool]]:
+    """For each contact in order, the customer by phone, else by e-mail (the lowest id with
+    it), else a new one (True when new, with a `customer_created` event from `source`); each
+    filled in as `update_contact` does, never erasing what is known. The same as one lookup
+    after another (a row may find the customer an earlier row created or filled in), in a
+    number of queries that does not grow with the rows (an import of thousands)."""
+    e164s = {p: normalise_phone(p) for p in {c.phone for c in contacts if c.phone}}
+    emails = {c.email.lower() for c in contacts if c.email}
+    rank: dict[int, int] = {}  # id() of a row -> its place among the e-mail's owners
+    by_phone: dict[str, Customer] = {}
+    by_email: dict[str, Customer] = {}
+
+    def known(row: Customer, place: int) -> None:
+        rank[id(row)] = place
+        if row.phone:
+            by_phone.setdefault(row.phone, row)
+        if row.email:
+            email = row.email.lower()
+            if email not in by_email or rank[id(by_email[email])] > place:
+                by_email[email] = row
+
+    for stored in _by_contacts(uow, dealership_id, set(e164s.values()), emails):
+        known(stored, stored.id)
+    now, created, found = uow.now(), list[Customer](), list[tuple[Customer, bool, list[str]]]()
+    for contact in contacts:
+        e164 = e164s[contact.phone] if contact.phone else None
+        row: Customer | None = by_phone.get(e164) if e164 else None
+        if row is None and contact.email:
+            row = by_email.get(contact.email.lower())
+        new = row is None
+        if row is None:
+            row = Customer(
+                dealership_id=dealership_id,
+                phone=e164,
+                name=None if e164 else contact.name,
+                sms_consent=Consent.UNKNOWN,
+                created_at=now,
+                updated_at=now,
+            )
+            uow.session.add(row)
+            created.append(row)
+        changed = _merge_contact(
             uow,
-            dealership_id=row.dealership_id,
-            customer_id=row.id,
-            kind="contact_updated",
-            data={"fields": sorted(changed)},
+            row,
+            name=contact.name,
+            email=contact.email,
+            e164=e164,
+            phone_taken=by_phone.__contains__,  # asked only when `row` has no phone
         )
-    return _record(row)
+        known(row, rank.get(id(row), _NEW + len(created)))
+        found.append((row, new, changed))
+    uow.flush()
+    events = []
+    for row, new, changed in found:
+        if new:
+            events.append(_event(uow, row, "customer_created", {"source": source}))
+        if changed:
+            events.append(_event(uow, row, "contact_updated", {"fields": changed}))
+    uow.session.add_all(events)
+    uow.flush()
+    return [(row.id, new) for row, new, _ in found]
+
+
+_NEW = 1 << 62  # the place of a customer created now: after every stored one, in order
+_CHUNK = 2_000  # values in one IN (...), well under SQLite's and PostgreSQL's limits
+
+
+def _by_contacts(
+    uow: UnitOfWork, dealership_id: int, phones: Collection[str], emails: Collection[str]
+) -> list[Customer]:
+    """The dealership's customers with one of these phones (E.164) or e-mails (lower case),
+    by id."""
+    found: dict[int, Customer] = {}
+    for column, values in ((Customer.phone, phones), (sa.func.lower(Customer.email), emails)):
+        ordered = sorted(values)
+        for start in range(0, len(ordered), _CHUNK):
+            query = sa.select(Customer).where(
+                Customer.dealership_id == dealership_id,
+                column.in_(ordered[start : start + _CHUNK]),
+            )
+            found.update((row.id, row) for row in uow.session.scalars(query))
+    return [found[i] for i in sorted(found)]
+
+
+def _event(uow: UnitOfWork, row: Customer, kind: str, data: dict[str, Any]) -> TimelineEvent:
+    """A timeline event of the customer, as `add_event` makes it, to add with others at once."""
+    return TimelineEvent(
+        dealership_id=row.dealership_id, customer_id=row.id, kind=kind, at=uow.now(), data=data
+    )
 
 
 def _merged_name(saved: str | None, given: str) -> str:

@@ -96,35 +96,70 @@ def save_owned_vehicle(
 ) -> bool:
     """Store the vehicle under its VIN for `customer_id`, with its finance (None removes
     any); True when the VIN was new to the dealership, False when it was updated."""
+    owned = [(customer_id, vehicle)]
+    return save_owned_vehicles(uow, dealership_id=dealership_id, owned=owned)[0]
+
+
+def save_owned_vehicles(
+    uow: UnitOfWork, *, dealership_id: int, owned: Sequence[tuple[int, OwnedVehicleFacts]]
+) -> list[bool]:
+    """`save_owned_vehicle` for each (customer id, vehicle) in order, in a number of queries
+    that does not grow with the rows (an import of thousands); for each, whether its VIN was
+    new to the dealership."""
     now = uow.now()
-    row = uow.session.scalar(
-        sa.select(OwnedVehicle).where(
-            OwnedVehicle.dealership_id == dealership_id, OwnedVehicle.vin == vehicle.vin
-        )
-    )
-    created = row is None
-    if row is None:
-        row = OwnedVehicle(dealership_id=dealership_id, vin=vehicle.vin, created_at=now)
-        uow.session.add(row)
-    row.customer_id = customer_id
-    for name in _VEHICLE_FIELDS:
-        setattr(row, name, getattr(vehicle, name))
-    row.updated_at = now
-    uow.flush()
-    finance = uow.session.scalar(
-        sa.select(VehicleFinance).where(VehicleFinance.owned_vehicle_id == row.id)
-    )
-    if vehicle.finance is None:
-        if finance is not None:
-            uow.session.delete(finance)
-    else:
+    stored = _by_vin(uow, dealership_id, {vehicle.vin for _, vehicle in owned})
+    latest: dict[str, tuple[OwnedVehicle, Finance | None]] = {}
+    created: list[bool] = []
+    for customer_id, vehicle in owned:
+        row = latest[vehicle.vin][0] if vehicle.vin in latest else stored.get(vehicle.vin)
+        created.append(row is None)
+        if row is None:
+            row = OwnedVehicle(dealership_id=dealership_id, vin=vehicle.vin, created_at=now)
+            uow.session.add(row)
+        row.customer_id = customer_id
+        for name in _VEHICLE_FIELDS:
+            setattr(row, name, getattr(vehicle, name))
+        row.updated_at = now
+        latest[vehicle.vin] = (row, vehicle.finance)
+    uow.flush()  # the new vehicles' ids, for their finance
+    finances = _finances(uow, [row.id for row, _ in latest.values()])
+    for row, given in latest.values():
+        finance = finances.get(row.id)
+        if given is None:
+            if finance is not None:
+                uow.session.delete(finance)
+            continue
         if finance is None:
             finance = VehicleFinance(owned_vehicle_id=row.id)
             uow.session.add(finance)
         for name in _FINANCE_FIELDS:
-            setattr(finance, name, getattr(vehicle.finance, name))
+            setattr(finance, name, getattr(given, name))
     uow.flush()
     return created
+
+
+_CHUNK = 2_000  # values in one IN (...), well under SQLite's and PostgreSQL's limits
+
+
+def _by_vin(uow: UnitOfWork, dealership_id: int, vins: Collection[str]) -> dict[str, OwnedVehicle]:
+    ordered, found = sorted(vins), dict[str, OwnedVehicle]()
+    for start in range(0, len(ordered), _CHUNK):
+        query = sa.select(OwnedVehicle).where(
+            OwnedVehicle.dealership_id == dealership_id,
+            OwnedVehicle.vin.in_(ordered[start : start + _CHUNK]),
+        )
+        found.update((row.vin, row) for row in uow.session.scalars(query))
+    return found
+
+
+def _finances(uow: UnitOfWork, vehicle_ids: Sequence[int]) -> dict[int, VehicleFinance]:
+    ordered, found = sorted(vehicle_ids), dict[int, VehicleFinance]()
+    for start in range(0, len(ordered), _CHUNK):
+        query = sa.select(VehicleFinance).where(
+            VehicleFinance.owned_vehicle_id.in_(ordered[start : start + _CHUNK])
+        )
+        found.update((row.owned_vehicle_id, row) for row in uow.session.scalars(query))
+    return found
 
 
 def list_ownerships(uow: UnitOfWork, *, dealership_id: int) -> list[Ownership]:

@@ -43,7 +43,7 @@ from crm_store.ownership import (
     Finance,
     OwnedVehicleFacts,
     replace_book_values,
-    save_owned_vehicle,
+    save_owned_vehicles,
 )
 from crm_store.phones import normalise_phone
 from crm_store.uow import UnitOfWork
@@ -151,58 +151,20 @@ def parse_book_values(data: bytes) -> list[BookValue]:
 def import_owners(
     uow: UnitOfWork, *, dealership_id: int, rows: Sequence[OwnerRow]
 ) -> OwnersImported:
-    """Store the parsed rows in the caller's unit of work (module docstring)."""
-    created = updated = new_customers = 0
-    for row in rows:
-        customer_id, new = find_or_create_customer(
-            uow, dealership_id=dealership_id, name=row.name, phone=row.phone, email=row.email
-        )
-        new_customers += new
-        if save_owned_vehicle(
-            uow, dealership_id=dealership_id, customer_id=customer_id, vehicle=row.vehicle
-        ):
-            created += 1
-        else:
-            updated += 1
-    return OwnersImported(created, updated, new_customers)
+    """Store the parsed rows in the caller's unit of work (module docstring), in a number of
+    queries that does not grow with the rows."""
+    contacts = [customers.ContactGiven(r.name, r.phone, r.email) for r in rows]
+    found = customers.find_or_create_by_contacts(
+        uow, dealership_id=dealership_id, contacts=contacts, source="owners import"
+    )
+    owned = [(customer_id, row.vehicle) for (customer_id, _), row in zip(found, rows, strict=True)]
+    created = sum(save_owned_vehicles(uow, dealership_id=dealership_id, owned=owned))
+    new_customers = sum(new for _, new in found)
+    return OwnersImported(created, len(rows) - created, new_customers)
 
 
 def import_book_values(uow: UnitOfWork, *, dealership_id: int, rows: Sequence[BookValue]) -> int:
     return replace_book_values(uow, dealership_id=dealership_id, values=rows)
-
-
-def find_or_create_customer(
-    uow: UnitOfWork,
-    *,
-    dealership_id: int,
-    name: str | None,
-    phone: str | None,
-    email: str | None,
-    source: str = "owners import",
-) -> tuple[int, bool]:
-    """The customer by phone, else by e-mail, else a new one (True when new); with the
-    row's contacts filled in, never erasing what is known."""
-    found = None
-    if phone:
-        found = customers.find_by_phone(uow, dealership_id=dealership_id, phone=phone)
-    if found is None and email:
-        ids = customers.owners_of_contacts(
-            uow, dealership_id=dealership_id, phones=(), emails=[email]
-        )
-        found = customers.get_customer(uow, customer_id=min(ids)) if ids else None
-    if found is None and phone:
-        found, created = customers.get_or_create_by_phone(
-            uow, dealership_id=dealership_id, phone=phone, source=source
-        )
-    elif found is None:
-        found = customers.create_customer(
-            uow, dealership_id=dealership_id, source=source, name=name
-        )
-        created = True
-    else:
-        created = False
-    customers.update_contact(uow, customer_id=found.id, name=name, email=email, phone=phone)
-    return found.id, created
 
 
 def _owner(row: Row) -> OwnerRow | None:

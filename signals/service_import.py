@@ -29,12 +29,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from crm_store import customers
 from crm_store.ownership import update_mileage
 from crm_store.uow import UnitOfWork
 from signals.csv_rows import CsvProblems, Row, read_rows
 from signals.events import FUTURE_SKEW, VIN, ShopperEvent
 from signals.ingest import ingest
-from signals.owner_import import find_or_create_customer, phone_of
+from signals.owner_import import phone_of
 from signals.rules import SERVICE_VISIT
 
 VISIT_COLUMNS = ("phone", "email", "name", "vin", "visit_at", "mileage", "ro_number", "advisor")
@@ -92,16 +93,12 @@ def import_service_visits(
     uow: UnitOfWork, *, dealership_id: int, rows: Sequence[VisitRow], zone: ZoneInfo
 ) -> VisitsImported:
     """Store the parsed rows in the caller's unit of work (module docstring)."""
-    created = updated = 0
+    contacts = [customers.ContactGiven(r.name, r.phone, r.email) for r in rows]
+    found = customers.find_or_create_by_contacts(
+        uow, dealership_id=dealership_id, contacts=contacts, source="service visits import"
+    )
+    created, updated = sum(new for _, new in found), 0
     for row in rows:
-        created += find_or_create_customer(
-            uow,
-            dealership_id=dealership_id,
-            name=row.name,
-            phone=row.phone,
-            email=row.email,
-            source="service visits import",
-        )[1]
         if row.vin and row.mileage is not None:
             on = row.at.astimezone(zone).date()
             updated += update_mileage(
