@@ -447,25 +447,29 @@ def _record(row: Customer) -> CustomerRecord:
     return from_row(CustomerRecord, row, extra_contacts=extra)
 
 
-def consent_given(
+def consent_stated(
     uow: UnitOfWork,
     *,
     customer_id: int,
     phone: str,
-    at: datetime,
+    state: Consent,
+    at: datetime | None,
     source: str,
     detail: str | None = None,
 ) -> bool:
-    """Consent to texts the shopper gave at `at` for `phone` (a website form's "text me"
-    box): recorded as granted, unless `phone` is not the customer's number (consent is for a
-    number), the customer has granted already, or their consent changed at or after `at` (a
-    STOP sent after the form wins). Whether it was recorded."""
+    """Consent to texts (granted or revoked) the shopper stated at `at` for `phone`, outside a
+    text conversation (a website form's box, the dealership's own records): recorded unless
+    `phone` is not the customer's number (consent is for a number), `state` is already
+    theirs, or their consent changed at or after `at` (a STOP sent after the form wins).
+    Undated (`at` None), a grant is recorded only for a customer with no consent on record,
+    while a revocation always is: when unsure, do not text. Whether it was recorded."""
     row = _get(uow, customer_id)
-    if row.phone != phone or row.sms_consent is Consent.GRANTED:
+    if row.phone != phone or row.sms_consent is state:
         return False
-    if row.sms_consent_at is not None and row.sms_consent_at >= at:
+    if at is None:
+        if state is Consent.GRANTED and row.sms_consent is not Consent.UNKNOWN:
+            return False
+    elif row.sms_consent_at is not None and row.sms_consent_at >= at:
         return False
-    record_consent(
-        uow, customer_id=customer_id, state=Consent.GRANTED, source=source, detail=detail
-    )
+    record_consent(uow, customer_id=customer_id, state=state, source=source, detail=detail)
     return True

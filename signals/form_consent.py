@@ -2,7 +2,7 @@
 explicit "you may text me" box, ticked, carries `properties.sms_consent: true` and the phone
 it is for (`customer.phone`). It is recorded as the customer's consent (source `web_form`,
 with the form's time) when that phone is the customer's number, unless they revoked after
-the form was sent (`crm_store.customers.consent_given`). Consent is what proactive outreach
+the form was sent (`crm_store.customers.consent_stated`). Consent is what proactive outreach
 (`signals.outreach`) needs; an unticked or absent box changes nothing (it is not a STOP).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crm_store import customers
+from crm_store.types import Consent
 from crm_store.uow import UnitOfWork
 from signals.events import FORM_SUBMISSION, ShopperEvent
 
@@ -30,10 +31,11 @@ def record_form_consents(
         if customer_id is None or event.phone is None:
             continue
         detail = f"event {event.event_id}" if event.event_id else None
-        if customers.consent_given(
+        if customers.consent_stated(
             uow,
             customer_id=customer_id,
             phone=event.phone,
+            state=Consent.GRANTED,
             at=event.at,
             source=SOURCE,
             detail=detail,

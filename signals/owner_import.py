@@ -4,7 +4,8 @@ The owners file: one row per owned vehicle, header first (any order, names case-
 
     name,phone,email,vin,year,make,model,trim,mileage,mileage_date,purchase_date,
     purchase_price,bought_here,warranty_end_date,warranty_miles,finance_kind,finance_start,
-    term_months,apr,monthly_payment,amount_financed,payoff,payoff_date,residual
+    term_months,apr,monthly_payment,amount_financed,payoff,payoff_date,residual,
+    sms_consent,sms_consent_date
 
 - required: `vin` (17 letters and digits, no I, O or Q), `year`, `make`, `model`, and the
   owner's `phone` or `email` (the customer is found by phone, else by e-mail, else created;
@@ -15,6 +16,13 @@ The owners file: one row per owned vehicle, header first (any order, names case-
   needs `finance_start` and `term_months`, and `payoff` with `payoff_date`, or `apr` with
   `monthly_payment` or `amount_financed` (the payoff is then amortised); `lease` needs
   `finance_start`, `term_months` and `residual`.
+
+- `sms_consent` (optional): the dealership's record of the owner's consent to texts for the
+  row's `phone`, y or n, with `sms_consent_date` when it was given or withdrawn (empty:
+  unknown). It is recorded like a website form's (`crm_store.customers.consent_stated`): a
+  consent changed on or after that date (a STOP texted since) wins; an undated y is
+  recorded only for a customer with no consent on record; an n always is. Outreach needs
+  a recorded y.
 
 A VIN already imported is updated (and its finance replaced), never duplicated; a VIN twice
 in one file is a problem.
@@ -35,8 +43,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from crm_store import customers
+from crm_store import customers, dealerships
 from crm_store.errors import InvalidValue
 from crm_store.ownership import (
     BookValue,
@@ -46,6 +56,7 @@ from crm_store.ownership import (
     save_owned_vehicles,
 )
 from crm_store.phones import normalise_phone
+from crm_store.types import Consent
 from crm_store.uow import UnitOfWork
 from signals.csv_rows import CsvProblems, Row, read_rows
 
@@ -74,9 +85,14 @@ OWNER_COLUMNS = (
     "payoff",
     "payoff_date",
     "residual",
+    "sms_consent",
+    "sms_consent_date",
 )
-FINANCE_COLUMNS = OWNER_COLUMNS[OWNER_COLUMNS.index("finance_kind") + 1 :]
+FINANCE_COLUMNS = OWNER_COLUMNS[
+    OWNER_COLUMNS.index("finance_kind") + 1 : OWNER_COLUMNS.index("sms_consent")
+]
 BOOK_COLUMNS = ("year", "make", "model", "trim", "mileage_low", "mileage_high", "value")
+CONSENT_SOURCE = "owners import"
 _VIN = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
 _MILES = 2_000_000
 
@@ -88,6 +104,8 @@ class OwnerRow:
     phone: str | None  # E.164
     email: str | None
     vehicle: OwnedVehicleFacts
+    consent: bool | None = None  # the dealership's record of "OK to text" (None: not given)
+    consent_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +113,7 @@ class OwnersImported:
     vehicles_created: int
     vehicles_updated: int
     customers_created: int
+    consents_recorded: int = 0
 
 
 def parse_owners(data: bytes) -> list[OwnerRow]:
@@ -160,7 +179,21 @@ def import_owners(
     owned = [(customer_id, row.vehicle) for (customer_id, _), row in zip(found, rows, strict=True)]
     created = sum(save_owned_vehicles(uow, dealership_id=dealership_id, owned=owned))
     new_customers = sum(new for _, new in found)
-    return OwnersImported(created, len(rows) - created, new_customers)
+    zone = ZoneInfo(dealerships.get_dealership_by_id(uow, dealership_id=dealership_id).timezone)
+    consents = sum(
+        customers.consent_stated(
+            uow,
+            customer_id=customer_id,
+            phone=row.phone,
+            state=Consent.GRANTED if row.consent else Consent.REVOKED,
+            at=datetime.combine(row.consent_on, time(), zone) if row.consent_on else None,
+            source=CONSENT_SOURCE,
+            detail=f"line {row.line}",
+        )
+        for (customer_id, _), row in zip(found, rows, strict=True)
+        if row.consent is not None and row.phone is not None
+    )
+    return OwnersImported(created, len(rows) - created, new_customers, consents)
 
 
 def import_book_values(uow: UnitOfWork, *, dealership_id: int, rows: Sequence[BookValue]) -> int:
@@ -192,9 +225,23 @@ def _owner(row: Row) -> OwnerRow | None:
         warranty_miles=row.whole("warranty_miles", low=0, high=_MILES),
         finance=_finance(row),
     )
+    consent = row.yes_no("sms_consent") if row.raw("sms_consent") else None
+    consent_on = row.day("sms_consent_date")
+    if consent is not None and not row.raw("phone"):
+        row.problem("sms_consent", "given without phone; expected the number the consent is for")
+    if consent_on is not None and consent is None:
+        row.problem("sms_consent_date", "given without sms_consent; expected sms_consent y or n")
     if year is None or make is None or model is None or not _VIN.fullmatch(vin):
         return None
-    return OwnerRow(line=row.line, name=name, phone=phone, email=email, vehicle=vehicle)
+    return OwnerRow(
+        line=row.line,
+        name=name,
+        phone=phone,
+        email=email,
+        vehicle=vehicle,
+        consent=consent,
+        consent_on=consent_on,
+    )
 
 
 def phone_of(row: Row) -> str | None:

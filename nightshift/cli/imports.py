@@ -48,7 +48,8 @@ def owners(file: CsvFile, dealership: DealershipSlug) -> None:
         done = import_owners(uow, dealership_id=dealer.id, rows=rows)
     typer.echo(
         f"{file.name}: {len(rows)} vehicles imported ({done.vehicles_created} new, "
-        f"{done.vehicles_updated} updated); {done.customers_created} new customers"
+        f"{done.vehicles_updated} updated); {done.customers_created} new customers; "
+        f"{done.consents_recorded} consents recorded"
     )
 
 

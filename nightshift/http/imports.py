@@ -59,6 +59,7 @@ class OwnersOut(BaseModel):
     vehicles_created: int
     vehicles_updated: int  # VINs imported before
     customers_created: int
+    consents_recorded: int  # sms_consent values that changed a customer's consent
 
 
 class BookValuesOut(BaseModel):
@@ -93,6 +94,7 @@ async def post_owners(
             vehicles_created=done.vehicles_created,
             vehicles_updated=done.vehicles_updated,
             customers_created=done.customers_created,
+            consents_recorded=done.consents_recorded,
         )
 
     return await _imported(request, services, who, dealership, run)

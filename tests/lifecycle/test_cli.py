@@ -36,9 +36,13 @@ def test_import_then_report(store: Store, db_url: str, tmp_path: Path) -> None:
     owners = write(tmp_path, "owners.csv", OWNERS)
     code, out, err = nightshift(db_url, "import", "owners", owners, "--dealership", SLUG)
     assert code == 0, err
-    assert out == "owners.csv: 2 vehicles imported (2 new, 0 updated); 1 new customers\n"
+    assert out == (
+        "owners.csv: 2 vehicles imported (2 new, 0 updated); 1 new customers; 0 consents recorded\n"
+    )
     code, out, err = nightshift(db_url, "import", "owners", owners, "--dealership", SLUG)
-    assert out == "owners.csv: 2 vehicles imported (0 new, 2 updated); 0 new customers\n"
+    assert out == (
+        "owners.csv: 2 vehicles imported (0 new, 2 updated); 0 new customers; 0 consents recorded\n"
+    )
     books = write(tmp_path, "books.csv", BOOK_VALUES)
     code, out, err = nightshift(db_url, "import", "book-values", books, "--dealership", SLUG)
     assert (code, out) == (0, "books.csv: book-value table replaced; 3 rows\n"), err

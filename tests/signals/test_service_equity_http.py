@@ -65,6 +65,7 @@ def test_a_flagged_customers_service_visit_pages_their_salesperson_with_the_equi
         "vehicles_created": 2,
         "vehicles_updated": 0,
         "customers_created": 0,  # both known by phone
+        "consents_recorded": 0,
     }
     assert upload(live, "book-values", BOOK_VALUES) == {"rows": 2}
 
