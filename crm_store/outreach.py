@@ -15,10 +15,18 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crm_store.errors import NotFound
-from crm_store.models import Alert, Appointment, Campaign, Customer, OutreachAttempt
+from crm_store.models import (
+    Alert,
+    Appointment,
+    Campaign,
+    Customer,
+    Message,
+    OutreachAttempt,
+    Vehicle,
+)
 from crm_store.models.outreach import AttemptReason, AttemptStatus, CampaignKind, CampaignStatus
 from crm_store.records import from_row
-from crm_store.types import AppointmentStatus, Consent
+from crm_store.types import AppointmentStatus, Author, Consent, Direction, VehicleStatus
 from crm_store.uow import UnitOfWork
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "CampaignRecord",
     "CampaignStatus",
     "Recipient",
+    "SentMeanwhile",
 ]
 
 
@@ -56,6 +65,7 @@ class AttemptRecord:
     sent_at: datetime | None
     message_id: int | None
     conversation_id: int | None
+    vehicle_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +76,19 @@ class Recipient:
     phone: str | None
     consent: Consent
     timezone: str | None
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentMeanwhile:
+    """A text staff or the system (an outreach text, a notice) sent the shopper since the
+    assistant last wrote; `stock`: an outreach text's vehicle while it is not sold."""
+
+    message_id: int
+    author: Author
+    body: str
+    outreach: bool
+    stock: str | None
 
 
 def create_campaign(
@@ -106,14 +129,16 @@ def add_attempt(
     customer_id: int,
     send_at: datetime | None,
     reason: AttemptReason | None = None,
+    vehicle_id: int | None = None,
 ) -> AttemptRecord:
     """Queued at `send_at` (a `quiet_hours` reason says it was moved there), or, without a
-    send time, suppressed for `reason`."""
+    send time, suppressed for `reason`; `vehicle_id`: the vehicle the text is about."""
     now = uow.now()
     row = OutreachAttempt(
         campaign_id=campaign_id,
         dealership_id=dealership_id,
         customer_id=customer_id,
+        vehicle_id=vehicle_id,
         status=AttemptStatus.SUPPRESSED if send_at is None else AttemptStatus.QUEUED,
         reason=reason,
         send_at=send_at,
@@ -198,12 +223,14 @@ def counts(uow: UnitOfWork, *, campaign_id: int) -> Counter[tuple[str, str]]:
 
 
 def recipients(uow: UnitOfWork, *, customer_ids: Collection[int]) -> list[Recipient]:
-    """The customers' phone, consent and time zone, in id order."""
+    """The customers' phone, consent, time zone and name, in id order."""
     found: list[Recipient] = []
     ids = sorted(set(customer_ids))
     for start in range(0, len(ids), 500):  # bounded IN lists
         query = (
-            sa.select(Customer.id, Customer.phone, Customer.sms_consent, Customer.timezone)
+            sa.select(
+                Customer.id, Customer.phone, Customer.sms_consent, Customer.timezone, Customer.name
+            )
             .where(Customer.id.in_(ids[start : start + 500]))
             .order_by(Customer.id)
         )
@@ -219,32 +246,37 @@ def set_timezone(uow: UnitOfWork, *, customer_id: int, timezone: str | None) -> 
     )
 
 
-def no_show_customers(uow: UnitOfWork, *, dealership_id: int, since: datetime) -> list[int]:
-    """Customers with an appointment marked no-show that started at or after `since`."""
+def no_show_customers(
+    uow: UnitOfWork, *, dealership_id: int, since: datetime
+) -> dict[int, int | None]:
+    """Customers with an appointment marked no-show that started at or after `since`, each
+    with the vehicle of their latest such appointment."""
     query = (
-        sa.select(Appointment.customer_id)
+        sa.select(Appointment.customer_id, Appointment.vehicle_id)
         .where(
             Appointment.dealership_id == dealership_id,
             Appointment.status == AppointmentStatus.NO_SHOW,
             Appointment.starts_at >= since,
             Appointment.customer_id.is_not(None),
         )
-        .distinct()
+        .order_by(Appointment.starts_at, Appointment.id)
     )
-    return [cid for cid in uow.session.scalars(query) if cid is not None]
+    # later rows overwrite earlier ones: the latest appointment's vehicle stands
+    return {cid: vid for cid, vid in uow.session.execute(query) if cid is not None}
 
 
 def alerted_customers(
     uow: UnitOfWork, *, dealership_id: int, rule: str, since: datetime
-) -> list[int]:
+) -> dict[int, int | None]:
     """Customers an intent rule (e.g. `price_drop`: a vehicle they viewed, watched or asked
-    about got cheaper) fired for at or after `since`."""
+    about got cheaper) fired for at or after `since`, each with the vehicle of the latest
+    such alert (None when it names none)."""
     query = (
-        sa.select(Alert.customer_id)
+        sa.select(Alert.customer_id, Alert.vehicle_id)
         .where(Alert.dealership_id == dealership_id, Alert.rule == rule, Alert.fired_at >= since)
-        .distinct()
+        .order_by(Alert.fired_at, Alert.id)
     )
-    return list(uow.session.scalars(query))
+    return {cid: vid for cid, vid in uow.session.execute(query)}
 
 
 def list_attempts(uow: UnitOfWork, *, campaign_id: int) -> list[AttemptRecord]:
@@ -255,3 +287,38 @@ def list_attempts(uow: UnitOfWork, *, campaign_id: int) -> list[AttemptRecord]:
         .order_by(OutreachAttempt.id)
     )
     return [from_row(AttemptRecord, row) for row in rows]
+
+
+def sent_meanwhile(
+    uow: UnitOfWork, *, conversation_id: int, limit: int = 10
+) -> list[SentMeanwhile]:
+    """The last `limit` texts staff or the system sent in the conversation after its last
+    assistant message, oldest first, each with its outreach vehicle (one query)."""
+    last_reply = (
+        sa.select(sa.func.coalesce(sa.func.max(Message.id), 0))
+        .where(Message.conversation_id == conversation_id, Message.author == Author.ASSISTANT)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            Message.id,
+            Message.author,
+            Message.body,
+            OutreachAttempt.id.is_not(None),
+            Vehicle.stock,
+        )
+        .outerjoin(OutreachAttempt, OutreachAttempt.message_id == Message.id)
+        .outerjoin(
+            Vehicle,
+            sa.and_(Vehicle.id == OutreachAttempt.vehicle_id, Vehicle.status != VehicleStatus.SOLD),
+        )
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.direction == Direction.OUTBOUND,
+            Message.author.in_([Author.STAFF, Author.SYSTEM]),
+            Message.id > last_reply,
+        )
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return [SentMeanwhile(*row) for row in reversed(uow.session.execute(query).all())]

@@ -1,6 +1,7 @@
 """Outreach rules, pure: who may be texted, when (the recipient's local send window), how
 often (a per-customer cap across campaigns), at what pace (the sending number's throttle),
-and the disclosure every outreach text ends with.
+what each recipient's text says (the campaign's template, its fields filled from the store
+at send time, never from a model), and the disclosure every outreach text ends with.
 
 Time zone of a recipient: theirs when the customer record has one, else the single zone of
 their phone's area code, else the dealership's (an area code spanning zones, or a toll-free
@@ -10,6 +11,7 @@ number, names no zone). The quiet hours are about the recipient's clock, not the
 from __future__ import annotations
 
 import bisect
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +20,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import timezone as phone_zones
 
-from crm_store.outreach import AttemptReason
-from crm_store.types import Consent
+from crm_store.outreach import AttemptReason, CampaignKind
+from crm_store.records import VehicleRecord
+from crm_store.types import Consent, VehicleStatus
 from signals.outreach_config import OutreachConfig
+from signals.words import money
+
+# The fields a template may name. The vehicle's are of the vehicle the text is about (a
+# price drop's, a missed appointment's) as the store has it when the text goes out.
+VEHICLE_FIELDS = frozenset({"vehicle", "stock", "price"})
+FIELDS = ("first_name", "dealership", *sorted(VEHICLE_FIELDS))
+# the campaigns whose every recipient has a vehicle (`signals.outreach_campaign.audience`)
+VEHICLE_KINDS = frozenset({CampaignKind.PRICE_DROP, CampaignKind.NO_SHOW})
 
 
 def recipient_zone(customer_zone: str | None, phone: str | None, dealer_zone: str) -> str:
@@ -80,6 +91,65 @@ def with_disclosure(text: str, *, dealership: str, config: OutreachConfig) -> st
         "Reply STOP to opt out."
     )
     return f"{text.strip()}\n{note}"
+
+
+def template_fields(template: str) -> set[str]:
+    """The fields `template` names; ValueError naming an unknown field, a format spec or an
+    unpaired brace (`{{` and `}}` write literal braces)."""
+    known = ", ".join("{" + name + "}" for name in FIELDS)
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        raise ValueError("--message: an unpaired { or } (write {{ or }} for a brace)") from None
+    named: set[str] = set()
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in FIELDS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "")
+            shown += (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"--message: unknown placeholder {shown}; known: {known}")
+        named.add(name)
+    return named
+
+
+def about_vehicle(kind: CampaignKind, template: str) -> bool:
+    """Whether the text offers its vehicle, so must not go once it is gone: a price drop's
+    always, any other's when it names one of the vehicle's fields."""
+    return kind is CampaignKind.PRICE_DROP or bool((_fields(template) or set()) & VEHICLE_FIELDS)
+
+
+def _fields(template: str) -> set[str] | None:
+    """`template_fields`, or None for a template saved before they were checked."""
+    try:
+        return template_fields(template)
+    except ValueError:
+        return None
+
+
+def vehicle_gone(vehicle: VehicleRecord | None) -> bool:
+    """Sold, or deleted (the attempt's vehicle was set NULL, or it never named one)."""
+    return vehicle is None or vehicle.status is VehicleStatus.SOLD
+
+
+def render(
+    template: str, *, dealership: str, name: str | None, vehicle: VehicleRecord | None
+) -> str:
+    """The template with its fields filled for one recipient: their first name ("there"
+    when not known), the dealership's name, and the vehicle's title, stock number and
+    current price. A vehicle field with no vehicle is the caller's to prevent (suppress)."""
+    if _fields(template) is None:
+        return template  # saved before its fields were checked: sent as written
+    first = (name or "").split()
+    values = {"first_name": first[0] if first else "there", "dealership": dealership}
+    if vehicle is not None:
+        values |= {"vehicle": vehicle.title, "stock": vehicle.stock, "price": money(vehicle.price)}
+    out: list[str] = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        out.append(literal)
+        if field is not None:
+            out.append(values[field])
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,23 +14,33 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from crm_store import customers, jobs, outreach
+from crm_store import customers, jobs, outreach, vehicles
 from crm_store.outreach import AttemptReason, CampaignKind, CampaignRecord
 from crm_store.records import DealershipRecord
 from crm_store.uow import UnitOfWork
 from signals import alerting
 from signals.equity_report import flagged_owners
 from signals.lifecycle_config import LifecycleConfig
-from signals.outreach import SendSchedule, barred, over_cap, recipient_zone
+from signals.outreach import (
+    VEHICLE_FIELDS,
+    VEHICLE_KINDS,
+    SendSchedule,
+    about_vehicle,
+    barred,
+    over_cap,
+    recipient_zone,
+    template_fields,
+    vehicle_gone,
+)
 from signals.outreach_config import OutreachConfig
 
 OUTREACH_JOB = "outreach_send"
 
-# What a campaign says when the operator gives no message; `{dealership}` is filled in.
+# What a campaign says when the operator gives no message (fields: `signals.outreach`).
 DEFAULT_MESSAGES = {
     CampaignKind.PRICE_DROP: (
-        "Good news from {dealership}: a vehicle you looked at just dropped in price. "
-        "Want the new numbers?"
+        "Good news from {dealership}: the {vehicle} you looked at is now {price}. "
+        "Want to take a look?"
     ),
     CampaignKind.EQUITY: (
         "{dealership} here: your current vehicle may be worth more than you owe on it. "
@@ -62,17 +72,19 @@ def audience(
     config: OutreachConfig,
     lifecycle: LifecycleConfig,
     phones: Iterable[str] = (),
-) -> list[int]:
-    """The customer ids a campaign of `kind` is for (custom: the given phones, each made a
-    customer if new, with consent unknown until they give it)."""
+) -> dict[int, int | None]:
+    """The customers a campaign of `kind` is for, each with the vehicle it is about: a price
+    drop's, the latest alerted one; a no-show's, the missed appointment's; others none
+    (custom: the given phones, each made a customer if new, with consent unknown until they
+    give it)."""
     since = uow.now() - timedelta(days=config.lookback_days)
     if kind is CampaignKind.CUSTOM:
-        return [
+        return {
             customers.get_or_create_by_phone(
                 uow, dealership_id=dealer.id, phone=phone, source="outreach_list"
-            )[0].id
+            )[0].id: None
             for phone in phones
-        ]
+        }
     if kind is CampaignKind.NO_SHOW:
         return outreach.no_show_customers(uow, dealership_id=dealer.id, since=since)
     if kind is CampaignKind.PRICE_DROP:
@@ -81,11 +93,11 @@ def audience(
         )
     today = uow.now().astimezone(ZoneInfo(dealer.timezone)).date()
     flagged = flagged_owners(uow, dealership_id=dealer.id, today=today, config=lifecycle)
-    return [
-        f.customer_id
+    return {
+        f.customer_id: None
         for f in flagged
         if any(flag.kind == _FLAGS[kind] for flag in f.assessment.flags)
-    ]
+    }
 
 
 def start_campaign(
@@ -106,13 +118,17 @@ def start_campaign(
     text = message or DEFAULT_MESSAGES.get(kind)
     if not text or not text.strip():
         raise ValueError(f"--message: a {kind.value} campaign needs the text to send")
+    named = sorted(template_fields(text) & VEHICLE_FIELDS)
+    if named and kind not in VEHICLE_KINDS:
+        raise ValueError(f"--message: {{{named[0]}}}: a {kind.value} campaign has no vehicle")
+    offers = about_vehicle(kind, text)
     now = uow.now()
     campaign = outreach.create_campaign(
         uow,
         dealership_id=dealer.id,
         kind=kind,
         name=name or f"{kind.value} {now:%Y-%m-%d %H:%M}",
-        template=text.replace("{dealership}", dealer.name),
+        template=text,
         created_by=created_by,
     )
     schedule = SendSchedule(
@@ -121,14 +137,24 @@ def start_campaign(
         ),
         config,
     )
-    ids = audience(
+    about = audience(
         uow, dealer=dealer, kind=kind, config=config, lifecycle=settings.lifecycle, phones=phones
     )
+    cars = {
+        v.id: v
+        for v in vehicles.vehicles_by_ids(
+            uow, vehicle_ids={v for v in about.values() if v is not None}
+        )
+    }
     queued = deferred = 0
     suppressed: Counter[AttemptReason] = Counter()
     since = now - timedelta(days=config.cap_days)
-    for person in outreach.recipients(uow, customer_ids=ids):
+    for person in outreach.recipients(uow, customer_ids=about):
+        vehicle_id = about[person.customer_id]
         reason = barred(consent=person.consent, phone=person.phone)
+        car = cars.get(vehicle_id) if vehicle_id is not None else None
+        if reason is None and offers and vehicle_gone(car):
+            reason = AttemptReason.VEHICLE_GONE
         if reason is None and over_cap(
             outreach.outreach_times(uow, customer_id=person.customer_id, since=since), now, config
         ):
@@ -141,6 +167,7 @@ def start_campaign(
                 customer_id=person.customer_id,
                 send_at=None,
                 reason=reason,
+                vehicle_id=vehicle_id,
             )
             suppressed[reason] += 1
             continue
@@ -152,6 +179,7 @@ def start_campaign(
             customer_id=person.customer_id,
             send_at=slot.at,
             reason=AttemptReason.QUIET_HOURS if slot.deferred else None,
+            vehicle_id=vehicle_id,
         )
         jobs.schedule(
             uow,

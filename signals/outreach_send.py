@@ -4,8 +4,11 @@ queued in the outbox together, so a reply continues in the ordinary pipeline wit
 outreach in the history.
 
 Everything is checked again at send time, because it may have changed since the campaign
-started: consent (a STOP in between suppresses it as `opted_out`), the cap, and the
-recipient's window (a worker running late at night defers it to the morning).
+started: consent (a STOP in between suppresses it as `opted_out`), the vehicle it offers (sold
+or deleted in between: `vehicle_gone`, no stale offer), the cap, and the recipient's window (a
+worker running late at night defers it to the morning). The text is the campaign's template
+filled in then, from the store (the vehicle's current price), and is stored as the system's
+(automated), not as an assistant's reply.
 """
 
 from __future__ import annotations
@@ -15,13 +18,22 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from contracts.redact import event
-from crm_store import conversations, dealerships, outbox, outreach
+from crm_store import conversations, dealerships, outbox, outreach, vehicles
 from crm_store.db import Store
 from crm_store.jobs import Handler, JobRecord, Postpone
 from crm_store.outreach import AttemptReason, AttemptStatus, CampaignStatus
-from crm_store.types import Channel
+from crm_store.types import Author, Channel
 from signals import alerting
-from signals.outreach import barred, next_allowed, over_cap, recipient_zone, with_disclosure
+from signals.outreach import (
+    about_vehicle,
+    barred,
+    next_allowed,
+    over_cap,
+    recipient_zone,
+    render,
+    vehicle_gone,
+    with_disclosure,
+)
 from signals.outreach_campaign import OUTREACH_JOB
 from signals.outreach_config import OutreachConfig
 
@@ -60,7 +72,15 @@ class OutreachJobs:
                 self.config
                 or alerting.load(uow, dealership_id=attempt.dealership_id).config.outreach
             )
+            about = [attempt.vehicle_id] if attempt.vehicle_id is not None else []
+            vehicle = next(iter(vehicles.vehicles_by_ids(uow, vehicle_ids=about)), None)
             reason = barred(consent=person.consent, phone=person.phone)
+            if (
+                reason is None
+                and about_vehicle(campaign.kind, campaign.template)
+                and vehicle_gone(vehicle)
+            ):
+                reason = AttemptReason.VEHICLE_GONE
             if reason is None and over_cap(
                 outreach.outreach_times(
                     uow,
@@ -89,13 +109,16 @@ class OutreachJobs:
                     customer_id=person.customer_id,
                     channel=Channel.SMS,
                 )
-                body = with_disclosure(campaign.template, dealership=dealer.name, config=config)
+                text = render(
+                    campaign.template, dealership=dealer.name, name=person.name, vehicle=vehicle
+                )
                 sent = outbox.send_message(
                     uow,
                     conversation_id=convo.id,
                     channel=Channel.SMS,
                     recipient=person.phone,
-                    body=body,
+                    body=with_disclosure(text, dealership=dealer.name, config=config),
+                    author=Author.SYSTEM,
                 )
                 outreach.mark_sent(
                     uow, attempt_id=attempt_id, message_id=sent.id, conversation_id=convo.id

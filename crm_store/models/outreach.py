@@ -45,6 +45,7 @@ class AttemptReason(StrEnum):
     OPTED_OUT = "opted_out"
     CAP = "cap"
     NO_PHONE = "no_phone"
+    VEHICLE_GONE = "vehicle_gone"  # the vehicle it offers was sold or deleted before it went
 
 
 class Campaign(Base):
@@ -83,5 +84,7 @@ class OutreachAttempt(Base):
     sent_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = fk("messages.id", null=True, on_delete="SET NULL")
     conversation_id: Mapped[int | None] = fk("conversations.id", null=True, on_delete="SET NULL")
+    # the vehicle the text is about (a price drop's, a missed appointment's), if any
+    vehicle_id: Mapped[int | None] = fk("vehicles.id", null=True, on_delete="SET NULL")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -16,7 +16,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict
 from typing import Any
 
-from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
 from agent import prompts
@@ -48,6 +47,7 @@ from crm_store.records import ConversationRecord, CustomerRecord, DealershipReco
 from crm_store.types import Author, Consent, ConversationMode, Direction
 from handoff.flow import HandoffFlow
 from nightshift.conversation import bursts, compliance, escalation
+from nightshift.conversation.context import turn_input
 from nightshift.conversation.turns import (
     INBOUND_JOB,
     TURN_JOB,
@@ -240,10 +240,13 @@ class Pipeline:
             before = escalation.live_handoff(store, convo.id)
             read = inbound.body[:MAX_TURN_TEXT]  # stored whole; read up to the bound
             try:
-                text = with_media_note(read, len(inbound.media))
-                state = self._pool.submit(self._run, text, accepted.message_id, ctx).result(
-                    timeout=self.timeout
+                turn = turn_input(
+                    store,
+                    conversation_id=convo.id,
+                    body=with_media_note(read, len(inbound.media)),
+                    message_id=accepted.message_id,
                 )
+                state = self._pool.submit(self._run, turn, ctx).result(timeout=self.timeout)
             except FutureTimeout:
                 ctx.cancelled.set()  # whatever the turn still does must not take effect
                 why = "engine timed out"
@@ -276,9 +279,8 @@ class Pipeline:
                 bursts.settle(store, burst)  # no reply: still, none of them is asked again
         return result
 
-    def _run(self, body: str, message_id: int, ctx: TurnContext) -> dict[str, Any]:
+    def _run(self, turn: AgentState, ctx: TurnContext) -> dict[str, Any]:
         config: RunnableConfig = {"configurable": {"thread_id": str(ctx.conversation_id)}}
-        turn: AgentState = {"messages": [HumanMessage(content=body, id=f"in-{message_id}")]}
         with self._running_lock:
             self._running.add(ctx)
         try:
@@ -303,7 +305,9 @@ class Pipeline:
             customer_id=shopper.id,
             conversation_id=convo.id,
             channel=convo.channel.value,
-            first_reply=not counts.get(Author.ASSISTANT),
+            # the assistant has said what it is once: in a reply, or in an automated text (an
+            # outreach text ends with the disclosure; a person's hand-back notice names it)
+            first_reply=not (counts.get(Author.ASSISTANT) or counts.get(Author.SYSTEM)),
             turn=counts.get(Author.SHOPPER, 0),
         )
 

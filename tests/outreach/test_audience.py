@@ -65,7 +65,8 @@ def test_a_no_show_campaign_is_for_recent_no_shows(store: Store, clock: FrozenCl
         attempts = outreach.list_attempts(uow, campaign_id=started.campaign.id)
     assert [a.customer_id for a in attempts] == [recent]
     assert old != recent != showed
-    assert started.campaign.template.startswith("Harbor Point Honda here: we missed you")
+    assert started.campaign.template.startswith("{dealership} here: we missed you")
+    assert [a.vehicle_id for a in attempts] == [lot.car.id]  # the missed appointment's car
 
 
 def test_a_lease_end_campaign_is_for_owners_whose_lease_ends_soon(

@@ -135,7 +135,7 @@ def test_an_opt_out_in_plain_words_stops_every_campaign(store: Store, clock: Fro
         assert sent.status is AttemptStatus.SENT and sent.conversation_id is not None
         # the outreach is in the shopper's SMS conversation: a reply continues there
         history = messages.list_messages(uow, conversation_id=sent.conversation_id)
-        assert [m.author for m in history] == [Author.ASSISTANT]
+        assert [m.author for m in history] == [Author.SYSTEM]  # automated
         assert history[0].body.startswith("The 2026 Civic you asked about")
     # a campaign started after the opt-out suppresses them at once
     fourth = _start(world, [phone], OutreachConfig(cap_count=5))

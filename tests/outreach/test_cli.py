@@ -60,3 +60,18 @@ def test_bad_input_is_named(store: Store, db_url: str, tmp_path: Path) -> None:
     assert code == 2 and "--dealership" in err
     code, _, err = nightshift(db_url, "outreach", "report", "99")
     assert code == 2 and "no campaign 99" in err
+
+
+def test_an_unknown_placeholder_is_named_and_nothing_starts(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    make_lot(store)
+    path = write(tmp_path, "list.csv", PHONES)
+    code, out, err = nightshift(
+        db_url, "outreach", "start", "custom", "--dealership", SLUG, "--phones", path,
+        "--message", "Hi {first_name}, {dealer} has a spring special.",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.startswith("--message: unknown placeholder {dealer}; known: {first_name}")
+    code, _, err = nightshift(db_url, "outreach", "report", "1")
+    assert code == 2 and "no campaign 1" in err  # no campaign was started

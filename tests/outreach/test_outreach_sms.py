@@ -71,7 +71,7 @@ def test_the_shoppers_answer_continues_the_outreach_conversation(
     assert runtime.jobs.run_due() == 1
     _text(sync_client, "how much is your doc fee", "SM901")
     said = [(m.author, m.body) for m in transcript(runtime)]
-    assert said[0][0] is Author.ASSISTANT and said[0][1].startswith("Our spring service")
+    assert said[0][0] is Author.SYSTEM and said[0][1].startswith("Our spring service")
     assert said[1] == (Author.SHOPPER, "how much is your doc fee")
     assert said[2][0] is Author.ASSISTANT and "$85" in said[2][1]  # one conversation
     with runtime.store.reading() as uow:

@@ -3,20 +3,26 @@ the next allowed moment, the cap, the throttle and the disclosure."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
-from crm_store.outreach import AttemptReason
-from crm_store.types import Consent
+from crm_store.outreach import AttemptReason, CampaignKind
+from crm_store.records import VehicleRecord
+from crm_store.types import Condition, Consent, VehicleStatus
 from signals.outreach import (
     SendSchedule,
+    about_vehicle,
     barred,
     next_allowed,
     over_cap,
     recipient_zone,
+    render,
+    template_fields,
     with_disclosure,
 )
 from signals.outreach_config import OutreachConfig
@@ -106,3 +112,29 @@ def test_times_already_taken_by_another_campaign_are_kept_free() -> None:
     start = at(LA, 10)
     schedule = SendSchedule([start, start + timedelta(seconds=1)], OutreachConfig())
     assert schedule.place(start, LA).at == start + timedelta(seconds=2)
+
+
+def test_a_template_is_filled_per_recipient_from_the_store() -> None:
+    car = VehicleRecord(
+        1, 1, "N26101", "1HGCY1F30TA000001", 2026, "Honda", "Civic", "LX",
+        Condition.NEW, "sedan", "white", 5, Decimal("24895"), VehicleStatus.AVAILABLE, (),
+    )  # fmt: skip
+    text = "Hi {first_name}: the {vehicle} ({stock}) is {price} at {dealership} {{today}}"
+    assert template_fields(text) == {"first_name", "vehicle", "stock", "price", "dealership"}
+    filled = render(text, dealership="Harbor Point Honda", name="Dana Reyes", vehicle=car)
+    assert filled == (
+        "Hi Dana: the 2026 Honda Civic LX (N26101) is $24,895 at Harbor Point Honda {today}"
+    )
+    assert render("Hi {first_name}", dealership="H", name=None, vehicle=None) == "Hi there"
+    # saved before fields were checked: sent as written, never a failing job
+    assert render("Use code {SPRING}", dealership="H", name=None, vehicle=None) == (
+        "Use code {SPRING}"
+    )
+    for bad, named in (("{price:.2f}", "{price:.2f}"), ("{vehicle!r}", "{vehicle!r}")):
+        with pytest.raises(ValueError, match=re.escape(named)):
+            template_fields(bad)
+    with pytest.raises(ValueError, match="unpaired"):
+        template_fields("50% off {")
+    assert about_vehicle(CampaignKind.NO_SHOW, "{dealership}: we missed you") is False
+    assert about_vehicle(CampaignKind.NO_SHOW, "the {vehicle} awaits") is True
+    assert about_vehicle(CampaignKind.PRICE_DROP, "a car you liked is cheaper") is True

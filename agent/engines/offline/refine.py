@@ -32,7 +32,7 @@ _CLOSING = re.compile(
 )
 _ABOUT_A_VEHICLE = re.compile(
     r"\b(price|priced|cost|costs|how much|available|availability|in stock|still (there|have|got)"
-    r"|miles|mileage)\b",
+    r"|miles|mileage|asking price|(you|u|ya) asking)\b",
     re.IGNORECASE,
 )
 
