@@ -159,31 +159,38 @@ class Slot:
 
 
 class SendSchedule:
-    """The sending number's timetable: every planned send at least `throttle_seconds` apart
-    from every other (already `taken` ones included), each inside its recipient's window."""
+    """The sending number's timetable: every planned send holds the number for
+    `throttle_seconds` per SMS segment of its text (`signals.sms_segments`), and no two
+    overlap (already `taken` ones included, counted as one segment each); each send is
+    inside its recipient's window."""
 
     def __init__(self, taken: Sequence[datetime], config: OutreachConfig) -> None:
         self.config = config
         self.gap = timedelta(seconds=config.throttle_seconds)
-        self.times = sorted(taken)
+        self.booked = sorted((at, at + self.gap) for at in taken)  # (start, end)
+        self.longest = self.gap
 
-    def place(self, earliest: datetime, zone: str) -> Slot:
+    def place(self, earliest: datetime, zone: str, segments: int = 1) -> Slot:
+        span = self.gap * max(1, segments)
+        self.longest = max(self.longest, span)
         at = next_allowed(earliest, zone, self.config)
         deferred = at != earliest
         while True:
-            clash = self._clash(at)
-            if clash is None:
-                bisect.insort(self.times, at)
+            free_from = self._busy_until(at, span)
+            if free_from is None:
+                bisect.insort(self.booked, (at, at + span))
                 return Slot(at, deferred)
-            moved = next_allowed(clash + self.gap, zone, self.config)
-            deferred = deferred or moved != clash + self.gap
+            moved = next_allowed(free_from, zone, self.config)
+            deferred = deferred or moved != free_from
             at = moved
 
-    def _clash(self, at: datetime) -> datetime | None:
-        """The latest planned send closer than the gap to `at`, if any."""
-        i = bisect.bisect_left(self.times, at - self.gap + timedelta(microseconds=1))
-        clash = None
-        while i < len(self.times) and self.times[i] < at + self.gap:
-            clash = self.times[i]
+    def _busy_until(self, at: datetime, span: timedelta) -> datetime | None:
+        """When the planned sends overlapping `[at, at + span)` are all done, if any do."""
+        i = bisect.bisect_left(self.booked, (at - self.longest,))
+        until = None
+        while i < len(self.booked) and self.booked[i][0] < at + span:
+            _start, end = self.booked[i]
+            if end > at and (until is None or end > until):
+                until = end
             i += 1
-        return clash
+        return until

@@ -29,10 +29,13 @@ from signals.outreach import (
     barred,
     over_cap,
     recipient_zone,
+    render,
     template_fields,
     vehicle_gone,
+    with_disclosure,
 )
 from signals.outreach_config import OutreachConfig
+from signals.sms_segments import segments
 
 OUTREACH_JOB = "outreach_send"
 
@@ -171,7 +174,14 @@ def start_campaign(
             )
             suppressed[reason] += 1
             continue
-        slot = schedule.place(now, recipient_zone(person.timezone, person.phone, dealer.timezone))
+        # the text as it would go now: its length in segments is how long it holds the number
+        body = with_disclosure(
+            render(text, dealership=dealer.name, name=person.name, vehicle=car),
+            dealership=dealer.name,
+            config=config,
+        )
+        zone = recipient_zone(person.timezone, person.phone, dealer.timezone)
+        slot = schedule.place(now, zone, segments(body))
         attempt = outreach.add_attempt(
             uow,
             campaign_id=campaign.id,

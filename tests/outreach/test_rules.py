@@ -26,6 +26,7 @@ from signals.outreach import (
     with_disclosure,
 )
 from signals.outreach_config import OutreachConfig
+from signals.sms_segments import segments
 
 LA = "America/Los_Angeles"
 NY = "America/New_York"
@@ -112,6 +113,36 @@ def test_times_already_taken_by_another_campaign_are_kept_free() -> None:
     start = at(LA, 10)
     schedule = SendSchedule([start, start + timedelta(seconds=1)], OutreachConfig())
     assert schedule.place(start, LA).at == start + timedelta(seconds=2)
+
+
+def test_a_longer_text_holds_the_number_for_each_of_its_segments() -> None:
+    schedule = SendSchedule([], OutreachConfig(throttle_seconds=1))
+    start = at(LA, 10)
+    two = schedule.place(start, LA, segments=2)  # 10:00:00, holds the number 2 s
+    one = schedule.place(start, LA)
+    three = schedule.place(start, LA, segments=3)
+    after = schedule.place(start, LA)
+    assert [s.at for s in (two, one, three, after)] == [
+        start,
+        start + timedelta(seconds=2),
+        start + timedelta(seconds=3),
+        start + timedelta(seconds=6),
+    ]
+
+
+def test_segments_are_counted_as_carriers_count_them() -> None:
+    assert [segments("a" * n) for n in (1, 160, 161, 306, 307)] == [1, 1, 2, 2, 3]
+    assert segments("[" * 80) == 1 and segments("[" * 81) == 2  # GSM extension: two each
+    assert segments("é" * 160) == 1  # in the GSM basic set
+    assert segments("\u2019" * 70) == 1 and segments("\u2019" * 71) == 2  # a curly quote: UCS-2
+    assert segments("\U0001f697" * 35) == 1 and segments("\U0001f697" * 36) == 2  # emoji: two units
+    disclosed = with_disclosure(
+        "Good news from Harbor Point Honda: the 2026 Honda Civic LX you looked at is now "
+        "$24,895. Want to take a look?",
+        dealership="Harbor Point Honda",
+        config=CONFIG,
+    )
+    assert segments(disclosed) == 2  # the disclosure makes most outreach texts two
 
 
 def test_a_template_is_filled_per_recipient_from_the_store() -> None:
