@@ -130,7 +130,7 @@ def start_campaign(
         uow,
         dealership_id=dealer.id,
         kind=kind,
-        name=name or f"{kind.value} {now:%Y-%m-%d %H:%M}",
+        name=name or f"{kind.value} {now.astimezone(ZoneInfo(dealer.timezone)):%Y-%m-%d %H:%M}",
         template=text,
         created_by=created_by,
     )

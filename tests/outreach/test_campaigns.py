@@ -193,3 +193,13 @@ def test_a_send_the_worker_reaches_late_at_night_waits_for_the_morning(
     clock.set(local(8, 0, day=7))
     world.deliver()
     assert [to for to, _ in world.sent()] == [phone]
+
+
+def test_a_campaign_is_named_by_its_kind_and_the_dealerships_time(
+    store: Store, clock: FrozenClock
+) -> None:
+    clock.set(local(20, 55))  # 04:55 UTC the next day
+    world = make_world(store, clock, CONFIG)
+    campaign = _start(world, ["+18052000001"])
+    with store.reading() as uow:
+        assert outreach.get_campaign(uow, campaign_id=campaign).name == "custom 2026-03-06 20:55"
