@@ -10,8 +10,9 @@ from console.inbox import Inbox, Sort
 from contracts.clock import FrozenClock
 from crm_store import shopper_events
 from crm_store.db import Store
+from crm_store.records import ConversationRecord
 from crm_store.shopper_events import NewShopperEvent
-from tests.console.test_inbox import _conversation, _ids, _team
+from tests.console.test_inbox import Team, _conversation, _ids, _team
 
 
 def test_a_strong_lead_past_the_first_rows_comes_first_by_score(
@@ -19,23 +20,7 @@ def test_a_strong_lead_past_the_first_rows_comes_first_by_score(
 ) -> None:
     team = _team(store)
     rep = team.lot.rep.id
-    strong = _conversation(
-        store, clock, team, "financing?", phone="5551230011", raised=True, assigned_to=rep
-    )
-    with store.unit_of_work() as uow:
-        shopper_events.record_batch(
-            uow,
-            dealership_id=team.lot.dealer.id,
-            events=[
-                NewShopperEvent(
-                    type="vdp_view",
-                    at=clock.now() - timedelta(hours=n),
-                    customer_id=strong.customer_id,
-                    stock=team.lot.car.stock,
-                )
-                for n in (1, 2, 3)
-            ],
-        )
+    strong = _strong_lead(store, clock, team, "5551230011")
     older = _conversation(store, clock, team, "hi", phone="5551230012", assigned_to=rep)
     newer = _conversation(store, clock, team, "hello", phone="5551230013", assigned_to=rep)
     box = Inbox(store)
@@ -63,8 +48,23 @@ def test_a_page_awaiting_my_acknowledgement_stays_first_whatever_its_score(
 ) -> None:
     team = _team(store)
     rep = team.lot.rep.id
+    strong = _strong_lead(store, clock, team, "5551230021")
+    paged = _conversation(store, clock, team, "hi", phone="5551230022", paged_to=rep)
+
+    by_score = Inbox(store).scored(team.maria, sort=Sort.SCORE)
+
+    scores = by_score.scores
+    assert scores[paged.customer_id].value < scores[strong.customer_id].value
+    waiting = by_score.sections.waiting
+    assert _ids(waiting) == [paged.public_id, strong.public_id]
+    assert waiting[0].awaiting_ack and not waiting[1].awaiting_ack
+
+
+def _strong_lead(store: Store, clock: FrozenClock, team: Team, phone: str) -> ConversationRecord:
+    """A financing handoff assigned to the rep, from a shopper who viewed the lot's car three
+    times in the last three hours."""
     strong = _conversation(
-        store, clock, team, "financing?", phone="5551230021", raised=True, assigned_to=rep
+        store, clock, team, "financing?", phone=phone, raised=True, assigned_to=team.lot.rep.id
     )
     with store.unit_of_work() as uow:
         shopper_events.record_batch(
@@ -80,12 +80,4 @@ def test_a_page_awaiting_my_acknowledgement_stays_first_whatever_its_score(
                 for n in (1, 2, 3)
             ],
         )
-    paged = _conversation(store, clock, team, "hi", phone="5551230022", paged_to=rep)
-
-    by_score = Inbox(store).scored(team.maria, sort=Sort.SCORE)
-
-    scores = by_score.scores
-    assert scores[paged.customer_id].value < scores[strong.customer_id].value
-    waiting = by_score.sections.waiting
-    assert _ids(waiting) == [paged.public_id, strong.public_id]
-    assert waiting[0].awaiting_ack and not waiting[1].awaiting_ack
+    return strong
