@@ -26,6 +26,8 @@ _PATTERNS = [
     rf"\b(?:stop|quit|cease|end)\s+(?:the|these|those|your|all|all\s+the)\s+{_NOUN}",
     # negation + a texting verb aimed at the shopper: "please don't text me anymore"
     rf"\b(?:do\s+not|dont|never|no\s+longer)\s+{_FILLER}{_TEXTING}\s+{_ME}\b",
+    # ... or at all again: "please don't text again", "never message anymore"
+    rf"\b(?:do\s+not|dont|never)\s+{_FILLER}{_TEXTING}\s+(?:again|any\s*more)\b",
     # no more messages
     rf"\bno\s+more\s+{_NOUN}",
     rf"\b(?:do\s+not|dont|not)\s+(?:\w+\s+){{0,2}}any\s*more\s+{_NOUN}",

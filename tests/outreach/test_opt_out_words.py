@@ -28,6 +28,31 @@ TUNED_YES += [
     "pls stop contacting me",
 ]
 TUNED_NO += ["can you take me off the waitlist for the civic and put me on the accord one"]
+# A third round (written by the lead, not by the detector's author): 23 of 24 opt-outs and
+# 0 of 13 false alarms; the miss ("no thanks, please don't text again": no "me") was then
+# tuned on.
+TUNED_YES += ["no thanks, please don't text again"]
+UNSEEN_YES = [
+    "please stop messaging me",
+    "don't contact me again",
+    "not interested, take me off your list",
+    "lose my number",
+    "stop sending me these",
+    "do not text this number",
+    "I don't want any more messages",
+    "wrong number, stop texting",
+    "never text me again",
+    "Stop. Thanks",
+]
+UNSEEN_NO = [
+    "can I stop in saturday",
+    "will the price drop stop soon",
+    "don't forget to send me the link",
+    "is there a stop/start feature",
+    "I'm done paying rent on a lease, want to buy",
+    "don't send the paperwork again",
+    "can you text again later",
+]
 
 HELD_OUT_YES = [
     "Stop messaging me please",
@@ -59,13 +84,13 @@ HELD_OUT_NO = [
 ]
 
 
-@pytest.mark.parametrize("text", TUNED_YES + HELD_OUT_YES)
+@pytest.mark.parametrize("text", TUNED_YES + HELD_OUT_YES + UNSEEN_YES)
 def test_a_plain_words_opt_out_is_recognised(text: str) -> None:
     assert opts_out(text)
     assert compliance.keyword(text) == "stop"  # and answered as STOP, before the assistant
 
 
-@pytest.mark.parametrize("text", TUNED_NO + HELD_OUT_NO)
+@pytest.mark.parametrize("text", TUNED_NO + HELD_OUT_NO + UNSEEN_NO)
 def test_an_ordinary_message_is_not_an_opt_out(text: str) -> None:
     assert not opts_out(text)
     assert compliance.keyword(text) is None
