@@ -95,7 +95,7 @@ def test_an_unknown_rule_and_a_block_that_is_not_a_mapping() -> None:
     assert problems("signals:\n  price_cut: {}\n") == [
         "lot.yaml:5: signals.price_cut: unknown key 'price_cut'; expected one of: dedupe_hours,"
         " max_event_age_hours, repeat_views, price_drop, trade_in_finished, return_visit,"
-        " service_equity, score, lifecycle"
+        " service_equity, score, lifecycle, outreach"
     ]
     assert problems("signals: [repeat_views]\n") == [
         "lot.yaml:4: signals: ['repeat_views']: expected a mapping of the rules' settings,"
