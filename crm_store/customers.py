@@ -14,7 +14,7 @@ from crm_store import shopper_events
 from crm_store.models import ChannelIdentity, ConsentRecord, Customer, TimelineEvent
 from crm_store.phones import normalise_phone
 from crm_store.records import ConsentChange, CustomerRecord, from_row
-from crm_store.timeline import add_event
+from crm_store.timeline import add_event, new_event
 from crm_store.types import Channel, Consent
 from crm_store.uow import UnitOfWork
 
@@ -319,10 +319,8 @@ def _by_contacts(
 
 
 def _event(uow: UnitOfWork, row: Customer, kind: str, data: dict[str, Any]) -> TimelineEvent:
-    """A timeline event of the customer, as `add_event` makes it, to add with others at once."""
-    return TimelineEvent(
-        dealership_id=row.dealership_id, customer_id=row.id, kind=kind, at=uow.now(), data=data
-    )
+    """A timeline event of the customer, to add with others at once."""
+    return new_event(uow, dealership_id=row.dealership_id, customer_id=row.id, kind=kind, data=data)
 
 
 def _merged_name(saved: str | None, given: str) -> str:

@@ -22,7 +22,33 @@ def add_event(
     staff_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> TimelineEventRecord:
-    row = TimelineEvent(
+    row = new_event(
+        uow,
+        dealership_id=dealership_id,
+        kind=kind,
+        customer_id=customer_id,
+        conversation_id=conversation_id,
+        staff_id=staff_id,
+        data=data,
+    )
+    uow.session.add(row)
+    uow.flush()
+    return _record(row)
+
+
+def new_event(
+    uow: UnitOfWork,
+    *,
+    dealership_id: int,
+    kind: str,
+    customer_id: int | None = None,
+    conversation_id: int | None = None,
+    staff_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> TimelineEvent:
+    """A timeline event at now, not yet added to the session: for a caller that adds many
+    at once and flushes them together (`add_event` adds and flushes one)."""
+    return TimelineEvent(
         dealership_id=dealership_id,
         customer_id=customer_id,
         conversation_id=conversation_id,
@@ -31,9 +57,6 @@ def add_event(
         at=uow.now(),
         data=dict(data or {}),
     )
-    uow.session.add(row)
-    uow.flush()
-    return _record(row)
 
 
 def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[TimelineEventRecord]:
