@@ -19,6 +19,7 @@ from agent.guardrails import GuardContext, check_reply
 from channels.twilio import TwilioSender
 from contracts.clock import FrozenClock
 from crm_store import (
+    appointments,
     conversations,
     customers,
     dealerships,
@@ -226,3 +227,19 @@ def test_the_staffs_texts_are_in_the_assistants_history_after_a_hand_back(shop: 
     shop.text("and is it still there?", "SM912")  # answered: not added again
     again = shop.runtime.graph.get_state(config).values["messages"]
     assert [m.id for m in again].count(f"ctx-{sent.id}") == 1
+
+
+def test_from_the_text_to_a_booked_test_drive_in_the_shoppers_words(shop: Shop) -> None:
+    """Four turns as a shopper texts, none of them naming the car: the price, a day, a time."""
+    shop.campaign()
+    shop.deliver()
+    [price] = shop.text("how much is it now", "SM911")
+    assert "2026 Honda Civic LX" in price and "$24,895" in price, price
+    [times] = shop.text("ok could i come look at it wednesday", "SM912")
+    offered = re.findall(r"\d{1,2}:\d\d [AP]M", times)
+    assert offered, times
+    [booked] = shop.text(f"{offered[0].lower()} works", "SM913")
+    with shop.runtime.store.reading() as uow:
+        drives = appointments.upcoming_for_customer(uow, customer_id=shop.shopper_id)
+        car = vehicles.get_vehicle(uow, dealership_id=shop.dealer.id, stock=CIVIC)
+    assert [d.vehicle_id for d in drives] == [car.id], booked  # the Civic, booked from the store
